@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { diagnoseCommand } from './commands/diagnose';
+
+/** Root program: sub-commands live in bin/commands, one file each, and load their heavy parts lazily. */
+const program = new Command()
+  .name('invoke-doctor')
+  .description(
+    'Diagnose "not authorized to perform: lambda:InvokeFunction" and API Gateway "Invalid permissions on Lambda function" failures, and print the exact fix.',
+  )
+  .version('0.1.0');
+
+program.addCommand(diagnoseCommand());
+
+program.parseAsync(process.argv);

@@ -1,0 +1,32 @@
+import { InvokeDoctorError } from '../../lambda/core/errors';
+
+/**
+ * The CLI's one error handler: runs a command action and turns any error into a one-line message on
+ * stderr and an exit code (the error's own for invoke-doctor errors, 1 otherwise). Never a stack trace.
+ */
+export function runAction<A extends unknown[]>(
+  action: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      process.exitCode = reportError(error);
+    }
+  };
+}
+
+/** Prints one line for `error` and returns the exit code to use. */
+export function reportError(error: unknown): number {
+  if (error instanceof InvokeDoctorError) {
+    process.stderr.write(`invoke-doctor: ${oneLine(error.message)}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  process.stderr.write(`invoke-doctor: unexpected error: ${oneLine(message)}\n`);
+  return 1;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').slice(0, 500);
+}

@@ -1,0 +1,46 @@
+/** Typed errors thrown by the core and adapters; only the CLI error handler turns them into exit codes. */
+
+/** Base class of every error invoke-doctor throws on purpose. */
+export class InvokeDoctorError extends Error {
+  /** Process exit code the CLI uses for this error. */
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvokeDoctorError';
+  }
+}
+
+/** Input that cannot be decoded: bad base64, not gzip, not JSON, wrong shape, unreadable file. */
+export class InvalidPayloadError extends InvokeDoctorError {
+  override readonly exitCode = 2;
+  /** Short machine-readable reason, e.g. `not-gzip`, `bad-base64`, `not-json`, `bad-shape`, `unreadable`. */
+  readonly reason: string;
+  constructor(reason: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidPayloadError';
+    this.reason = reason;
+  }
+}
+
+/** Invalid configuration (CDK context, CLI flags); the message names the bad field. */
+export class ConfigError extends InvokeDoctorError {
+  override readonly exitCode = 2;
+  readonly field: string;
+  constructor(field: string, message: string, options?: { cause?: unknown }) {
+    super(`${field}: ${message}`, options);
+    this.name = 'ConfigError';
+    this.field = field;
+  }
+}
+
+/** A notification channel failed after its retries. */
+export class NotificationError extends InvokeDoctorError {
+  readonly channel: string;
+  readonly retryable: boolean;
+  constructor(channel: string, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(`${channel}: ${message}`, options);
+    this.name = 'NotificationError';
+    this.channel = channel;
+    this.retryable = options?.retryable ?? true;
+  }
+}

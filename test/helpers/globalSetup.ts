@@ -1,0 +1,12 @@
+import { motoEnv, startMoto } from './moto';
+
+/**
+ * Starts one moto server for the whole run on a free loopback port and exports its endpoint
+ * (MOTO_ENDPOINT, AWS_ENDPOINT_URL and dummy credentials) to every test worker, so that no test
+ * can fall through to real AWS.
+ */
+export default async function globalSetup(): Promise<void> {
+  const moto = await startMoto();
+  Object.assign(process.env, motoEnv(moto.endpoint), { MOTO_ENDPOINT: moto.endpoint });
+  (globalThis as { __MOTO__?: unknown }).__MOTO__ = moto;
+}
