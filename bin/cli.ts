@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { diagnoseCommand } from './commands/diagnose';
+import { preflightCommand } from './commands/preflight';
 
 /** Root program: sub-commands live in bin/commands, one file each, and load their heavy parts lazily. */
 const program = new Command()
@@ -11,5 +12,6 @@ const program = new Command()
   .version('0.1.0');
 
 program.addCommand(diagnoseCommand());
+program.addCommand(preflightCommand());
 
 program.parseAsync(process.argv);

@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { analyzeBatches } from '../../lambda/core/analyzeBatches';
+import { decodeInput } from '../../lambda/core/decodeInput';
+import { InvalidPayloadError } from '../../lambda/core/errors';
+import type { LogBatch } from '../../lambda/core/types';
+import { diagnosisJson } from './diagnosisJson';
+import { readInputs, readOne } from './readInputs';
+import { renderDiagnosisText } from './renderDiagnosisText';
+import { runAction } from './runAction';
+import { samplePath } from './samplePath';
+
+/** Options of `invoke-doctor diagnose`. */
+interface DiagnoseOptions {
+  readonly logGroup?: string;
+  readonly json?: boolean;
+  readonly sample?: boolean;
+}
+
+/** `invoke-doctor diagnose [FILE...]`: runs the engine on pasted logs or payload files. */
+export function diagnoseCommand(): Command {
+  return new Command('diagnose')
+    .description(
+      'Diagnose Lambda invoke permission failures in log files or stdin (plain text, awslogs payloads, DATA_MESSAGE JSON, filter-log-events JSON)',
+    )
+    .argument('[FILE...]', 'log files to read ("-" or none: stdin)')
+    .option('--log-group <NAME>', 'log group that plain-text lines came from')
+    .option('--json', 'print JSON Lines, one object per distinct diagnosis')
+    .option('--sample', 'diagnose the bundled sample outage instead of FILEs')
+    .action(
+      runAction(async (files: string[], options: DiagnoseOptions) => diagnose(files, options)),
+    );
+}
+
+async function diagnose(files: string[], options: DiagnoseOptions): Promise<void> {
+  const inputs = options.sample
+    ? [await readOne(samplePath('sample-outage.log'))]
+    : await readInputs(files);
+
+  // Decode every input; a bad one is reported but does not lose the good ones beside it.
+  const batches: LogBatch[] = [];
+  const failures: string[] = [];
+  for (const input of inputs) {
+    try {
+      batches.push(...decodeInput(input.bytes, { logGroup: options.logGroup }));
+    } catch (error) {
+      if (!(error instanceof InvalidPayloadError)) throw error;
+      failures.push(`${input.label}: ${error.message}`);
+    }
+  }
+  const { diagnoses } = analyzeBatches(batches);
+  if (options.json) {
+    for (const d of diagnoses) process.stdout.write(`${JSON.stringify(diagnosisJson(d))}\n`);
+  } else {
+    const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    process.stdout.write(renderDiagnosisText(diagnoses, colour));
+  }
+  if (failures.length > 0) {
+    throw new InvalidPayloadError('bad-input', failures.join('; '));
+  }
+}

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import type {
+  CheckResult,
+  PreflightClients,
+  PreflightReport,
+} from '../../lambda/adapters/preflight/runPreflight';
+import { ConfigError } from '../../lambda/core/errors';
+import { runAction } from './runAction';
+
+/** Options of `invoke-doctor preflight`. */
+interface PreflightOptions {
+  readonly config?: string;
+  readonly json?: boolean;
+  readonly region?: string;
+}
+
+/**
+ * `invoke-doctor preflight`: with your AWS credentials, checks what would stop invoke-doctor from
+ * detecting failures in the configured targets, and prints how to fix it. Read-only. Exit code 0
+ * when nothing blocks detection, 1 when something does, 2 for a bad configuration.
+ */
+export function preflightCommand(): Command {
+  return new Command('preflight')
+    .description(
+      'Check, with your AWS credentials, that the configured log groups and API stages log what invoke-doctor needs (read-only); exit 1 if something would stop detection',
+    )
+    .option(
+      '--config <FILE>',
+      'JSON config: a cdk.json, or the "invoke-doctor" object itself',
+      'cdk.json',
+    )
+    .option('--region <REGION>', 'AWS Region (default: AWS_REGION or your profile)')
+    .option('--json', 'print the report as JSON')
+    .action(runAction(async (options: PreflightOptions) => preflight(options)));
+}
+
+async function preflight(options: PreflightOptions): Promise<void> {
+  const targets = loadConfig(options.config ?? 'cdk.json');
+  // Loaded here, not at the top: the SDK and zod cost hundreds of ms that `--help` should not pay.
+  const { runPreflight } =
+    require('../../lambda/adapters/preflight/runPreflight') as typeof import('../../lambda/adapters/preflight/runPreflight');
+  const report = await runPreflight(targets, await createClients(options.region));
+  process.stdout.write(
+    options.json ? `${JSON.stringify(report, null, 2)}\n` : renderPreflightText(report),
+  );
+  process.exitCode = report.ok ? 0 : 1;
+}
+
+/** Reads the config the stack uses: `context["invoke-doctor"]` of a cdk.json, or the object itself. */
+function loadConfig(file: string): import('../../lib/config').InvokeDoctorConfig {
+  const { CONFIG_CONTEXT_KEY, InvalidConfigError, parseConfig } =
+    require('../../lib/config') as typeof import('../../lib/config');
+  const path = resolve(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code ? `cannot read ${path} (${code})` : `${path} is not valid JSON`;
+    throw new ConfigError(
+      '--config',
+      `${why}: run in the project directory or pass --config FILE`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const context = (json as { context?: Record<string, unknown> } | null)?.context;
+  const raw =
+    context && CONFIG_CONTEXT_KEY in context
+      ? context[CONFIG_CONTEXT_KEY]
+      : json !== null && typeof json === 'object' && CONFIG_CONTEXT_KEY in json
+        ? (json as Record<string, unknown>)[CONFIG_CONTEXT_KEY]
+        : context
+          ? undefined
+          : json;
+  try {
+    return parseConfig(raw);
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError)) throw error;
+    // The CLI's exit code 2 belongs to ConfigError; keep the field path the stack reports.
+    const message = error.message.startsWith(`${error.field}: `)
+      ? error.message.slice(error.field.length + 2)
+      : error.message;
+    throw new ConfigError(error.field, message, { cause: error });
+  }
+}
+
+async function createClients(region: string | undefined): Promise<PreflightClients> {
+  const [{ CloudWatchLogsClient }, { APIGatewayClient }, { ApiGatewayV2Client }] =
+    await Promise.all([
+      import('@aws-sdk/client-cloudwatch-logs'),
+      import('@aws-sdk/client-api-gateway'),
+      import('@aws-sdk/client-apigatewayv2'),
+    ]);
+  const options = region ? { region } : {};
+  const clients = {
+    logs: new CloudWatchLogsClient(options),
+    apigateway: new APIGatewayClient(options),
+    apigatewayv2: new ApiGatewayV2Client(options),
+  };
+  try {
+    await clients.logs.config.region();
+  } catch (error) {
+    throw new ConfigError('--region', 'no AWS Region: pass --region or set AWS_REGION', {
+      cause: error,
+    });
+  }
+  return clients;
+}
+
+const LABEL: Record<CheckResult['status'], string> = {
+  ok: 'ok     ',
+  note: 'note   ',
+  warning: 'WARNING',
+  problem: 'PROBLEM',
+};
+
+/** Plain-text report: results grouped by target, fixes indented under their result. */
+export function renderPreflightText(report: PreflightReport): string {
+  const lines: string[] = [
+    `invoke-doctor preflight: ${report.region}, ${report.mode === 'account-wide' ? 'account-wide mode' : 'per-log-group mode'}`,
+  ];
+  const byTarget = new Map<string, CheckResult[]>();
+  for (const r of report.results) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
+  for (const [target, results] of byTarget) {
+    lines.push('', target);
+    for (const r of results) {
+      lines.push(`  ${LABEL[r.status]}  ${r.message}`);
+      for (const fix of r.fix) lines.push(`             ${fix}`);
+    }
+  }
+  const count = (status: CheckResult['status']) =>
+    report.results.filter((r) => r.status === status).length;
+  const problems = count('problem');
+  const warnings = count('warning');
+  lines.push(
+    '',
+    problems === 0
+      ? `Nothing blocks detection${warnings > 0 ? ` (${plural(warnings, 'warning')} to review)` : ''}.`
+      : `${plural(problems, 'problem')} would stop detection${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}: run the commands above, then preflight again.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

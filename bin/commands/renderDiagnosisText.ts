@@ -1,0 +1,72 @@
+import { styleText } from 'node:util';
+import type { Diagnosis, Fix } from '../../lambda/core/types';
+
+type Style = Parameters<typeof styleText>[0];
+
+/** Renders diagnoses for a human on a terminal; `colour` only when writing to a TTY. */
+export function renderDiagnosisText(diagnoses: readonly Diagnosis[], colour: boolean): string {
+  const paint = (style: Style, text: string): string => (colour ? styleText(style, text) : text);
+  if (diagnoses.length === 0) {
+    return `${paint('green', 'No Lambda invoke permission failures found.')}\n`;
+  }
+  const blocks = diagnoses.map((d, index) => renderOne(d, index + 1, paint));
+  const total = diagnoses.reduce((sum, d) => sum + d.occurrences, 0);
+  const footer = paint(
+    'dim',
+    `${diagnoses.length} distinct problem(s), ${total} occurrence(s). Add --json for machine-readable output.`,
+  );
+  return `${blocks.join('\n')}\n${footer}\n`;
+}
+
+function renderOne(d: Diagnosis, n: number, paint: (style: Style, text: string) => string): string {
+  const lines: string[] = [];
+  const seen =
+    d.firstSeen && d.lastSeen
+      ? `  first ${d.firstSeen}, last ${d.lastSeen}`
+      : d.firstSeen
+        ? `  at ${d.firstSeen}`
+        : '';
+  lines.push(`${paint(['bold', 'red'], `${n}. ${d.summary}`)}`);
+  lines.push(paint('dim', `   ${d.kind} · ${d.occurrences} occurrence(s)${seen}`));
+  lines.push(`   who:   ${principalText(d)}`);
+  lines.push(`   what:  ${d.action ?? 'invoke'} on ${functionText(d)}`);
+  if (d.api) lines.push(`   where: ${apiText(d)}`);
+  if (d.logGroup) lines.push(`   log:   ${d.logGroup}`);
+  lines.push(`   why:   ${d.reason}`);
+  d.fixes.forEach((fix, i) => {
+    lines.push(...renderFix(fix, i === 0, paint));
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+function renderFix(fix: Fix, primary: boolean, paint: (s: Style, t: string) => string): string[] {
+  const head = primary ? paint(['bold', 'green'], '   fix:') : paint('yellow', '   also:');
+  const out = [`${head}  [${fix.kind}] ${fix.description}`];
+  if (fix.command) {
+    for (const line of fix.command.split('\n')) out.push(`      ${paint('cyan', line)}`);
+  }
+  return out;
+}
+
+function principalText(d: Diagnosis): string {
+  const p = d.principal;
+  const name = p.arn ?? p.service ?? 'unknown principal';
+  const extras = [p.type, p.service && p.service !== name ? p.service : null, p.accountId]
+    .filter(Boolean)
+    .join(', ');
+  return `${name} (${extras})`;
+}
+
+function functionText(d: Diagnosis): string {
+  const f = d.function;
+  if (f.arn) return f.arn;
+  if (f.name) return f.qualifier ? `${f.name}:${f.qualifier}` : f.name;
+  return 'an unknown function (not named in the logs)';
+}
+
+function apiText(d: Diagnosis): string {
+  const a = d.api;
+  if (!a) return '';
+  const route = [a.httpMethod, a.resourcePath].filter(Boolean).join(' ');
+  return `API ${a.id ?? '?'}${a.stage ? ` stage ${a.stage}` : ''}${route ? ` ${route}` : ''}`;
+}

@@ -1,0 +1,263 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { InvokeDoctorError } from '../core/errors';
+import type { IncidentRecord } from '../core/incidents/IncidentRecord';
+import { EPISODE_DIGITS, parseIncidentId } from '../core/incidents/incidentId';
+import type {
+  IncidentHead,
+  IncidentQuery,
+  IncidentRepository,
+  PendingNotification,
+} from '../core/ports/IncidentRepository';
+
+/** GSI partitions: incidents that need attention (open, or with pending notifications) and the rest. */
+const ACTIVE = 'INCIDENT#ACTIVE';
+const ARCHIVED = 'INCIDENT#ARCHIVED';
+const META = 'META';
+const EPISODE_PREFIX = 'EP#';
+const DEFAULT_LIMIT = 100;
+// Attributes of an episode item that are keys or indexes, not part of the record.
+const ITEM_ONLY = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'functionName'] as const;
+
+/** Where the repository stores incidents. */
+export interface DynamoDbIncidentRepositoryOptions {
+  /** A DynamoDB client (wrapped in a document client here) or a document client; AWS or emulator. */
+  readonly client: DynamoDBClient | DynamoDBDocumentClient;
+  /** Table with `pk`/`sk` (S), GSI `gsi1` on `gsi1pk`/`gsi1sk` (S), TTL on `expiresAt`. */
+  readonly tableName: string;
+}
+
+/**
+ * IncidentRepository on one DynamoDB table, portable to emulators without transactions or TTL
+ * (dynalite, used by the local replay): every change is a single conditional PutItem.
+ *
+ * Items, per fingerprint `fp`:
+ * - `pk=INC#<fp>, sk=EP#<episode, 6 digits>`: one incident episode (the whole IncidentRecord), with
+ *   `gsi1pk` ACTIVE (open or notifications pending) or ARCHIVED, `gsi1sk=<lastSeen ISO>#<id>` for
+ *   history by time, `expiresAt` (TTL, epoch s) once resolved.
+ * - `pk=INC#<fp>, sk=META`: the highest episode number, without TTL, so ids are never reused.
+ */
+export class DynamoDbIncidentRepository implements IncidentRepository {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: DynamoDbIncidentRepositoryOptions) {
+    this.doc =
+      options.client instanceof DynamoDBDocumentClient
+        ? options.client
+        : DynamoDBDocumentClient.from(options.client, {
+            marshallOptions: { removeUndefinedValues: true },
+          });
+    this.tableName = options.tableName;
+  }
+
+  async getHead(fingerprint: string): Promise<IncidentHead> {
+    // `META` sorts after every `EP#...`: newest-first, two items are META and the latest episode.
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partitionKey(fingerprint) },
+        ScanIndexForward: false,
+        Limit: 2,
+        ConsistentRead: true,
+      }),
+    );
+    const items = out.Items ?? [];
+    const meta = items.find((item) => item.sk === META);
+    const episodeItem = items.find((item) => String(item.sk).startsWith(EPISODE_PREFIX));
+    const latest = episodeItem ? toRecord(episodeItem) : null;
+    const remembered = typeof meta?.lastEpisode === 'number' ? meta.lastEpisode : 0;
+    return { latest, lastEpisode: Math.max(remembered, latest?.episode ?? 0) };
+  }
+
+  async create(record: IncidentRecord): Promise<boolean> {
+    return this.conditionalPut(record, 'attribute_not_exists(pk)', {});
+  }
+
+  async replace(record: IncidentRecord, expectedVersion: number): Promise<boolean> {
+    return this.conditionalPut(record, 'version = :expected', { ':expected': expectedVersion });
+  }
+
+  async rememberEpisode(fingerprint: string, episode: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: partitionKey(fingerprint), sk: META },
+          UpdateExpression: 'SET lastEpisode = :episode',
+          ConditionExpression: 'attribute_not_exists(lastEpisode) OR lastEpisode < :episode',
+          ExpressionAttributeValues: { ':episode': episode },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async getIncident(id: string): Promise<IncidentRecord | null> {
+    const parsed = parseIncidentId(id);
+    if (!parsed) return null;
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: partitionKey(parsed.fingerprint), sk: sortKey(parsed.episode) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? toRecord(out.Item) : null;
+  }
+
+  async listIncidents(query: IncidentQuery = {}): Promise<IncidentRecord[]> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    // Open incidents are all ACTIVE; a resolved one stays ACTIVE while a notification is pending.
+    const partitions = query.status === 'open' ? [ACTIVE] : [ACTIVE, ARCHIVED];
+    const lists = await Promise.all(partitions.map((p) => this.queryIndex(p, query, limit)));
+    return lists
+      .flat()
+      .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen) || b.id.localeCompare(a.id))
+      .slice(0, limit);
+  }
+
+  async listOpenIncidents(): Promise<IncidentRecord[]> {
+    return this.queryIndex(ACTIVE, { status: 'open' }, Number.POSITIVE_INFINITY);
+  }
+
+  async listPendingNotifications(): Promise<PendingNotification[]> {
+    const active = await this.queryIndex(ACTIVE, {}, Number.POSITIVE_INFINITY);
+    return active
+      .flatMap((record) =>
+        record.outbox.map(
+          (entry): PendingNotification => ({
+            incidentId: record.id,
+            fingerprint: record.fingerprint,
+            notificationId: entry.notificationId,
+            kind: entry.kind,
+            seq: entry.seq,
+            channels: entry.pendingChannels,
+            attempts: entry.attempts,
+            lastErrors: entry.lastErrors,
+            createdAt: entry.createdAt,
+          }),
+        ),
+      )
+      .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
+  }
+
+  private async conditionalPut(
+    record: IncidentRecord,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(record),
+          ConditionExpression: condition,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Newest-first query of one GSI partition, filtered, following pages until `limit` items. */
+  private async queryIndex(
+    partition: string,
+    query: IncidentQuery,
+    limit: number,
+  ): Promise<IncidentRecord[]> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':partition': partition };
+    let keyCondition = 'gsi1pk = :partition';
+    if (query.since !== undefined) {
+      keyCondition += ' AND gsi1sk >= :since';
+      values[':since'] = new Date(query.since).toISOString();
+    }
+    const filters: string[] = [];
+    if (query.status) {
+      names['#status'] = 'status';
+      values[':status'] = query.status;
+      filters.push('#status = :status');
+    }
+    if (query.functionName) {
+      values[':functionName'] = query.functionName;
+      filters.push('functionName = :functionName');
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+      ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+    };
+    const records: IncidentRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      for (const item of out.Items ?? []) records.push(toRecord(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && records.length < limit);
+    return records.slice(0, limit);
+  }
+}
+
+function partitionKey(fingerprint: string): string {
+  return `INC#${fingerprint}`;
+}
+
+function sortKey(episode: number): string {
+  return `${EPISODE_PREFIX}${String(episode).padStart(EPISODE_DIGITS, '0')}`;
+}
+
+function toItem(record: IncidentRecord): Record<string, unknown> {
+  const { expiresAt, ...rest } = record;
+  const active = record.status === 'open' || record.outbox.length > 0;
+  const functionName = record.diagnosis.function.name;
+  // JSON round trip: the record is plain data; this drops `undefined` optional fields whatever
+  // marshalling options an injected document client has.
+  const item: Record<string, unknown> = JSON.parse(JSON.stringify(rest));
+  Object.assign(item, {
+    pk: partitionKey(record.fingerprint),
+    sk: sortKey(record.episode),
+    gsi1pk: active ? ACTIVE : ARCHIVED,
+    gsi1sk: `${record.lastSeen}#${record.id}`,
+  });
+  if (functionName) item.functionName = functionName;
+  // TTL only applies to resolved incidents; a null would just be ignored by DynamoDB, omit it.
+  if (expiresAt !== null) item.expiresAt = expiresAt;
+  return item;
+}
+
+function toRecord(item: Record<string, unknown>): IncidentRecord {
+  if (
+    typeof item.id !== 'string' ||
+    typeof item.version !== 'number' ||
+    !Array.isArray(item.outbox)
+  ) {
+    throw new InvokeDoctorError(
+      `incidents table: item ${String(item.pk)}/${String(item.sk)} is not an incident record`,
+    );
+  }
+  const record: Record<string, unknown> = { ...item };
+  for (const key of ITEM_ONLY) delete record[key];
+  record.expiresAt = typeof item.expiresAt === 'number' ? item.expiresAt : null;
+  return record as unknown as IncidentRecord;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,76 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { NotificationError } from '../core/errors';
+import type { Notification } from '../core/incident';
+import type { Notifier } from '../core/ports/Notifier';
+import { renderChatMessage } from '../core/render/renderChatMessage';
+import { renderSnsMessage } from '../core/render/renderSnsMessage';
+
+/** Options of {@link SnsNotifier}. */
+export interface SnsNotifierOptions {
+  readonly topicArn: string;
+  /** Injectable client (tests point it at the emulator). Its own retry strategy does the backoff. */
+  readonly client?: SNSClient;
+  /**
+   * Publish the Amazon Q Developer in chat applications custom-notification JSON as the `default`
+   * (and `https`) message, for topics a chat channel configuration subscribes to. Email
+   * subscribers still get the plain-text body.
+   */
+  readonly chatFormat?: boolean;
+}
+
+const CHANNEL = 'sns';
+// Errors retrying will not fix: a wrong topic, a missing grant, a payload SNS rejects.
+const PERMANENT = new Set([
+  'NotFoundException',
+  'AuthorizationErrorException',
+  'InvalidParameterException',
+  'InvalidParameterValueException',
+  'KMSDisabledException',
+  'KMSNotFoundException',
+  'KMSAccessDeniedException',
+  'KMSInvalidStateException',
+]);
+
+/**
+ * Notifier publishing to the alert topic with `MessageStructure: 'json'`: one publish carries the
+ * short `default`, the plain-text `email` and, with `chatFormat`, the chat notification JSON as
+ * `default` and `https` (the protocol chat integrations subscribe with), so every subscriber gets
+ * exactly one message per state change.
+ */
+export class SnsNotifier implements Notifier {
+  readonly channel = CHANNEL;
+  private readonly client: SNSClient;
+
+  constructor(private readonly options: SnsNotifierOptions) {
+    this.client = options.client ?? new SNSClient({});
+  }
+
+  /** Publishes; throws NotificationError (retryable unless SNS says the request itself is wrong). */
+  async send(notification: Notification): Promise<void> {
+    const sns = renderSnsMessage(notification);
+    const message: Record<string, string> = { default: sns.default, email: sns.email };
+    if (this.options.chatFormat) {
+      const chat = JSON.stringify(renderChatMessage(notification));
+      message.default = chat;
+      message.https = chat;
+      // SMS subscribers keep the short text rather than JSON.
+      message.sms = sns.default;
+    }
+    try {
+      await this.client.send(
+        new PublishCommand({
+          TopicArn: this.options.topicArn,
+          Subject: sns.subject,
+          MessageStructure: 'json',
+          Message: JSON.stringify(message),
+        }),
+      );
+    } catch (error) {
+      const name = String((error as { name?: unknown } | null)?.name ?? 'unknown error');
+      throw new NotificationError(CHANNEL, `publish to ${this.options.topicArn} failed (${name})`, {
+        retryable: !PERMANENT.has(name),
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,183 @@
+/** The `add-permission` fix: a statement on the function's resource-based policy, as CLI, CFN, TF and CDK. */
+import type { Fix } from '../types';
+import { type Checked, shown, valid } from './checked';
+import { commandLine, type Word } from './commandLine';
+import { deterministicId, statementIdFor } from './deterministicId';
+import type { ResolvedFacts } from './resolveFacts';
+import { snippetQuote } from './snippetQuote';
+
+/** Who gets the permission and how it is scoped. */
+export interface PermissionGrant {
+  /** `apigateway.amazonaws.com`, an account id, or a role/user ARN. */
+  readonly principal: Checked;
+  /** How the principal is expressed in CDK. */
+  readonly principalKind: 'service' | 'account' | 'arn';
+  /** Short label for the statement id (`apigateway`, `cross-account`). */
+  readonly label: string;
+  readonly sourceArn: Checked | null;
+  readonly sourceAccount: Checked | null;
+  /** First sentence(s) of the description: why this grant fixes the finding. */
+  readonly why: string;
+  /** Extra sentences: narrower/broader alternatives and caveats. */
+  readonly notes: readonly string[];
+}
+
+const CDK_PRINCIPAL = {
+  service: 'ServicePrincipal',
+  account: 'AccountPrincipal',
+  arn: 'ArnPrincipal',
+} as const;
+
+/** Renders one `add-permission` fix; the command is null when any required value failed its check. */
+export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): Fix {
+  const { fn, action } = r;
+  const statementId = statementIdFor(grant.label, [
+    shown(fn.qualifiedArn),
+    shown(grant.principal),
+    grant.sourceArn ? shown(grant.sourceArn) : null,
+    grant.sourceAccount ? shown(grant.sourceAccount) : null,
+    action,
+  ]);
+  const words: Word[] = [
+    'aws',
+    'lambda',
+    'add-permission',
+    '--region',
+    fn.region,
+    '--function-name',
+    fn.arn,
+  ];
+  if (fn.qualifier) words.push('--qualifier', fn.qualifier);
+  words.push(
+    '--statement-id',
+    valid(statementId),
+    '--action',
+    valid(action),
+    '--principal',
+    grant.principal,
+  );
+  if (grant.sourceArn) words.push('--source-arn', grant.sourceArn);
+  if (grant.sourceAccount) words.push('--source-account', grant.sourceAccount);
+  if (action === 'lambda:InvokeFunctionUrl')
+    words.push('--function-url-auth-type', valid('AWS_IAM'));
+  const line = commandLine(words);
+
+  const target = `${shown(fn.name)}${fn.qualifier ? `:${shown(fn.qualifier)}` : ''}`;
+  const scope = [
+    grant.sourceArn ? ` from ${shown(grant.sourceArn)}` : '',
+    grant.sourceAccount ? ` (source account ${shown(grant.sourceAccount)})` : '',
+  ].join('');
+  const sentences = [
+    grant.why,
+    `Adds statement ${statementId} to the resource-based policy of ${target}, allowing ${shown(grant.principal)} to call ${action}${scope}; re-running it is rejected as a duplicate rather than adding a second statement.`,
+    ...grant.notes,
+  ];
+  if (line.command === null) {
+    const problems = fn.known
+      ? line.problems.join('; ')
+      : 'the function is not named in the log (find it with the locate-function fix)';
+    sentences.push(`No runnable command: ${problems}. Template once filled in: ${line.template}`);
+  }
+  const description = sentences.join(' ');
+  if (line.command === null) return { kind: 'add-permission', description, command: null };
+
+  const v = (c: Checked | null): string | null => (c?.ok ? c.value : null);
+  const values = {
+    functionArn: v(fn.arn)!,
+    qualifiedArn: v(fn.qualifiedArn)!,
+    qualifier: fn.qualifier ? v(fn.qualifier) : null,
+    principal: v(grant.principal)!,
+    sourceArn: v(grant.sourceArn),
+    sourceAccount: v(grant.sourceAccount),
+  };
+  const suffix = deterministicId([statementId], 8);
+  return {
+    kind: 'add-permission',
+    description,
+    command: line.command,
+    cloudformation: cloudFormation(suffix, action, values),
+    terraform: terraform(suffix, statementId, action, values),
+    cdk: cdk(suffix, action, grant.principalKind, values),
+  };
+}
+
+interface PermissionValues {
+  readonly functionArn: string;
+  readonly qualifiedArn: string;
+  readonly qualifier: string | null;
+  readonly principal: string;
+  readonly sourceArn: string | null;
+  readonly sourceAccount: string | null;
+}
+
+function cloudFormation(suffix: string, action: string, v: PermissionValues): string {
+  const q = snippetQuote.yaml;
+  const lines = [
+    `InvokeDoctorPermission${suffix}:`,
+    '  Type: AWS::Lambda::Permission',
+    '  Properties:',
+    `    Action: ${q(action)}`,
+    // CloudFormation has no Qualifier property: a qualified ARN scopes the permission instead.
+    `    FunctionName: ${q(v.qualifiedArn)}`,
+    `    Principal: ${q(v.principal)}`,
+  ];
+  if (v.sourceArn) lines.push(`    SourceArn: ${q(v.sourceArn)}`);
+  if (v.sourceAccount) lines.push(`    SourceAccount: ${q(v.sourceAccount)}`);
+  if (action === 'lambda:InvokeFunctionUrl') lines.push('    FunctionUrlAuthType: AWS_IAM');
+  return `${lines.join('\n')}\n`;
+}
+
+function terraform(
+  suffix: string,
+  statementId: string,
+  action: string,
+  v: PermissionValues,
+): string {
+  const q = snippetQuote.hcl;
+  const attrs: [string, string][] = [
+    ['statement_id', q(statementId)],
+    ['action', q(action)],
+    ['function_name', q(v.functionArn)],
+  ];
+  if (v.qualifier) attrs.push(['qualifier', q(v.qualifier)]);
+  attrs.push(['principal', q(v.principal)]);
+  if (v.sourceArn) attrs.push(['source_arn', q(v.sourceArn)]);
+  if (v.sourceAccount) attrs.push(['source_account', q(v.sourceAccount)]);
+  if (action === 'lambda:InvokeFunctionUrl') attrs.push(['function_url_auth_type', q('AWS_IAM')]);
+  const width = Math.max(...attrs.map(([k]) => k.length));
+  return [
+    `resource "aws_lambda_permission" "invoke_doctor_${suffix}" {`,
+    ...attrs.map(([k, val]) => `  ${k.padEnd(width)} = ${val}`),
+    '}',
+    '',
+  ].join('\n');
+}
+
+function cdk(
+  suffix: string,
+  action: string,
+  principalKind: PermissionGrant['principalKind'],
+  v: PermissionValues,
+): string {
+  const q = snippetQuote.ts;
+  const props = [
+    `  principal: new iam.${CDK_PRINCIPAL[principalKind]}(${q(v.principal)}),`,
+    `  action: ${q(action)},`,
+  ];
+  if (v.sourceArn) props.push(`  sourceArn: ${q(v.sourceArn)},`);
+  if (v.sourceAccount) props.push(`  sourceAccount: ${q(v.sourceAccount)},`);
+  if (action === 'lambda:InvokeFunctionUrl') {
+    props.push('  functionUrlAuthType: lambda.FunctionUrlAuthType.AWS_IAM,');
+  }
+  return [
+    "// import * as iam from 'aws-cdk-lib/aws-iam'; import * as lambda from 'aws-cdk-lib/aws-lambda';",
+    `const invokeDoctorFn${suffix} = lambda.Function.fromFunctionAttributes(this, 'InvokeDoctorFunction${suffix}', {`,
+    `  functionArn: ${q(v.qualifiedArn)},`,
+    '  sameEnvironment: true,',
+    '});',
+    `invokeDoctorFn${suffix}.addPermission('InvokeDoctorPermission${suffix}', {`,
+    ...props,
+    '});',
+    '',
+  ].join('\n');
+}

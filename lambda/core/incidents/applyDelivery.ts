@@ -1,0 +1,115 @@
+import { addHourly } from './addHourly';
+import { claimNotification, type Transition } from './claimNotification';
+import type { IncidentRecord } from './IncidentRecord';
+import { incidentId } from './incidentId';
+import type { IncidentPolicy } from './incidentPolicy';
+import type { IncidentDelivery } from './toIncidentDeliveries';
+
+/** Everything the lifecycle needs to fold one delivery into a fingerprint's incidents. */
+export interface ApplyDeliveryInput {
+  /** The fingerprint's latest episode as last read, null when there is none. */
+  readonly latest: IncidentRecord | null;
+  /** Highest episode number ever used for the fingerprint (survives TTL), 0 when none. */
+  readonly lastEpisode: number;
+  readonly delivery: IncidentDelivery;
+  /** Clock time, epoch ms. */
+  readonly now: number;
+  /** Channels a claimed notification is queued for. */
+  readonly channels: readonly string[];
+  readonly policy: IncidentPolicy;
+}
+
+/** What to do with a delivery: nothing (already counted), update the open episode, or open one. */
+export type DeliveryDecision =
+  | { readonly kind: 'duplicate'; readonly record: IncidentRecord }
+  | ({ readonly kind: 'recorded' | 'opened' } & Transition);
+
+/**
+ * Folds one delivery into a fingerprint's incident: a delivery key already remembered is a
+ * redelivery and changes nothing; an open episode gets the new occurrences (and an `update`
+ * notification when the last one is at least `updateIntervalMs` old); otherwise a new episode opens,
+ * linked to the previous one, with an `opened` notification. Pure: the caller writes the result
+ * with a version condition and re-reads and re-applies on a conflict.
+ */
+export function applyDelivery(input: ApplyDeliveryInput): DeliveryDecision {
+  const { latest, delivery, now, channels, policy } = input;
+  if (latest && Object.hasOwn(latest.deliveries, delivery.key)) {
+    return { kind: 'duplicate', record: latest };
+  }
+  if (latest?.status === 'open') {
+    const lastSeenMs = Date.parse(latest.lastSeen);
+    const updated: IncidentRecord = {
+      ...latest,
+      version: latest.version + 1,
+      occurrences: latest.occurrences + delivery.count,
+      firstSeen: iso(Math.min(Date.parse(latest.firstSeen), delivery.firstSeenMs)),
+      lastSeen: iso(Math.max(lastSeenMs, delivery.lastSeenMs)),
+      // An out-of-order (older) delivery must not replace the newer facts.
+      diagnosis: delivery.lastSeenMs >= lastSeenMs ? delivery.diagnosis : latest.diagnosis,
+      hourly: addHourly(
+        latest.hourly,
+        delivery.firstSeenMs,
+        delivery.lastSeenMs,
+        delivery.count,
+        policy.maxHourlyBuckets,
+      ),
+      lastActivityAt: Math.max(latest.lastActivityAt, now),
+      deliveries: remember(latest.deliveries, delivery.key, now, policy),
+    };
+    const due =
+      updated.lastNotifiedAt === null || now - updated.lastNotifiedAt >= policy.updateIntervalMs;
+    if (!due) return { kind: 'recorded', record: updated, claimed: null, leased: false };
+    return { kind: 'recorded', ...claimNotification(updated, 'update', now, channels, policy) };
+  }
+  const lastEpisode = Math.max(input.lastEpisode, latest?.episode ?? 0);
+  const episode = lastEpisode + 1;
+  const opened: IncidentRecord = {
+    id: incidentId(delivery.fingerprint, episode),
+    fingerprint: delivery.fingerprint,
+    episode,
+    previousIncidentId: lastEpisode > 0 ? incidentId(delivery.fingerprint, lastEpisode) : null,
+    status: 'open',
+    diagnosis: delivery.diagnosis,
+    occurrences: delivery.count,
+    firstSeen: iso(delivery.firstSeenMs),
+    lastSeen: iso(delivery.lastSeenMs),
+    resolvedAt: null,
+    hourly: addHourly(
+      {},
+      delivery.firstSeenMs,
+      delivery.lastSeenMs,
+      delivery.count,
+      policy.maxHourlyBuckets,
+    ),
+    version: 1,
+    lastActivityAt: now,
+    // Keys carry over: a late redelivery of the previous episode's batch is still recognised.
+    deliveries: remember(latest?.deliveries ?? {}, delivery.key, now, policy),
+    notifySeq: 0,
+    lastNotifiedAt: null,
+    lastNotifiedOccurrences: 0,
+    notified: {},
+    outbox: [],
+    leaseUntil: 0,
+    expiresAt: null,
+  };
+  return { kind: 'opened', ...claimNotification(opened, 'opened', now, channels, policy) };
+}
+
+/** Adds a delivery key, forgetting keys past the dedup window and the oldest beyond the cap. */
+function remember(
+  deliveries: Readonly<Record<string, number>>,
+  key: string,
+  now: number,
+  policy: IncidentPolicy,
+): Record<string, number> {
+  const kept = Object.entries(deliveries)
+    .filter(([, at]) => now - at <= policy.dedupWindowMs)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, policy.maxRememberedDeliveries - 1);
+  return Object.fromEntries([...kept, [key, now]]);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

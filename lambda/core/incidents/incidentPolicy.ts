@@ -1,0 +1,46 @@
+import { ConfigError } from '../errors';
+
+/** Timings and bounds of the incident lifecycle. */
+export interface IncidentPolicy {
+  /** Minimum time between two notifications of a continuing incident. */
+  readonly updateIntervalMs: number;
+  /** Time without new occurrences after which the sweeper resolves an incident. */
+  readonly quietPeriodMs: number;
+  /** Days a resolved incident is kept before DynamoDB TTL removes it. */
+  readonly resolvedTtlDays: number;
+  /**
+   * How long a delivery key is remembered. CloudWatch Logs invokes Lambda asynchronously and Lambda
+   * drops async events older than 6 hours, so no redelivery can arrive later than that.
+   */
+  readonly dedupWindowMs: number;
+  /** Upper bound on remembered delivery keys per incident (keeps the item small: ~30 bytes each). */
+  readonly maxRememberedDeliveries: number;
+  /** Hourly buckets kept for the sparkline (the newest ones); occurrences stay exact regardless. */
+  readonly maxHourlyBuckets: number;
+  /** How long one invocation owns an incident's outbox; longer than any in-line send with retries. */
+  readonly leaseMs: number;
+}
+
+const MINUTE = 60_000;
+
+/** Defaults: updates every 15 minutes, resolved after 10 quiet minutes, kept 90 days. */
+export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
+  updateIntervalMs: 15 * MINUTE,
+  quietPeriodMs: 10 * MINUTE,
+  resolvedTtlDays: 90,
+  dedupWindowMs: 6 * 60 * MINUTE,
+  maxRememberedDeliveries: 256,
+  maxHourlyBuckets: 24 * 14,
+  leaseMs: 5 * MINUTE,
+};
+
+/** The default policy with overrides applied; a non-positive or non-finite value is a ConfigError. */
+export function incidentPolicy(overrides: Partial<IncidentPolicy> = {}): IncidentPolicy {
+  const policy = { ...DEFAULT_INCIDENT_POLICY, ...overrides };
+  for (const [field, value] of Object.entries(policy)) {
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new ConfigError(`incidentPolicy.${field}`, `expected a positive number, got ${value}`);
+    }
+  }
+  return policy;
+}

@@ -1,0 +1,32 @@
+import { claimNotification, type Transition } from './claimNotification';
+import type { IncidentPolicy } from './incidentPolicy';
+import type { IncidentRecord } from './IncidentRecord';
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * Resolves an open incident once nothing new has been recorded for the quiet period, claiming its
+ * `resolved` notification (with the occurrences since the last one) and setting the TTL. Quiet is
+ * measured from the later of the last event time and the last time new events were recorded, so
+ * neither late delivery nor a replay of old logs resolves an outage that is still being reported.
+ * Null when the incident is not open or not quiet yet.
+ */
+export function resolveQuietIncident(
+  record: IncidentRecord,
+  now: number,
+  channels: readonly string[],
+  policy: IncidentPolicy,
+): Transition | null {
+  if (record.status !== 'open') return null;
+  const lastSeenMs = Date.parse(record.lastSeen);
+  const quietSince = Math.max(record.lastActivityAt, Number.isFinite(lastSeenMs) ? lastSeenMs : 0);
+  if (now - quietSince < policy.quietPeriodMs) return null;
+  const resolved: IncidentRecord = {
+    ...record,
+    version: record.version + 1,
+    status: 'resolved',
+    resolvedAt: new Date(now).toISOString(),
+    expiresAt: Math.floor(now / 1000) + policy.resolvedTtlDays * DAY_SECONDS,
+  };
+  return claimNotification(resolved, 'resolved', now, channels, policy);
+}

@@ -1,0 +1,19 @@
+import type { Incident } from '../incident';
+import type { IncidentRecord } from './IncidentRecord';
+
+/** The public view of a stored incident (what notifiers, the CLI and `--json` see). */
+export function toIncident(record: IncidentRecord): Incident {
+  return {
+    id: record.id,
+    fingerprint: record.fingerprint,
+    episode: record.episode,
+    previousIncidentId: record.previousIncidentId,
+    status: record.status,
+    diagnosis: record.diagnosis,
+    occurrences: record.occurrences,
+    firstSeen: record.firstSeen,
+    lastSeen: record.lastSeen,
+    resolvedAt: record.resolvedAt,
+    hourly: record.hourly,
+  };
+}

@@ -1,0 +1,68 @@
+import type { Diagnosis } from '../types';
+import { contentKey, deliveryKey } from './deliveryKey';
+
+/** What one delivery contributes to one incident (fingerprint). */
+export interface IncidentDelivery {
+  readonly fingerprint: string;
+  /** Identifies this contribution so that a redelivery is not counted twice (see deliveryKey). */
+  readonly key: string;
+  /** Distinct log events (by id); the diagnosis' own count when its events carry no ids. */
+  readonly count: number;
+  /** Epoch ms of the first and last occurrence (the delivery time when events had none). */
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  /** The latest diagnosis, without per-event ids. */
+  readonly diagnosis: Omit<Diagnosis, 'eventIds' | 'requestIds'>;
+}
+
+/**
+ * Groups one delivery's diagnoses by fingerprint. The engine already collapses identical findings,
+ * but a delivery with several batches may yield the same fingerprint more than once: their events
+ * are merged so the incident gets one contribution (one write) per delivery.
+ */
+export function toIncidentDeliveries(
+  diagnoses: readonly Diagnosis[],
+  receivedAt: number,
+): IncidentDelivery[] {
+  const groups = new Map<string, Diagnosis[]>();
+  for (const diagnosis of diagnoses) {
+    const group = groups.get(diagnosis.fingerprint);
+    if (group) group.push(diagnosis);
+    else groups.set(diagnosis.fingerprint, [diagnosis]);
+  }
+  return [...groups.entries()].map(([fingerprint, group]) => merge(fingerprint, group, receivedAt));
+}
+
+function merge(fingerprint: string, group: Diagnosis[], receivedAt: number): IncidentDelivery {
+  const ids = new Set(group.flatMap((d) => d.eventIds));
+  const first = Math.min(...group.map((d) => time(d.firstSeen) ?? receivedAt));
+  const last = Math.max(...group.map((d) => time(d.lastSeen) ?? receivedAt));
+  const latest = group.reduce((a, b) =>
+    (time(b.lastSeen) ?? 0) >= (time(a.lastSeen) ?? 0) ? b : a,
+  );
+  const { eventIds: _ids, requestIds: _requests, ...diagnosis } = latest;
+  if (ids.size > 0) {
+    return {
+      fingerprint,
+      key: deliveryKey([...ids]),
+      count: ids.size,
+      firstSeenMs: first,
+      lastSeenMs: last,
+      diagnosis,
+    };
+  }
+  // Events without ids (pasted text): count what the engine counted and key on the content.
+  const count = group.reduce((sum, d) => sum + d.occurrences, 0);
+  const key = contentKey([
+    fingerprint,
+    count,
+    ...group.flatMap((d) => [d.firstSeen, d.lastSeen, d.occurrences, d.sample]),
+  ]);
+  return { fingerprint, key, count, firstSeenMs: first, lastSeenMs: last, diagnosis };
+}
+
+function time(iso: string | null): number | null {
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ms : null;
+}

@@ -1,0 +1,126 @@
+import { parseFunctionRef, UNKNOWN_FUNCTION } from './parseFunctionRef';
+import { parsePrincipal } from './parsePrincipal';
+import { parseReason } from './parseReason';
+import { PATTERNS } from './patterns';
+import type { FunctionRef, InvokeAction, Principal, Reason } from './types';
+
+/** One IAM denial of lambda:InvokeFunction / lambda:InvokeFunctionUrl found in a message. */
+export interface InvokeDenied {
+  readonly action: InvokeAction;
+  readonly principal: Principal;
+  readonly function: FunctionRef;
+  readonly reason: Reason;
+  readonly denyPolicyArn: string | null;
+  /** The sentence as found, from the principal to the end of the reason clause. */
+  readonly text: string;
+}
+
+const ROW = PATTERNS.find((row) => row.name === 'iam-invoke-denied')!;
+const MARKER = ROW.marker;
+const URL_SUFFIX = 'Url';
+const ON_RESOURCE = ' on resource: ';
+const ON_THE_RESOURCE = ' on the resource';
+// A token ends at whitespace, quotes, backslashes (escaped JSON) and closing brackets: none of
+// them can be part of an ARN, a service name or a function name.
+const TOKEN = /^[^\s"'`\\)\]},;]+/;
+const WORD = /^[A-Z][A-Za-z0-9]*$/;
+const LOOKBACK = 600;
+const LOOKAHEAD = 2048;
+
+interface Who {
+  readonly raw: string | null;
+  readonly start: number;
+}
+
+/** Finds who was denied from the text just before ` is not authorized`. */
+function findPrincipal(message: string, isAt: number): Who {
+  // isAt points at "is not authorized"; the text before ends with a space
+  const from = Math.max(0, isAt - LOOKBACK);
+  const before = message.slice(from, isAt).trimEnd();
+  const space = before.lastIndexOf(' ');
+  const token = before.slice(space + 1);
+  const lead = before.slice(0, space + 1);
+  if (lead.endsWith('User: ') || lead.endsWith('Resource: ')) {
+    const clean = token.replace(/^["'\\]+/, '');
+    const raw = TOKEN.exec(clean)?.[0] ?? null;
+    return {
+      raw,
+      start: from + lead.lastIndexOf(lead.endsWith('User: ') ? 'User: ' : 'Resource: '),
+    };
+  }
+  if (token === 'User' || token.endsWith('"User') || token.endsWith("'User")) {
+    return { raw: null, start: from + space + 1 };
+  }
+  // Display name such as "CloudWatch Alarms": capitalised words right before the sentence
+  const words = before.split(' ');
+  const name: string[] = [];
+  for (let i = words.length - 1; i >= 0 && name.length < 4; i--) {
+    const rawWord = words[i] ?? '';
+    // the first word may carry the quote that opens a JSON string (`"error": "CloudWatch Alarms`)
+    const word = rawWord.replace(/^["'\\]+/, '');
+    if (!WORD.test(word)) break;
+    name.unshift(word);
+    if (word !== rawWord) break;
+  }
+  const display = name.join(' ');
+  return { raw: display === '' ? null : display, start: from + before.length - display.length };
+}
+
+/**
+ * Finds every IAM denial of `lambda:InvokeFunction(Url)` anywhere in a message: bare, wrapped in SDK
+ * errors, JSON strings with escaped quotes, Step Functions causes or Python reprs. The same sentence
+ * repeated in one message (Node's Invoke Error prints it three times) yields repeated entries that
+ * the caller collapses by fingerprint.
+ */
+export function matchInvokeDenied(message: string): InvokeDenied[] {
+  const found: InvokeDenied[] = [];
+  let at = message.indexOf(MARKER);
+  while (at !== -1) {
+    const next = message.indexOf(MARKER, at + MARKER.length);
+    const isAt = message.lastIndexOf('is', at);
+    if (isAt === at - 2) {
+      let pos = at + MARKER.length;
+      let action: InvokeAction = 'lambda:InvokeFunction';
+      if (message.startsWith(URL_SUFFIX, pos)) {
+        action = 'lambda:InvokeFunctionUrl';
+        pos += URL_SUFFIX.length;
+      }
+      const boundary = message.charCodeAt(pos);
+      // reject lambda:InvokeFunctionFoo; accept end of text or any non-word character
+      const isWordChar =
+        (boundary >= 48 && boundary <= 57) ||
+        (boundary >= 65 && boundary <= 90) ||
+        (boundary >= 97 && boundary <= 122) ||
+        boundary === 95;
+      if (!isWordChar) {
+        const who = findPrincipal(message, isAt);
+        const rest = message.slice(pos, pos + LOOKAHEAD);
+        let offset = 0;
+        let fn = UNKNOWN_FUNCTION;
+        if (rest.startsWith(ON_RESOURCE)) {
+          offset = ON_RESOURCE.length;
+          const token = TOKEN.exec(rest.slice(offset))?.[0] ?? '';
+          fn = parseFunctionRef(token);
+          offset += token.length;
+        } else if (rest.startsWith(ON_THE_RESOURCE)) {
+          offset = ON_THE_RESOURCE.length;
+        }
+        const tail = rest.slice(offset);
+        const trimmed = tail.trimStart();
+        const parsed = parseReason(trimmed);
+        const end =
+          pos + offset + (parsed.length > 0 ? tail.length - trimmed.length + parsed.length : 0);
+        found.push({
+          action,
+          principal: parsePrincipal(who.raw),
+          function: fn,
+          reason: parsed.reason,
+          denyPolicyArn: parsed.denyPolicyArn,
+          text: message.slice(who.start, end),
+        });
+      }
+    }
+    at = next;
+  }
+  return found;
+}

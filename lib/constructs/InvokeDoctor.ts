@@ -1,0 +1,429 @@
+import { createHash } from 'node:crypto';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FILTER_PATTERN, RUNTIME_ENV } from '../../lambda/core/constants';
+import { AlertTopic } from './AlertTopic';
+import { IncidentsTable } from './IncidentsTable';
+import { InvokeDoctorFunction } from './InvokeDoctorFunction';
+import { METRICS, Monitoring } from './Monitoring';
+
+/**
+ * Most log groups one responder can watch with per-group subscriptions: each adds a statement of
+ * roughly 400 bytes to the function's resource policy, which Lambda caps at 20 KB.
+ */
+export const MAX_WATCHED_LOG_GROUPS = 30;
+
+/** Props of {@link InvokeDoctor}. */
+export interface InvokeDoctorProps {
+  /**
+   * Subscribe every log group of the account and Region through one account-level subscription
+   * filter policy (`AWS::Logs::AccountPolicy`) instead of per-group subscription filters. The
+   * responder's and sweeper's own log groups are excluded automatically. Cannot be combined with
+   * `logGroupNames` or `watchLogGroup()`.
+   * @default false
+   */
+  readonly accountWide?: boolean;
+  /**
+   * Log groups to subscribe from the start (more with `watchLogGroup()`).
+   * @default - none
+   */
+  readonly logGroupNames?: readonly string[];
+  /**
+   * Email addresses subscribed to the alert topic.
+   * @default - none
+   */
+  readonly alarmEmails?: readonly string[];
+  /**
+   * Name of an existing Secrets Manager secret whose value is the Slack incoming-webhook URL. The
+   * functions may read exactly that secret; the URL never appears in the template or environment.
+   * @default - no Slack alerts
+   */
+  readonly slackWebhookSecretName?: string;
+  /**
+   * Publish the Amazon Q Developer in chat applications custom-notification format to the topic.
+   * @default false
+   */
+  readonly snsChatFormat?: boolean;
+  /**
+   * Let the responder fetch missing API Gateway request context with `logs:FilterLogEvents` on the
+   * watched log groups. When false the function gets no read access to any log group.
+   * @default true
+   */
+  readonly contextLookup?: boolean;
+  /**
+   * Time between update notifications while an incident continues (whole minutes, 1 to 1440).
+   * @default Duration.minutes(15)
+   */
+  readonly updateInterval?: Duration;
+  /**
+   * Time without occurrences after which the sweeper resolves an incident (whole minutes, 1 to 1440).
+   * @default Duration.minutes(10)
+   */
+  readonly quietPeriod?: Duration;
+  /**
+   * How long a resolved incident is kept before DynamoDB TTL removes it (whole days, 1 to 3650).
+   * @default Duration.days(90)
+   */
+  readonly resolvedRetention?: Duration;
+  /**
+   * Retention of the responder's and sweeper's log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Reserved concurrency of the responder. CloudWatch Logs invokes it asynchronously, so a throttled
+   * delivery waits in Lambda's async queue instead of being lost; a cap protects the 5 requests/s
+   * FilterLogEvents quota during a storm but fails to deploy in accounts with the minimum
+   * concurrency quota (10), hence no default.
+   * @default - none (unreserved)
+   */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+// Names derive from the stack name, so a second InvokeDoctor in one stack would collide.
+const stacksWithDoctor = new WeakSet<Stack>();
+
+/**
+ * invoke-doctor as one construct: the responder function subscribed to log groups (per group or
+ * account-wide), the incident table, the sweeper on a one-minute schedule, the alert topic, the
+ * failure queue, alarms and a dashboard, all least privilege.
+ */
+export class InvokeDoctor extends Construct {
+  /** Handles the log deliveries. */
+  readonly responder: InvokeDoctorFunction;
+  /** Resolves quiet incidents and retries pending notifications, every minute. */
+  readonly sweeper: InvokeDoctorFunction;
+  /** The incident store. */
+  readonly table: IncidentsTable;
+  /** Alert topic and its key. */
+  readonly alerts: AlertTopic;
+  /** Failed invocations (responder and sweeper) and undeliverable emails, kept 14 days. */
+  readonly failureQueue: sqs.Queue;
+  /** Alarms and dashboard. */
+  readonly monitoring: Monitoring;
+  /** Log groups invoke-doctor writes to itself; subscribing them would loop. */
+  readonly ownLogGroupNames: readonly string[];
+  /** True when one account-level policy subscribes every log group. */
+  readonly accountWide: boolean;
+
+  private readonly watched = new Set<string>();
+  private readonly contextLookup: boolean;
+  private readonly qualifier: string;
+  private lookupStatement: iam.PolicyStatement | undefined;
+
+  constructor(scope: Construct, id: string, props: InvokeDoctorProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    if (stacksWithDoctor.has(stack)) {
+      throw new Error(
+        `InvokeDoctor: stack ${stack.node.path} already has one; its resource names derive from the stack name, so use one per stack`,
+      );
+    }
+    stacksWithDoctor.add(stack);
+    if (Token.isUnresolved(stack.stackName)) {
+      throw new Error('InvokeDoctor: the stack name must be a literal (it names the log groups)');
+    }
+    this.accountWide = props.accountWide ?? false;
+    this.contextLookup = props.contextLookup ?? true;
+    this.qualifier = `invoke-doctor-${stack.stackName}`;
+    if (this.accountWide && (props.logGroupNames?.length ?? 0) > 0) {
+      throw new Error(
+        'InvokeDoctor: accountWide already subscribes every log group; remove logGroupNames or set accountWide to false',
+      );
+    }
+    const updateMinutes = wholeUnits(
+      props.updateInterval,
+      15,
+      'updateInterval',
+      'minutes',
+      1,
+      1440,
+    );
+    const quietMinutes = wholeUnits(props.quietPeriod, 10, 'quietPeriod', 'minutes', 1, 1440);
+    const ttlDays = wholeUnits(props.resolvedRetention, 90, 'resolvedRetention', 'days', 1, 3650);
+    const secretName = props.slackWebhookSecretName;
+    if (secretName !== undefined && !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(secretName)) {
+      throw new Error(
+        `InvokeDoctor: slackWebhookSecretName must be a secret NAME (letters, digits, /_+=.@-), got "${secretName}"`,
+      );
+    }
+
+    this.ownLogGroupNames = [
+      `/invoke-doctor/${stack.stackName}/responder`,
+      `/invoke-doctor/${stack.stackName}/sweeper`,
+    ];
+
+    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failureQueue).acknowledge(
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'This queue is the dead-letter store itself (Lambda on-failure destination, EventBridge target DLQ, SNS email DLQ); a queue behind it would only move the same messages.',
+      },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason:
+          'This queue is the dead-letter store itself; nothing consumes it automatically, so there is nothing to redrive. An alarm fires on its first message.',
+      },
+    );
+
+    this.table = new IncidentsTable(this, 'Incidents');
+    this.alerts = new AlertTopic(this, 'Alerts', {
+      emails: props.alarmEmails,
+      deadLetterQueue: this.failureQueue,
+    });
+
+    const environment: Record<string, string> = {
+      [RUNTIME_ENV.incidentsTable]: this.table.tableName,
+      [RUNTIME_ENV.alertTopicArn]: this.alerts.topic.topicArn,
+      [RUNTIME_ENV.chatFormat]: String(props.snsChatFormat ?? false),
+      [RUNTIME_ENV.updateIntervalMinutes]: String(updateMinutes),
+      [RUNTIME_ENV.quietPeriodMinutes]: String(quietMinutes),
+      [RUNTIME_ENV.resolvedTtlDays]: String(ttlDays),
+      [RUNTIME_ENV.contextLookup]: String(this.contextLookup),
+      POWERTOOLS_SERVICE_NAME: METRICS.service,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
+      // The secret's NAME only; the functions read the URL at runtime.
+      ...(secretName === undefined ? {} : { [RUNTIME_ENV.slackWebhookSecret]: secretName }),
+    };
+    const onFailure = new destinations.SqsDestination(this.failureQueue);
+
+    this.responder = new InvokeDoctorFunction(this, 'Responder', {
+      handlerPath: 'lambda/handlers/logSubscription.ts',
+      description:
+        'invoke-doctor responder: diagnoses Lambda invoke permission failures in log deliveries',
+      logGroupName: this.ownLogGroupNames[0] as string,
+      logRetention: props.logRetention,
+      environment,
+      onFailure,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    });
+    this.sweeper = new InvokeDoctorFunction(this, 'Sweeper', {
+      handlerPath: 'lambda/handlers/sweeper.ts',
+      description:
+        'invoke-doctor sweeper: resolves quiet incidents and retries pending notifications',
+      logGroupName: this.ownLogGroupNames[1] as string,
+      logRetention: props.logRetention,
+      environment,
+      onFailure,
+      // The next tick is a minute away: retrying a failed sweep would only overlap it.
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(5),
+    });
+
+    for (const fn of [this.responder, this.sweeper]) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'dynamodb:GetItem',
+            'dynamodb:BatchGetItem',
+            'dynamodb:Query',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:BatchWriteItem',
+            'dynamodb:ConditionCheckItem',
+          ],
+          resources: this.table.dataArns,
+        }),
+      );
+      this.alerts.grantPublish(fn);
+      if (secretName !== undefined) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['secretsmanager:GetSecretValue'],
+            // Secrets Manager appends a hyphen and six random characters to every secret ARN.
+            resources: [
+              stack.formatArn({
+                service: 'secretsmanager',
+                resource: 'secret',
+                resourceName: `${secretName}-??????`,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ],
+          }),
+        );
+      }
+    }
+
+    new events.Rule(this, 'SweepSchedule', {
+      description: 'Runs the invoke-doctor sweeper every minute',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [
+        new targets.LambdaFunction(this.sweeper, {
+          deadLetterQueue: this.failureQueue,
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(5),
+        }),
+      ],
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      responder: this.responder,
+      sweeper: this.sweeper,
+      failureQueue: this.failureQueue,
+      topic: this.alerts.topic,
+    });
+
+    if (this.accountWide) {
+      this.subscribeAccount();
+    } else {
+      for (const name of props.logGroupNames ?? []) this.watchLogGroup(name);
+    }
+    this.node.addValidation({
+      validate: () =>
+        this.accountWide || this.watched.size > 0
+          ? []
+          : [
+              'InvokeDoctor watches no log group: pass logGroupNames, call watchLogGroup(), or set accountWide',
+            ],
+    });
+  }
+
+  /** Names of the log groups subscribed one by one (empty in account-wide mode). */
+  get watchedLogGroupNames(): string[] {
+    return [...this.watched];
+  }
+
+  /**
+   * Subscribes one log group (by name or as an ILogGroup with a literal name) to the responder:
+   * a subscription filter with the shared filter pattern, an invoke permission for
+   * logs.amazonaws.com limited to that group and this account, and FilterLogEvents on it.
+   */
+  watchLogGroup(group: string | logs.ILogGroup): this {
+    const name = typeof group === 'string' ? group : group.logGroupName;
+    if (this.accountWide) {
+      throw new Error(
+        `InvokeDoctor.watchLogGroup("${name}"): accountWide already subscribes every log group`,
+      );
+    }
+    if (Token.isUnresolved(name)) {
+      throw new Error(
+        'InvokeDoctor.watchLogGroup: the log group name must be a literal (it is checked against invoke-doctor’s own log groups)',
+      );
+    }
+    if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) {
+      throw new Error(
+        `InvokeDoctor.watchLogGroup("${name}"): not a log group name (up to 512 of A-Z a-z 0-9 . - _ / #)`,
+      );
+    }
+    if (this.ownLogGroupNames.includes(name)) {
+      throw new Error(
+        `"${name}" is invoke-doctor's own log group: subscribing it would feed the responder its own output in a loop`,
+      );
+    }
+    if (this.watched.has(name)) {
+      throw new Error(`log group "${name}" is already watched`);
+    }
+    if (this.watched.size >= MAX_WATCHED_LOG_GROUPS) {
+      throw new Error(
+        `cannot watch "${name}": at most ${MAX_WATCHED_LOG_GROUPS} log groups fit in the responder's resource policy one by one; use accountWide instead`,
+      );
+    }
+    this.watched.add(name);
+
+    const arn = this.logGroupArn(`${name}:*`);
+    const scope = new Construct(this, `Watch${constructIdFor(name)}`);
+    const permission = new lambda.CfnPermission(scope, 'InvokePermission', {
+      action: 'lambda:InvokeFunction',
+      functionName: this.responder.functionArn,
+      principal: 'logs.amazonaws.com',
+      sourceArn: arn,
+      sourceAccount: Stack.of(this).account,
+    });
+    const filter = new logs.CfnSubscriptionFilter(scope, 'SubscriptionFilter', {
+      logGroupName: name,
+      filterName: this.qualifier,
+      filterPattern: FILTER_PATTERN,
+      destinationArn: this.responder.functionArn,
+    });
+    // CloudWatch Logs test-invokes the destination when the filter is created.
+    filter.node.addDependency(permission);
+    this.allowLookup(`${name}:*`, `the watched log group ${name} only`);
+    return this;
+  }
+
+  // Account mode: one policy for every log group but our own, one permission for any group.
+  private subscribeAccount(): void {
+    const stack = Stack.of(this);
+    const anyGroup = this.logGroupArn('*');
+    const permission = new lambda.CfnPermission(this, 'AccountWideInvokePermission', {
+      action: 'lambda:InvokeFunction',
+      functionName: this.responder.functionArn,
+      principal: 'logs.amazonaws.com',
+      sourceArn: anyGroup,
+      sourceAccount: stack.account,
+    });
+    const policy = new logs.CfnAccountPolicy(this, 'AccountWideSubscription', {
+      policyName: this.qualifier,
+      policyType: 'SUBSCRIPTION_FILTER_POLICY',
+      scope: 'ALL',
+      policyDocument: stack.toJsonString({
+        DestinationArn: this.responder.functionArn,
+        FilterPattern: FILTER_PATTERN,
+        Distribution: 'Random',
+      }),
+      selectionCriteria: `LogGroupName NOT IN [${this.ownLogGroupNames.map((n) => JSON.stringify(n)).join(', ')}]`,
+    });
+    policy.node.addDependency(permission);
+    this.allowLookup('*', 'every log group, because in account-wide mode any of them can deliver');
+  }
+
+  // `resourceName` is what follows `log-group:` in the ARN: `{name}:*`, or `*` for every group.
+  private allowLookup(resourceName: string, what: string): void {
+    if (!this.contextLookup) return;
+    if (this.lookupStatement === undefined) {
+      this.lookupStatement = new iam.PolicyStatement({ actions: ['logs:FilterLogEvents'] });
+      this.responder.addToRolePolicy(this.lookupStatement);
+    }
+    this.lookupStatement.addResources(this.logGroupArn(resourceName));
+    Validations.of(this.responder.role as iam.Role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${resourceName}]`,
+      reason: `logs:FilterLogEvents on ${what}, for at most one context lookup per delivery; CloudWatch Logs authorizes it only against a log group ARN ending in :*.`,
+    });
+  }
+
+  private logGroupArn(resourceName: string): string {
+    return Stack.of(this).formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+}
+
+// Readable and collision-free: the name's letters plus a short hash of the whole name.
+function constructIdFor(name: string): string {
+  const letters = name.replace(/[^A-Za-z0-9]/g, '').slice(-40);
+  return `${letters}${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+}
+
+function wholeUnits(
+  value: Duration | undefined,
+  fallback: number,
+  prop: string,
+  unit: 'minutes' | 'days',
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n =
+    unit === 'minutes' ? value.toMinutes({ integral: false }) : value.toDays({ integral: false });
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(
+      `InvokeDoctor: ${prop} must be a whole number of ${unit} from ${min} to ${max}`,
+    );
+  }
+  return n;
+}

@@ -1,0 +1,93 @@
+import { RUNTIME_DEFAULTS, runtimeConfig } from '../../lambda/adapters/runtimeConfig';
+import { RUNTIME_ENV } from '../../lambda/core/constants';
+import { ConfigError } from '../../lambda/core/errors';
+
+describe('runtimeConfig', () => {
+  test('an empty environment gives the logging-only defaults', () => {
+    expect(runtimeConfig({})).toEqual({
+      incidentsTableName: null,
+      alertTopicArn: null,
+      slackWebhookSecretId: null,
+      chatFormat: false,
+      updateIntervalMinutes: RUNTIME_DEFAULTS.updateIntervalMinutes,
+      quietPeriodMinutes: RUNTIME_DEFAULTS.quietPeriodMinutes,
+      resolvedTtlDays: RUNTIME_DEFAULTS.resolvedTtlDays,
+      contextLookup: true,
+    });
+  });
+
+  test('reads every variable the stack sets', () => {
+    // Arrange
+    const env = {
+      [RUNTIME_ENV.incidentsTable]: 'InvokeDoctor-Incidents-1A2B3C',
+      [RUNTIME_ENV.alertTopicArn]: 'arn:aws:sns:us-east-1:123456789012:InvokeDoctorAlerts',
+      [RUNTIME_ENV.slackWebhookSecret]:
+        'arn:aws:secretsmanager:us-east-1:123456789012:secret:invoke-doctor/slack-AbCdEf',
+      [RUNTIME_ENV.chatFormat]: 'TRUE',
+      [RUNTIME_ENV.updateIntervalMinutes]: '30',
+      [RUNTIME_ENV.quietPeriodMinutes]: '5',
+      [RUNTIME_ENV.resolvedTtlDays]: '7',
+      [RUNTIME_ENV.contextLookup]: 'false',
+    };
+
+    // Act
+    const config = runtimeConfig(env);
+
+    // Assert
+    expect(config).toEqual({
+      incidentsTableName: 'InvokeDoctor-Incidents-1A2B3C',
+      alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:InvokeDoctorAlerts',
+      slackWebhookSecretId:
+        'arn:aws:secretsmanager:us-east-1:123456789012:secret:invoke-doctor/slack-AbCdEf',
+      chatFormat: true,
+      updateIntervalMinutes: 30,
+      quietPeriodMinutes: 5,
+      resolvedTtlDays: 7,
+      contextLookup: false,
+    });
+  });
+
+  test('blank values count as unset', () => {
+    const config = runtimeConfig({
+      [RUNTIME_ENV.incidentsTable]: '  ',
+      [RUNTIME_ENV.contextLookup]: '',
+    });
+    expect(config.incidentsTableName).toBeNull();
+    expect(config.contextLookup).toBe(true);
+  });
+
+  test('a webhook URL put where the secret id belongs is rejected without echoing it', () => {
+    const read = () =>
+      runtimeConfig({
+        [RUNTIME_ENV.slackWebhookSecret]: 'https://hooks.slack.com/services/T000/B000/XXXX',
+      });
+    expect(read).toThrow(ConfigError);
+    expect(read).not.toThrow(/hooks\.slack\.com/);
+  });
+
+  test('a secret given by name is accepted', () => {
+    expect(
+      runtimeConfig({ [RUNTIME_ENV.slackWebhookSecret]: 'invoke-doctor/slack' })
+        .slackWebhookSecretId,
+    ).toBe('invoke-doctor/slack');
+  });
+
+  test.each([
+    [RUNTIME_ENV.contextLookup, 'yes'],
+    [RUNTIME_ENV.chatFormat, '1'],
+    [RUNTIME_ENV.updateIntervalMinutes, '0'],
+    [RUNTIME_ENV.updateIntervalMinutes, '1.5'],
+    [RUNTIME_ENV.quietPeriodMinutes, 'ten'],
+    [RUNTIME_ENV.resolvedTtlDays, '99999'],
+    [RUNTIME_ENV.incidentsTable, 'a b'],
+    [RUNTIME_ENV.alertTopicArn, 'arn:aws:sqs:us-east-1:123456789012:queue'],
+    [RUNTIME_ENV.slackWebhookSecret, 'https://hooks.slack.com/services/T000/B000/XXXX'],
+  ])('%s=%j is rejected with an error naming the variable', (name, raw) => {
+    // Act
+    const read = () => runtimeConfig({ [name]: raw });
+
+    // Assert
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(new RegExp(`^${name}: expected `));
+  });
+});

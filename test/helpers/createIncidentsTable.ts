@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureIncidentsTable } from '../../lambda/adapters/ensureIncidentsTable';
+import { motoEndpoint } from './motoEndpoint';
+import { TEST_REGION } from './moto';
+
+/** Emulators the incidents table is tested on: moto (shared server) and dynalite (in process). */
+export type TableBackend = 'moto' | 'dynalite';
+
+/** A fresh incidents table and a client for it, with call counts. */
+export interface IncidentsTable {
+  readonly backend: TableBackend;
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** DynamoDB operations sent through `client` since the last reset, by operation name. */
+  readonly calls: Record<string, number>;
+  /** Write operations (Put/Update/Delete/BatchWrite/TransactWrite) counted in `calls`. */
+  writes(): number;
+  resetCounts(): void;
+  /** Deletes the table (moto) or stops the server (dynalite). */
+  close(): Promise<void>;
+}
+
+const WRITE_OPERATIONS = /^(Put|Update|Delete|BatchWrite|TransactWrite)/;
+
+interface DynaliteServer {
+  listen(port: number, host: string, callback: () => void): void;
+  address(): AddressInfo;
+  close(callback: () => void): void;
+}
+type Dynalite = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => DynaliteServer;
+
+/**
+ * Creates an incidents table (same schema as the stack's, via ensureIncidentsTable) on moto (a
+ * unique name on the shared server) or on a new in-memory dynalite server.
+ */
+export async function createIncidentsTable(
+  backend: TableBackend,
+  label: string,
+): Promise<IncidentsTable> {
+  let endpoint: string;
+  let stopServer = async () => {};
+  if (backend === 'moto') {
+    endpoint = motoEndpoint();
+  } else {
+    // dynalite ships no types; its factory returns an http.Server.
+    const dynalite = require('dynalite') as Dynalite;
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${server.address().port}`;
+    stopServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  const client = new DynamoDBClient({
+    endpoint,
+    region: TEST_REGION,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  const calls: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      calls[name] = (calls[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countIncidentTableCalls' },
+  );
+  const tableName = `incidents-${label}-${randomUUID().slice(0, 8)}`;
+  await ensureIncidentsTable(client, tableName);
+  const resetCounts = () => {
+    for (const key of Object.keys(calls)) delete calls[key];
+  };
+  resetCounts();
+  return {
+    backend,
+    client,
+    tableName,
+    calls,
+    writes: () =>
+      Object.entries(calls)
+        .filter(([name]) => WRITE_OPERATIONS.test(name))
+        .reduce((sum, [, n]) => sum + n, 0),
+    resetCounts,
+    close: async () => {
+      if (backend === 'moto') await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+      await stopServer();
+    },
+  };
+}
