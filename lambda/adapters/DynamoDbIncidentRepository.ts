@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -28,8 +28,11 @@ const ITEM_ONLY = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'functionName'] as const;
 
 /** Where the repository stores incidents. */
 export interface DynamoDbIncidentRepositoryOptions {
-  /** A DynamoDB client (wrapped in a document client here) or a document client; AWS or emulator. */
-  readonly client: DynamoDBClient | DynamoDBDocumentClient;
+  /**
+   * A DynamoDB client (wrapped in a document client here) or a document client, for AWS or an
+   * emulator. Default: a DynamoDBClient from the environment (region, credentials).
+   */
+  readonly client?: DynamoDBClient | DynamoDBDocumentClient;
   /** Table with `pk`/`sk` (S), GSI `gsi1` on `gsi1pk`/`gsi1sk` (S), TTL on `expiresAt`. */
   readonly tableName: string;
 }
@@ -49,10 +52,11 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
   private readonly tableName: string;
 
   constructor(options: DynamoDbIncidentRepositoryOptions) {
+    const client = options.client ?? new DynamoDBClient({});
     this.doc =
-      options.client instanceof DynamoDBDocumentClient
-        ? options.client
-        : DynamoDBDocumentClient.from(options.client, {
+      client instanceof DynamoDBDocumentClient
+        ? client
+        : DynamoDBDocumentClient.from(client, {
             marshallOptions: { removeUndefinedValues: true },
           });
     this.tableName = options.tableName;

@@ -16,11 +16,11 @@ export interface SlackNotifierOptions {
   readonly fetch?: typeof fetch;
   /** Waits between attempts (default: setTimeout); tests record the delays instead of waiting. */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Attempts per send, the first included (default 4). */
+  /** Attempts per send, the first included (default 3; the caller may retry the whole send too). */
   readonly maxAttempts?: number;
   /** First backoff ceiling in ms, doubled per attempt, equal jitter (default 500). */
   readonly baseDelayMs?: number;
-  /** Longest wait we accept, also for `Retry-After` (default 30,000): longer means fail now, retry later. */
+  /** Longest wait we accept, also for `Retry-After` (default 10,000): longer means fail now, retry later. */
   readonly maxDelayMs?: number;
   /** Per-request timeout in ms (default 10,000). */
   readonly timeoutMs?: number;
@@ -49,9 +49,10 @@ export class SlackNotifier implements Notifier {
   constructor(private readonly options: SlackNotifierOptions) {
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.baseDelayMs = options.baseDelayMs ?? 500;
-    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    // A Lambda invocation should not sleep for long: a longer Retry-After is left to the sweeper.
+    this.maxDelayMs = options.maxDelayMs ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.random = options.random ?? Math.random;
   }

@@ -19,6 +19,8 @@ export interface NotifierConfig {
   readonly allowLoopbackWebhook?: boolean;
   /** Publish the Amazon Q Developer in chat applications custom-notification format to SNS. */
   readonly chatFormat?: boolean;
+  /** Slack retry tuning (defaults: 3 attempts, waits up to 10 s); lower it when the caller retries too. */
+  readonly slackRetry?: { readonly maxAttempts?: number; readonly maxDelayMs?: number };
   /** Print alerts to a terminal stream (replay). */
   readonly terminal?: { readonly stream: NodeJS.WritableStream; readonly color?: boolean };
 }
@@ -67,6 +69,12 @@ function slackOptions(
   const seams = {
     ...(clients.fetch ? { fetch: clients.fetch } : {}),
     ...(clients.sleep ? { sleep: clients.sleep } : {}),
+    ...(config.slackRetry?.maxAttempts !== undefined
+      ? { maxAttempts: config.slackRetry.maxAttempts }
+      : {}),
+    ...(config.slackRetry?.maxDelayMs !== undefined
+      ? { maxDelayMs: config.slackRetry.maxDelayMs }
+      : {}),
   };
   if (config.slackWebhookSecretId && config.slackWebhookUrl) {
     throw new ConfigError(

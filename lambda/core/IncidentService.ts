@@ -24,7 +24,11 @@ export interface RetryPolicy {
 }
 
 /** Default in-line retries: 3 sends over about a second, well inside a Lambda's time budget. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 2_000,
+};
 
 /** Collaborators and settings of an {@link IncidentService}. */
 export interface IncidentServiceOptions {
@@ -87,7 +91,10 @@ export class IncidentService implements DiagnosisSink {
     this.notifiers = options.notifiers;
     this.channels = options.notifiers.map((n) => n.channel);
     if (new Set(this.channels).size !== this.channels.length) {
-      throw new ConfigError('notifiers', `channel names must be unique: ${this.channels.join(', ')}`);
+      throw new ConfigError(
+        'notifiers',
+        `channel names must be unique: ${this.channels.join(', ')}`,
+      );
     }
     this.clock = options.clock;
     this.policy = incidentPolicy(options.policy);
@@ -189,7 +196,8 @@ export class IncidentService implements DiagnosisSink {
       const transition = resolveQuietIncident(current, now, this.channels, this.policy);
       if (!transition) return null;
       // Remember the episode number before its item can expire, so ids are never reused.
-      if (attempt === 0) await this.repository.rememberEpisode(current.fingerprint, current.episode);
+      if (attempt === 0)
+        await this.repository.rememberEpisode(current.fingerprint, current.episode);
       if (await this.repository.replace(transition.record, current.version)) {
         return this.afterWrite(transition);
       }

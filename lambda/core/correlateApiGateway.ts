@@ -53,12 +53,12 @@ function headerValue(text: string, name: string): string | null {
   const at = text.indexOf(name);
   if (at === -1) return null;
   const start = at + name.length;
-  // complete values end with ',' or '}'; a value cut by [TRUNCATED] is not trusted
-  const comma = text.indexOf(',', start);
-  const brace = text.indexOf('}', start);
-  const ends = [comma, brace].filter((i) => i !== -1);
-  if (ends.length === 0) return null;
-  const value = text.slice(start, Math.min(...ends)).trim();
+  // Complete values end with ', ' (next header) or the map's closing '}'; a value cut by
+  // [TRUNCATED] is not trusted. A '}' inside the value ({proxy+} paths) is part of it.
+  const comma = text.indexOf(', ', start);
+  const end = comma !== -1 ? comma : text.lastIndexOf('}');
+  if (end <= start) return null;
+  const value = text.slice(start, end).trim();
   return value === '' || value.includes(' ') ? null : value;
 }
 

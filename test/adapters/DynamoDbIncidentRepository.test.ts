@@ -49,7 +49,10 @@ describe.each<TableBackend>(['moto', 'dynalite'])('DynamoDbIncidentRepository on
 
   beforeAll(async () => {
     table = await createIncidentsTable(backend, 'repository');
-    repository = new DynamoDbIncidentRepository({ client: table.client, tableName: table.tableName });
+    repository = new DynamoDbIncidentRepository({
+      client: table.client,
+      tableName: table.tableName,
+    });
   });
   afterAll(async () => {
     await table.close();
@@ -138,13 +141,21 @@ describe.each<TableBackend>(['moto', 'dynalite'])('DynamoDbIncidentRepository on
     // Arrange: an `opened` pending for two channels, then the incident resolved (a second entry).
     const record = openRecord('Pending', T0, { channels: ['slack', 'sns'] });
     await repository.create(record);
-    const resolved = resolveQuietIncident(record, T0 + 30 * MINUTE, ['slack', 'sns'], policy)!.record;
+    const resolved = resolveQuietIncident(
+      record,
+      T0 + 30 * MINUTE,
+      ['slack', 'sns'],
+      policy,
+    )!.record;
     await repository.replace(resolved, record.version);
     // Act
     const pending = (await repository.listPendingNotifications()).filter(
       (p) => p.incidentId === record.id,
     );
-    await repository.replace({ ...resolved, version: resolved.version + 1, outbox: [] }, resolved.version);
+    await repository.replace(
+      { ...resolved, version: resolved.version + 1, outbox: [] },
+      resolved.version,
+    );
     const after = (await repository.listPendingNotifications()).filter(
       (p) => p.incidentId === record.id,
     );
@@ -162,11 +173,15 @@ describe.each<TableBackend>(['moto', 'dynalite'])('DynamoDbIncidentRepository on
     const record = openRecord('Ttl', T0);
     await repository.create(record);
     const key = { pk: { S: `INC#${record.fingerprint}` }, sk: { S: 'EP#000001' } };
-    const before = await table.client.send(new GetItemCommand({ TableName: table.tableName, Key: key }));
+    const before = await table.client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: key }),
+    );
     const resolved = resolveQuietIncident(record, T0 + 30 * MINUTE, [], policy)!.record;
     await repository.replace(resolved, record.version);
     // Act
-    const after = await table.client.send(new GetItemCommand({ TableName: table.tableName, Key: key }));
+    const after = await table.client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: key }),
+    );
     // Assert
     expect(before.Item?.expiresAt).toBeUndefined();
     expect(after.Item?.expiresAt).toEqual({ N: String(resolved.expiresAt) });

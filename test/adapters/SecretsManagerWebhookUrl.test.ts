@@ -188,6 +188,28 @@ describe('buildNotifiers', () => {
     expect(buildNotifiers({ topicArn: null, slackWebhookSecretId: null })).toEqual([]);
   });
 
+  test('slackRetry tunes the Slack notifier it builds', async () => {
+    const receiver = await startSlackReceiver();
+    try {
+      receiver.script({ status: 500, times: 5 });
+      const [slack] = buildNotifiers(
+        {
+          slackWebhookUrl: receiver.url,
+          allowLoopbackWebhook: true,
+          slackRetry: { maxAttempts: 2 },
+        },
+        { sleep: async () => {} },
+      );
+      const error = await slack
+        ?.send(notificationFor(DIAGNOSES['invoke-access-denied'], 'opened'))
+        .catch((e: unknown) => e);
+      expect((error as NotificationError).message).toMatch(/gave up after 2 attempts$/);
+      expect(receiver.requests).toHaveLength(2);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   test('a secret and a direct URL together, or a bad direct URL, are ConfigErrors', () => {
     expect(() => buildNotifiers({ slackWebhookSecretId: 'x', slackWebhookUrl: SLACK_URL })).toThrow(
       ConfigError,

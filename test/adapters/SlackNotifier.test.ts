@@ -26,7 +26,7 @@ function notifier(
       delays.push(ms);
     },
     random: () => 0.5,
-    maxAttempts: overrides.maxAttempts ?? 4,
+    ...(overrides.maxAttempts ? { maxAttempts: overrides.maxAttempts } : {}),
   });
   return { slack, delays };
 }
@@ -96,6 +96,14 @@ describe('SlackNotifier', () => {
     expect(error.retryable).toBe(true);
     expect(error.message).toBe('slack: HTTP 500 (internal_error); gave up after 4 attempts');
     expect(delays).toEqual([375, 750, 1500]);
+  });
+
+  test('by default a send makes at most 3 attempts', async () => {
+    receiver.script({ status: 502, times: 5 });
+    const { slack } = notifier();
+    const error = await failure(slack.send(opened));
+    expect(error.message).toMatch(/gave up after 3 attempts$/);
+    expect(receiver.requests).toHaveLength(3);
   });
 
   test('5xx then success delivers on the retry', async () => {

@@ -107,3 +107,18 @@ describe('API Gateway correlation', () => {
     });
   });
 });
+
+describe('X-Amz-Source-Arn with a greedy path parameter', () => {
+  test('keeps the closing brace of {proxy+} in the resource path', () => {
+    // Arrange: the 2.4 header shape with a proxy resource (2.5 shows `ANY /{proxy+}` routes)
+    const id = 'd0f70f44-e843-42ff-b628-28384d82a707';
+    const headers = `(${id}) Endpoint request headers: {x-amzn-lambda-integration-tag=${id}, X-Amz-Date=20170519T114605Z, x-amzn-apigateway-api-id=kl1s049j9c, X-Amz-Source-Arn=arn:aws:execute-api:ap-northeast-1:158695423430:kl1s049j9c/Prod/ANY/{proxy+}, Accept=application/json, User-Agent=AmazonAPIGateway_kl1s049j9c}`;
+    const failure = `(${id}) Execution failed due to configuration error: Invalid permissions on Lambda function`;
+
+    // Act
+    const [diagnosis] = analyzeBatches([batch([headers, failure])]).diagnoses;
+
+    // Assert
+    expect(diagnosis?.api).toMatchObject({ httpMethod: 'ANY', resourcePath: '/{proxy+}' });
+  });
+});

@@ -56,6 +56,7 @@ const QUERY_CONSTANTS = new Set([
   'Role.PermissionsBoundary',
   'User.PermissionsBoundary',
   'Items[].[ApiId,Name,ProtocolType]',
+  'items[].[id,name]',
   'Items[].[IntegrationId,IntegrationUri,CredentialsArn]',
   'Items[].[AuthorizerId,Name,AuthorizerUri,AuthorizerCredentialsArn]',
   'items[].{id:id,name:name,uri:authorizerUri,credentials:authorizerCredentials}',

@@ -89,9 +89,14 @@ test('CloudFormation snippets form a template that passes cfn-lint', () => {
 });
 
 test.each(withSnippets)('%s: Terraform snippet is canonical HCL', (_name, fix) => {
+  // An empty CLI config keeps terraform from warning about a missing ~/.terraformrc.
+  const config = join(mkdtempSync(join(tmpdir(), 'invoke-doctor-tf-')), 'terraformrc');
+  writeFileSync(config, '');
   const formatted = execFileSync('terraform', ['fmt', '-'], {
     input: fix.terraform,
     encoding: 'utf8',
+    env: { ...process.env, TF_CLI_CONFIG_FILE: config },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   expect(formatted).toBe(fix.terraform);
 });

@@ -109,6 +109,13 @@ describe('renderFixes: API Gateway REST', () => {
     expect(fixes[1]?.cloudformation).toBeUndefined();
   });
 
+  test('API id unknown too: locate-function lists the REST APIs', () => {
+    const fixes = renderFixes(facts({ kind: 'apigw-invalid-permissions', api: null }));
+    expect(kinds(fixes)).toEqual(['locate-function', 'add-permission']);
+    expect(fixes[0]?.command).toBe("aws apigateway get-rest-apis --query 'items[].[id,name]'");
+    expect(fixes[1]?.command).toBeNull();
+  });
+
   test('authorizer with unknown function: get-authorizers', () => {
     const f = facts({
       kind: 'apigw-authorizer-invalid-permissions',

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureIncidentsTable } from '../../lambda/adapters/ensureIncidentsTable';
-import { motoEndpoint } from './motoEndpoint';
 import { TEST_REGION } from './moto';
+import { motoEndpoint } from './motoEndpoint';
 
 /** Emulators the incidents table is tested on: moto (shared server) and dynalite (in process). */
 export type TableBackend = 'moto' | 'dynalite';
@@ -29,7 +30,11 @@ interface DynaliteServer {
   address(): AddressInfo;
   close(callback: () => void): void;
 }
-type Dynalite = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => DynaliteServer;
+type Dynalite = (options: {
+  createTableMs: number;
+  deleteTableMs: number;
+  updateTableMs: number;
+}) => DynaliteServer;
 
 /**
  * Creates an incidents table (same schema as the stack's, via ensureIncidentsTable) on moto (a
@@ -55,6 +60,13 @@ export async function createIncidentsTable(
     endpoint,
     region: TEST_REGION,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    // moto checks a ConditionExpression and writes without a lock, so two concurrent requests can
+    // both pass the same condition (reproduced: 2 winners among 24 racing conditional puts), which
+    // DynamoDB and dynalite (per-item lock) never allow. One connection makes moto handle one
+    // request at a time; the invocations still interleave their reads and writes between requests.
+    ...(backend === 'moto'
+      ? { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) } }
+      : {}),
   });
   const calls: Record<string, number> = {};
   client.middlewareStack.add(

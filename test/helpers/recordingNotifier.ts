@@ -1,5 +1,6 @@
 import { NotificationError } from '../../lambda/core/errors';
 import type { Notification } from '../../lambda/core/incident';
+import type { Clock } from '../../lambda/core/ports/Clock';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
 
 /**
@@ -10,6 +11,8 @@ import type { Notifier } from '../../lambda/core/ports/Notifier';
 export interface RecordingNotifier extends Notifier {
   /** Notifications the channel accepted, in order. */
   readonly sent: Notification[];
+  /** Clock time of each accepted notification (when a clock was given), parallel to `sent`. */
+  readonly sentAt: number[];
   /** Every call to `send`, failed ones included. */
   readonly calls: number;
   /** While true every send fails. */
@@ -20,13 +23,15 @@ export interface RecordingNotifier extends Notifier {
   retryable: boolean;
 }
 
-/** A recording channel named `channel`. */
-export function recordingNotifier(channel: string): RecordingNotifier {
+/** A recording channel named `channel`; with a clock it also records when each send happened. */
+export function recordingNotifier(channel: string, clock?: Clock): RecordingNotifier {
   const sent: Notification[] = [];
+  const sentAt: number[] = [];
   let calls = 0;
   const notifier = {
     channel,
     sent,
+    sentAt,
     down: false,
     failNext: 0,
     retryable: true,
@@ -44,6 +49,7 @@ export function recordingNotifier(channel: string): RecordingNotifier {
         });
       }
       sent.push(structuredClone(notification));
+      if (clock) sentAt.push(clock.now());
     },
   };
   return notifier;

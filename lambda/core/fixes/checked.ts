@@ -52,6 +52,20 @@ export function checked(
   );
 }
 
+/**
+ * A value built from checked parts: valid when every part is (`build` gets their values in order),
+ * else invalid under `placeholder` with the parts' problems, each once.
+ */
+export function composite(
+  parts: readonly Checked[],
+  build: (values: string[]) => string,
+  placeholder: string,
+): Checked {
+  const problems = problemsOf(parts);
+  if (problems.length > 0) return invalid(placeholder, problems.join('; '));
+  return valid(build(parts.map((p) => (p.ok ? p.value : ''))));
+}
+
 /** Checks that all given values passed; returns their problems otherwise. */
 export function problemsOf(values: readonly Checked[]): string[] {
   const problems: string[] = [];

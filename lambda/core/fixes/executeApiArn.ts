@@ -4,7 +4,7 @@
  * `.../<api>/authorizers/<id>` for authorizers.
  */
 import { AWS_FORMATS } from '../awsFormats';
-import { type Checked, invalid, valid } from './checked';
+import { type Checked, composite, invalid, valid } from './checked';
 import type { ResolvedFacts } from './resolveFacts';
 
 /** Which source ARN to build. */
@@ -50,15 +50,14 @@ export function executeApiArn(r: ResolvedFacts, scope: ExecuteApiScope): Checked
       tail = [stage, methodPart(api?.method ?? null), pathPart(path)];
     }
   }
-  const parts = [fn.partition, fn.region, fn.accountId, apiId, ...tail];
-  const failed = parts.filter((p): p is Extract<Checked, { ok: false }> => !p.ok);
-  if (failed.length > 0) {
-    return invalid('<SOURCE_ARN>', [...new Set(failed.map((p) => p.problem))].join('; '));
-  }
-  const [partition, region, account, id, ...rest] = parts.map(
-    (p) => (p as { value: string }).value,
+  const built = composite(
+    [fn.partition, fn.region, fn.accountId, apiId, ...tail],
+    ([partition, region, account, id, ...rest]) =>
+      `arn:${partition}:execute-api:${region}:${account}:${id}/${rest.join('/')}`,
+    '<SOURCE_ARN>',
   );
-  const arn = `arn:${partition}:execute-api:${region}:${account}:${id}/${rest.join('/')}`;
+  if (!built.ok) return built;
+  const arn = built.value;
   return AWS_FORMATS.executeApiArn.test(arn)
     ? valid(arn)
     : invalid('<SOURCE_ARN>', 'the API route could not be turned into a source ARN');

@@ -26,14 +26,27 @@ function pathQuery(path: Checked): Checked {
 
 function restApi(r: ResolvedFacts): Fix {
   const api = r.api;
-  const path = api?.resourcePath?.ok ? api.resourcePath : null;
+  if (!api?.id.ok) {
+    // Without the API id (execution logs delivered outside API-Gateway-Execution-Logs_<id>/<stage>)
+    // the first step is finding the API.
+    const line = commandLine([
+      'aws',
+      'apigateway',
+      'get-rest-apis',
+      ...regionWords(r),
+      '--query',
+      valid('items[].[id,name]'),
+    ]);
+    return {
+      kind: 'locate-function',
+      description:
+        'The log names neither the function nor the API. The command lists your REST APIs; execution logs live in API-Gateway-Execution-Logs_<API_ID>/<stage>. Then `aws apigateway get-resources --rest-api-id <API_ID> --embed methods` shows each integration URI (…/functions/<FUNCTION_ARN>/invocations).',
+      command: line.command,
+    };
+  }
+  const path = api.resourcePath?.ok ? api.resourcePath : null;
   const authorizer = r.kind === 'apigw-authorizer-invalid-permissions';
-  const apiId = api?.id ?? {
-    ok: false as const,
-    placeholder: '<API_ID>',
-    problem:
-      'the API id is unknown: fill in <API_ID> (from the log group API-Gateway-Execution-Logs_<API_ID>/<stage>)',
-  };
+  const apiId = api.id;
   const words: Word[] = authorizer
     ? [
         'aws',
@@ -62,7 +75,7 @@ function restApi(r: ResolvedFacts): Fix {
             ),
       ];
   const line = commandLine(words);
-  const method = api?.method?.ok ? api.method.value : '<METHOD>';
+  const method = api.method?.ok ? api.method.value : '<METHOD>';
   const sentences = [
     authorizer
       ? 'The log does not name the authorizer function. The command lists the API’s authorizers with their function URIs (…/functions/<FUNCTION_ARN>/invocations).'

@@ -18,7 +18,7 @@ import {
   REASONS,
   type Reason,
 } from '../types';
-import { type Checked, checked, invalid, valid } from './checked';
+import { type Checked, checked, composite, invalid, valid } from './checked';
 
 /** The function as far as it is known, every part checked. */
 export interface ResolvedFunction {
@@ -70,19 +70,9 @@ export interface ResolvedFacts {
   readonly api: ResolvedApi | null;
   readonly denyPolicyArn: string | null;
   readonly roleArn: unknown;
-  /** Raw facts, hashed for deterministic ids (never rendered). */
-  readonly raw: DiagnosisFacts;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-
-/** Joins the problems of failed parts into one checked value with its own placeholder. */
-function composite(parts: readonly Checked[], build: () => string, placeholder: string): Checked {
-  const failed = parts.filter((p) => !p.ok);
-  if (failed.length === 0) return valid(build());
-  const problems = failed.map((p) => (p.ok ? '' : p.problem));
-  return invalid(placeholder, problems.join('; '));
-}
 
 function resolveFunction(facts: DiagnosisFacts): ResolvedFunction {
   const ref = (facts.function ?? {}) as Partial<DiagnosisFacts['function']>;
@@ -114,7 +104,7 @@ function resolveFunction(facts: DiagnosisFacts): ResolvedFunction {
     ? valid(fromArn.partition)
     : region.ok
       ? valid(partitionOfRegion(region.value))
-      : invalid('<PARTITION>', 'the partition is unknown');
+      : invalid('<PARTITION>', region.ok ? '' : region.problem);
   const rawQualifier = str(ref.qualifier) ?? fromArn?.qualifier ?? null;
   const qualifier =
     rawQualifier === null || rawQualifier === '$LATEST'
@@ -127,13 +117,12 @@ function resolveFunction(facts: DiagnosisFacts): ResolvedFunction {
           'a version number or alias name',
         );
   const arnParts = [partition, region, accountId, nameChecked];
-  const unqualified = () =>
-    `arn:${(partition as { value: string }).value}:lambda:${(region as { value: string }).value}:` +
-    `${(accountId as { value: string }).value}:function:${(nameChecked as { value: string }).value}`;
-  const arn = composite(arnParts, unqualified, '<FUNCTION_ARN>');
+  const build = ([p, r, a, n, q]: string[]) =>
+    `arn:${p}:lambda:${r}:${a}:function:${n}${q === undefined ? '' : `:${q}`}`;
+  const arn = composite(arnParts, build, '<FUNCTION_ARN>');
   const qualifiedArn = composite(
     qualifier ? [...arnParts, qualifier] : arnParts,
-    () => (qualifier?.ok ? `${unqualified()}:${qualifier.value}` : unqualified()),
+    build,
     '<FUNCTION_ARN>',
   );
   return {
@@ -194,9 +183,10 @@ function resolvePrincipal(facts: DiagnosisFacts): ResolvedPrincipal {
   let iamArn: Checked | null = null;
   if (type === 'assumed-role' || type === 'iam-role') {
     roleName = checked(
-      str(p.roleName) ??
+      // names parsed from a valid ARN first: they are path-free by construction
+      role?.name ??
         assumed?.roleName ??
-        role?.name ??
+        str(p.roleName) ??
         (type === 'iam-role' ? lastSegment('role') : assumedRoleSegment(p.arn)),
       'iamName',
       "the caller's role name",
@@ -279,6 +269,5 @@ export function resolveFacts(facts: DiagnosisFacts): ResolvedFacts {
     api: resolveApi(facts),
     denyPolicyArn: str(facts.denyPolicyArn),
     roleArn: facts.roleArn,
-    raw: facts,
   };
 }

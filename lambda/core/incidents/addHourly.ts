@@ -28,7 +28,12 @@ export function addHourly(
   return next;
 }
 
-function spread(fromMs: number, toMs: number, count: number, maxBuckets: number): [string, number][] {
+function spread(
+  fromMs: number,
+  toMs: number,
+  count: number,
+  maxBuckets: number,
+): [string, number][] {
   if (count <= 0) return [];
   const end = Math.max(fromMs, toMs);
   // A bogus early timestamp must not make us walk years of hours: start within the kept buckets.
@@ -41,7 +46,10 @@ function spread(fromMs: number, toMs: number, count: number, maxBuckets: number)
   const shares: { key: string; exact: number }[] = [];
   for (let hour = Math.floor(start / HOUR) * HOUR; hour <= end; hour += HOUR) {
     const overlap = Math.min(end, hour + HOUR) - Math.max(start, hour);
-    shares.push({ key: hourKey(hour), exact: (Math.max(0, spreadable) * Math.max(0, overlap)) / span });
+    shares.push({
+      key: hourKey(hour),
+      exact: (Math.max(0, spreadable) * Math.max(0, overlap)) / span,
+    });
   }
   const counts = shares.map((s) => Math.floor(s.exact));
   let left = Math.max(0, spreadable) - counts.reduce((a, b) => a + b, 0);

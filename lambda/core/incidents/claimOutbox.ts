@@ -1,6 +1,6 @@
 import type { Transition } from './claimNotification';
-import type { IncidentPolicy } from './incidentPolicy';
 import type { IncidentRecord } from './IncidentRecord';
+import type { IncidentPolicy } from './incidentPolicy';
 
 /**
  * Takes the outbox lease of an incident with pending notifications so that exactly one invocation

@@ -1,6 +1,6 @@
 import { claimNotification, type Transition } from './claimNotification';
-import type { IncidentPolicy } from './incidentPolicy';
 import type { IncidentRecord } from './IncidentRecord';
+import type { IncidentPolicy } from './incidentPolicy';
 
 const DAY_SECONDS = 86_400;
 

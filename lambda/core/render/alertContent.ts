@@ -134,13 +134,14 @@ function alertFix(fix: Fix): AlertFix {
   const forms: AlertFact[] = [];
   for (const [key, label] of FORM_LABELS) {
     const value = fix[key];
-    if (value !== undefined && value.trim() !== '') forms.push({ label, value });
+    // Snippets end with a newline; alerts show them without the trailing blank line.
+    if (value !== undefined && value.trim() !== '') forms.push({ label, value: value.trimEnd() });
   }
   return {
     title: FIX_TITLES[fix.kind] ?? fix.kind,
     kind: fix.kind,
     description: fix.description,
-    command: fix.command,
+    command: fix.command === null ? null : fix.command.trimEnd(),
     forms,
   };
 }

@@ -32,7 +32,8 @@ export interface ChatNotification {
 // and short enough to read, whatever the chat platform.
 const TITLE_MAX = 150;
 const DESCRIPTION_MAX = 2900;
-const STEP_MAX = 1200;
+const STEP_MAX = 2400;
+const COMMAND_MAX = 1800;
 const CONTEXT_MAX = 256;
 // Only ARNs without markup characters go into metadata, which the chat client may show as is.
 const PLAIN_ARN = /^arn:[a-z-]+:[A-Za-z0-9:/_+=,.@*$-]+$/;
@@ -54,8 +55,13 @@ export function renderChatMessage(notification: Notification): ChatNotification 
     ...[...c.facts, ...c.timing].map((f) => `*${f.label}:* ${slackLiteral(f.value, 600)}`),
   ];
   const nextSteps: string[] = c.fixes.map((fix) => {
-    const how = fix.command ? `\n${slackLiteral(fix.command, STEP_MAX - 400)}` : '';
-    return `${slackEscapeFit(`${fix.title}. ${fix.description}`, 380)}${how}`;
+    const what = slackEscapeFit(`${fix.title}. ${fix.description}`, STEP_MAX - COMMAND_MAX);
+    if (!fix.command) return what;
+    // A command is shown whole or not at all: a cut command may run and do the wrong thing.
+    const code = slackLiteral(fix.command, Number.POSITIVE_INFINITY);
+    return code.length <= COMMAND_MAX
+      ? `${what}\n${code}`
+      : `${what}\nThe command is too long for chat; see it with ${slackLiteral(c.historyCommand, 400)}`;
   });
   nextSteps.push(`History: ${slackLiteral(c.historyCommand, 400)}`);
   return {

@@ -93,12 +93,13 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
     ? [section(`*Sample log line*\n${slackCodeBlock(c.sample, SAMPLE_MAX)}`)]
     : [];
 
-  // Optional extras in the order they are shown; kept while they fit, the rest is counted.
-  const extras: SlackBlock[][] = [];
-  if (first && c.showForms) extras.push(...first.forms.map((form) => [formBlock(form)]));
+  // Optional extras in the order they are shown; kept while they fit, the rest is counted. A
+  // snippet too long for one section is never cut (a cut policy or command is dangerous): skipped.
+  const extras: (SlackBlock[] | null)[] = [];
+  if (first && c.showForms) extras.push(...first.forms.map(formBlocks));
   rest.forEach((fix, i) => {
     extras.push(fixBlocks(fix, i + 2, c));
-    if (c.showForms) extras.push(...fix.forms.map((form) => [formBlock(form)]));
+    if (c.showForms) extras.push(...fix.forms.map(formBlocks));
   });
 
   const fixed = [...head, ...primary, ...tail];
@@ -106,14 +107,16 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
   let textLeft = SLACK_TEXT_BUDGET - textSize(fixed) - FOOTER_RESERVE;
   const kept: SlackBlock[] = [];
   let omitted = 0;
+  let full = false;
   for (const group of extras) {
-    const size = textSize(group);
-    if (omitted === 0 && group.length <= blocksLeft && size <= textLeft) {
+    if (group !== null && !full && group.length <= blocksLeft && textSize(group) <= textLeft) {
       kept.push(...group);
       blocksLeft -= group.length;
-      textLeft -= size;
+      textLeft -= textSize(group);
     } else {
       omitted += 1;
+      // Keep the order readable: once one fix section did not fit, later ones are not shown either.
+      if (group !== null) full = true;
     }
   }
 
@@ -136,17 +139,26 @@ function fixBlocks(fix: AlertFix, n: number, c: AlertContent): SlackBlock[] {
     },
   ];
   if (fix.command) {
-    const label = '*Run*\n';
+    const run = `*Run*\n${slackCodeBlock(fix.command, Number.POSITIVE_INFINITY)}`;
     blocks.push(
-      section(label + slackCodeBlock(fix.command, SLACK_LIMITS.sectionText - label.length)),
+      run.length <= SLACK_LIMITS.sectionText
+        ? section(run)
+        : {
+            type: 'section',
+            text: plain(
+              `The command (${fix.command.length} characters) is too long to show whole in Slack, and a cut command is unsafe to run; see it with: ${c.historyCommand}`,
+              DESCRIPTION_MAX,
+            ),
+          },
     );
   }
   return blocks;
 }
 
-function formBlock(form: AlertFact): SlackBlock {
-  const label = `*${form.label}*\n`;
-  return section(label + slackCodeBlock(form.value, SLACK_LIMITS.sectionText - label.length));
+/** A fix form in a code block, whole; null when it cannot fit one section. */
+function formBlocks(form: AlertFact): SlackBlock[] | null {
+  const text = `*${form.label}*\n${slackCodeBlock(form.value, Number.POSITIVE_INFINITY)}`;
+  return text.length <= SLACK_LIMITS.sectionText ? [section(text)] : null;
 }
 
 function footer(c: AlertContent, omitted: number): SlackBlock {

@@ -16,8 +16,9 @@ export interface SnsMessage {
 /** SNS requires the subject to be shorter than 100 characters. */
 export const SNS_SUBJECT_MAX = 99;
 const DEFAULT_MAX = 1000;
-// SNS messages may be 256 KB; an email body this long is already more than anyone reads.
-const EMAIL_MAX = 64_000;
+// SNS messages may be 256 KB (UTF-8, after JSON escaping); 40,000 characters stays well under it
+// and is already more than anyone reads.
+const EMAIL_MAX = 40_000;
 
 /**
  * Renders a notification for SNS: a short `default`, a fuller plain-text `email` (the terminal
@@ -26,13 +27,27 @@ const EMAIL_MAX = 64_000;
 export function renderSnsMessage(notification: Notification): SnsMessage {
   const c = alertContent(notification);
   const first = c.fixes[0];
-  const fix = first ? ` Fix: ${first.command ?? first.description}` : '';
-  const short = `invoke-doctor ${c.status} ${c.incidentId}: ${c.headline}. ${c.progress}${fix}`;
+  const head = oneLine(`invoke-doctor ${c.status} ${c.incidentId}: ${c.headline}. ${c.progress}`);
+  // The command goes in whole and unchanged, or not at all: a cut command may run and do the
+  // wrong thing. A multi-line command does not fit a one-line message; the email has it.
+  const command = first?.command ?? null;
+  const fits =
+    command !== null &&
+    command === oneLine(command) &&
+    head.length + command.length + 6 <= DEFAULT_MAX;
+  const elsewhere = ` Fix: see the email or ${c.historyCommand}`;
+  const fix = !first
+    ? ''
+    : fits
+      ? ` Fix: ${command}`
+      : elsewhere.length <= 300
+        ? elsewhere
+        : ' Fix: see the email.';
   const email = `${renderTerminalAlert(notification, { color: false })}\n-- \nSent by invoke-doctor, the Lambda invoke-permission incident responder.\n`;
   return {
     subject: snsSubject(`invoke-doctor ${c.status}: ${c.headline}`),
-    default: clip(wellFormed(short).replace(/\s+/g, ' ').trim(), DEFAULT_MAX),
-    email: clip(email, EMAIL_MAX),
+    default: clip(`${clip(head, DEFAULT_MAX - fix.length)}${fix}`, DEFAULT_MAX),
+    email: clipLines(email, EMAIL_MAX),
   };
 }
 
@@ -51,6 +66,17 @@ export function snsSubject(text: string): string {
   return subject.length <= SNS_SUBJECT_MAX
     ? subject
     : `${subject.slice(0, SNS_SUBJECT_MAX - 3).trimEnd()}...`;
+}
+
+function oneLine(text: string): string {
+  return wellFormed(text).replace(/\s+/g, ' ').trim();
+}
+
+/** Cuts at a line end so that no line (a command) is ever shown in part. */
+function clipLines(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = text.lastIndexOf('\n', max - TRUNCATION_MARKER.length - 1);
+  return `${text.slice(0, Math.max(0, end))}\n${TRUNCATION_MARKER}\n`;
 }
 
 function clip(text: string, max: number): string {

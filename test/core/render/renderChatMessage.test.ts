@@ -1,6 +1,6 @@
 import { renderChatMessage } from '../../../lambda/core/render/renderChatMessage';
 import { slackUnescape } from '../../../lambda/core/render/slackEscape';
-import type { Diagnosis } from '../../../lambda/core/types';
+import type { Diagnosis, Fix } from '../../../lambda/core/types';
 import {
   DIAGNOSES,
   NOTIFICATION_KINDS,
@@ -37,6 +37,15 @@ describe('renderChatMessage', () => {
     const d = DIAGNOSES['apigw-invalid-permissions'];
     const chat = renderChatMessage(notificationFor(d, 'opened'));
     expect(chat.content.nextSteps[0]).toContain(`\`${d.fixes[0]?.command}\``);
+  });
+
+  test('a command too long for chat is referred to, never cut', () => {
+    const base = DIAGNOSES['apigw-invalid-permissions'];
+    const long = `aws lambda add-permission --statement-id ${'x'.repeat(2000)}`;
+    const d: Diagnosis = { ...base, fixes: [{ ...(base.fixes[0] as Fix), command: long }] };
+    const [step] = renderChatMessage(notificationFor(d, 'opened')).content.nextSteps;
+    expect(step).not.toContain('--statement-id');
+    expect(step).toContain('The command is too long for chat');
   });
 
   test('log-derived text is escaped for Slack markdown and markup-laden ARNs stay out of metadata', () => {

@@ -6,6 +6,7 @@ import {
 } from '../../../lambda/core/render/renderSlackMessage';
 import {
   FENCE_BREAK,
+  slackEscape,
   slackUnescape,
   TRUNCATION_MARKER,
 } from '../../../lambda/core/render/slackEscape';
@@ -173,8 +174,32 @@ describe('renderSlackMessage', () => {
     const footer = payload.blocks.at(-1);
     expect(footer?.type).toBe('context');
     expect(JSON.stringify(footer)).toMatch(/more fix sections not shown/);
-    // The first fix's command is still there, cut inside its code block.
-    expect(slackCodeBlocks(payload)[0]).toContain(TRUNCATION_MARKER);
+    // A command too long for Slack is not cut (a cut command is unsafe to run): it is referred to.
+    expect(texts.some((t) => t.text.startsWith('*Run*'))).toBe(false);
+    expect(texts.map((t) => t.text).join('\n')).toContain('too long to show whole in Slack');
+    // The sample is cut, with the marker, inside its code block.
+    expect(slackCodeBlocks(payload).at(-1)).toContain(TRUNCATION_MARKER);
+  });
+
+  test('a command is shown whole or not at all, never cut', () => {
+    // Arrange: one command just under the section limit, one just over.
+    const base = DIAGNOSES['apigw-invalid-permissions'];
+    const command = (length: number) =>
+      `aws lambda add-permission --statement-id ${'x'.repeat(length - 41)}`;
+    const render = (length: number) =>
+      renderSlackMessage(
+        notificationFor(
+          { ...base, fixes: [{ ...(base.fixes[0] as Fix), command: command(length) }] },
+          'opened',
+        ),
+      );
+    // Act
+    const fits = render(2980);
+    const tooLong = render(3000);
+    // Assert
+    expect(slackCodeBlocks(fits).map((c) => c.trim())).toContain(command(2980));
+    expect(slackCodeBlocks(tooLong).some((c) => c.includes('--statement-id'))).toBe(false);
+    expect(validateSlackPayload(JSON.parse(JSON.stringify(tooLong)))).toEqual([]);
   });
 
   test('injection: Slack markup in log-derived values is shown literally and never pings, links or formats', () => {
@@ -288,6 +313,14 @@ describe('renderSlackMessage', () => {
           if (problems.length > 0) throw new Error(problems.join('; '));
           if (!fencesWellFormed(payload))
             throw new Error('a code fence was opened or closed by log text');
+          // Every command shown is a whole command of the diagnosis.
+          const commands = d.fixes.map((f) =>
+            f.command ? shown(slackEscape(f.command.trimEnd())) : null,
+          );
+          for (const t of slackTexts(payload).filter((x) => x.text.startsWith('*Run*\n```\n'))) {
+            const code = shown(t.text.slice('*Run*\n```\n'.length, -'\n```'.length));
+            if (!commands.includes(code)) throw new Error('a command was cut or altered');
+          }
         },
       ),
       { numRuns: 300 },

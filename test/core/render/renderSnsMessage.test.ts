@@ -4,7 +4,7 @@ import {
   SNS_SUBJECT_MAX,
   snsSubject,
 } from '../../../lambda/core/render/renderSnsMessage';
-import type { Diagnosis } from '../../../lambda/core/types';
+import type { Diagnosis, Fix } from '../../../lambda/core/types';
 import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor } from '../../fixtures/alerts';
 
 // SNS: "must be ASCII text that begins with a letter, number, or punctuation mark; must not
@@ -40,6 +40,24 @@ describe('renderSnsMessage', () => {
     expect(email).toContain('resource "aws_lambda_permission"');
     expect(email).toContain(d.sample);
     expect(email).not.toContain('\u001b[');
+  });
+
+  test('the default carries the command whole or refers to the email, never a cut command', () => {
+    // Arrange
+    const base = DIAGNOSES['apigw-invalid-permissions'];
+    const long = `aws lambda add-permission --statement-id ${'x'.repeat(950)}`;
+    const d: Diagnosis = { ...base, fixes: [{ ...(base.fixes[0] as Fix), command: long }] };
+    // Act
+    const sns = renderSnsMessage(notificationFor(d, 'opened'));
+    // Assert
+    expect(sns.default).not.toContain('--statement-id');
+    expect(sns.default).toContain(
+      `Fix: see the email or npx invoke-doctor incidents show ${d.fingerprint}-1`,
+    );
+    expect(sns.email).toContain(long);
+    expect(renderSnsMessage(notificationFor(base, 'opened')).default).toContain(
+      `Fix: ${base.fixes[0]?.command}`,
+    );
   });
 
   test('a subject made from a long, accented, multi-line headline is cut and ASCII', () => {

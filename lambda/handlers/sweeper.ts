@@ -1,0 +1,119 @@
+import type { Context } from 'aws-lambda';
+import { buildNotifiers } from '../adapters/buildNotifiers';
+import { DynamoDbIncidentRepository } from '../adapters/DynamoDbIncidentRepository';
+import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
+import { SystemClock } from '../adapters/SystemClock';
+import { type Telemetry, telemetry } from '../adapters/telemetry';
+import { IncidentService } from '../core/IncidentService';
+import type { IncidentRepository } from '../core/ports/IncidentRepository';
+import type { Notifier } from '../core/ports/Notifier';
+
+const MINUTE = 60_000;
+
+/** What one sweep did; returned to Lambda and logged. */
+export interface SweepSummary {
+  readonly status: 'swept' | 'incidents-disabled';
+  /** Incidents resolved by this sweep. */
+  readonly resolved: number;
+  /** Notifications delivered to a channel / still failing, per channel send. */
+  readonly delivered: number;
+  readonly failed: number;
+}
+
+/** Everything the sweeper composes; each part has a production default. */
+export interface SweeperDeps {
+  /** Default: {@link runtimeConfig} of process.env, read on the first invocation. */
+  readonly config?: RuntimeConfig;
+  readonly telemetry?: Telemetry;
+  /** Default: DynamoDbIncidentRepository on `config.incidentsTableName`. */
+  readonly repository?: IncidentRepository;
+  /** Default: {@link buildNotifiers} from the config (Slack secret, SNS topic). */
+  readonly notifiers?: readonly Notifier[];
+  readonly clock?: SystemClock;
+}
+
+/**
+ * Builds the incident use case from the runtime config; the log subscription handler should build
+ * its sink the same way so that both agree on the lifecycle timings. Channels that retry on their
+ * own (Slack honours Retry-After, the SNS client retries) get one attempt per invocation here: the
+ * sweeper's schedule is the backoff beyond that.
+ */
+export function buildIncidentService(
+  config: RuntimeConfig,
+  deps: { repository: IncidentRepository; notifiers: readonly Notifier[]; clock: SystemClock },
+): IncidentService {
+  return new IncidentService({
+    repository: deps.repository,
+    notifiers: deps.notifiers,
+    clock: deps.clock,
+    sleep: (ms) => deps.clock.sleep(ms),
+    retry: { attempts: 1 },
+    policy: {
+      updateIntervalMs: config.updateIntervalMinutes * MINUTE,
+      quietPeriodMs: config.quietPeriodMinutes * MINUTE,
+      resolvedTtlDays: config.resolvedTtlDays,
+    },
+  });
+}
+
+/**
+ * The scheduled sweeper: resolves incidents quiet for the quiet period and sends their `resolved`
+ * notifications, then retries notifications still pending. Safe to run concurrently or twice:
+ * every state change is a conditional write and every send is claimed first. A failure is logged
+ * and rethrown (after all incidents were tried) so the invocation shows as failed.
+ */
+export function createSweeper(deps: SweeperDeps = {}) {
+  let wiring: { service: IncidentService | null; telemetry: Telemetry } | undefined;
+  return async (_event?: unknown, context?: Context): Promise<SweepSummary> => {
+    wiring ??= wire(deps);
+    const { logger } = wiring.telemetry;
+    if (context) logger.addContext(context);
+    if (!wiring.service) {
+      logger.info('incidents are disabled (no table configured): nothing to sweep');
+      return { status: 'incidents-disabled', resolved: 0, delivered: 0, failed: 0 };
+    }
+    try {
+      const report = await wiring.service.sweep();
+      const failures = report.sends.filter((s) => !s.ok);
+      const summary: SweepSummary = {
+        status: 'swept',
+        resolved: report.resolved.length,
+        delivered: report.sends.length - failures.length,
+        failed: failures.length,
+      };
+      for (const failure of failures) {
+        logger.warn('notification still pending', { ...failure });
+      }
+      logger.info('sweep done', { ...summary, resolvedIds: report.resolved });
+      return summary;
+    } catch (error) {
+      logger.error('sweep failed', error as Error);
+      throw error;
+    }
+  };
+}
+
+function wire(deps: SweeperDeps): { service: IncidentService | null; telemetry: Telemetry } {
+  const config = deps.config ?? runtimeConfig();
+  const tel = deps.telemetry ?? telemetry();
+  let repository = deps.repository;
+  if (!repository) {
+    if (!config.incidentsTableName) return { service: null, telemetry: tel };
+    repository = new DynamoDbIncidentRepository({ tableName: config.incidentsTableName });
+  }
+  const notifiers =
+    deps.notifiers ??
+    buildNotifiers({
+      topicArn: config.alertTopicArn,
+      slackWebhookSecretId: config.slackWebhookSecretId,
+      chatFormat: config.chatFormat,
+    });
+  const clock = deps.clock ?? new SystemClock();
+  return {
+    service: buildIncidentService(config, { repository, notifiers, clock }),
+    telemetry: tel,
+  };
+}
+
+/** Lambda entry point (EventBridge schedule). */
+export const handler = createSweeper();

@@ -1,0 +1,62 @@
+import {
+  alertContent,
+  displayTime,
+  duration,
+  shellWord,
+} from '../../../lambda/core/render/alertContent';
+import { DIAGNOSES, notificationFor } from '../../fixtures/alerts';
+
+describe('alertContent', () => {
+  test.each([
+    ['2026-05-04T10:00:00.000Z', '2026-05-04T10:00:45.000Z', '45 s'],
+    ['2026-05-04T10:00:00.000Z', '2026-05-04T10:12:20.000Z', '12 min'],
+    ['2026-05-04T10:00:00.000Z', '2026-05-04T12:05:00.000Z', '2 h 5 min'],
+    ['2026-05-04T10:00:00.000Z', '2026-05-04T12:00:00.000Z', '2 h'],
+    ['2026-05-01T10:00:00.000Z', '2026-05-04T14:00:00.000Z', '3 d 4 h'],
+    ['2026-05-04T10:00:00.000Z', '2026-05-04T09:00:00.000Z', 'an unknown time'],
+    ['not a time', '2026-05-04T09:00:00.000Z', 'an unknown time'],
+  ])('duration %s -> %s is %s', (from, to, expected) => {
+    expect(duration(from, to)).toBe(expected);
+  });
+
+  test('displayTime shows ISO times in UTC without milliseconds and leaves anything else alone', () => {
+    expect(displayTime('2026-03-14T21:31:36.819Z')).toBe('2026-03-14 21:31:36 UTC');
+    expect(displayTime('Thu Mar 31 16:18:04 UTC 2016')).toBe('Thu Mar 31 16:18:04 UTC 2016');
+  });
+
+  test.each([
+    ['15e9f3c4853ae0b7a339b5ab94081359-1', '15e9f3c4853ae0b7a339b5ab94081359-1'],
+    ["it's; rm -rf /", `'it'\\''s; rm -rf /'`],
+    ['#comment', "'#comment'"],
+    ['$(id)', "'$(id)'"],
+  ])('shellWord(%s) is %s', (word, expected) => {
+    expect(shellWord(word)).toBe(expected);
+  });
+
+  test('a reopened incident names the previous episode', () => {
+    // Arrange
+    const n = notificationFor(DIAGNOSES['invoke-access-denied'], 'opened');
+    const reopened = {
+      ...n,
+      incident: { ...n.incident, id: 'abc-2', episode: 2, previousIncidentId: 'abc-1' },
+    };
+    // Act
+    const c = alertContent(reopened);
+    // Assert
+    expect(c.progress).toContain('This happened before: previous incident abc-1.');
+    expect(c.reference).toBe('Incident abc-2 · episode 2 (previous abc-1)');
+  });
+
+  test('which fixes each kind of message shows', () => {
+    const d = {
+      ...DIAGNOSES['apigw-invalid-permissions'],
+      fixes: [
+        ...DIAGNOSES['apigw-invalid-permissions'].fixes,
+        { kind: 'locate-function' as const, description: 'find it', command: null },
+      ],
+    };
+    expect(alertContent(notificationFor(d, 'opened')).fixes).toHaveLength(2);
+    expect(alertContent(notificationFor(d, 'update')).fixes).toHaveLength(1);
+    expect(alertContent(notificationFor(d, 'resolved')).fixes).toHaveLength(0);
+  });
+});

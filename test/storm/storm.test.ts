@@ -1,0 +1,242 @@
+import { DynamoDbIncidentRepository } from '../../lambda/adapters/DynamoDbIncidentRepository';
+import { IncidentService, type SweepReport } from '../../lambda/core/IncidentService';
+import type { Incident } from '../../lambda/core/incident';
+import { processLogBatch } from '../../lambda/core/processLogBatch';
+import {
+  createIncidentsTable,
+  type IncidentsTable,
+  type TableBackend,
+} from '../helpers/createIncidentsTable';
+import { fixedClock } from '../helpers/fixedClock';
+import { type RecordingNotifier, recordingNotifier } from '../helpers/recordingNotifier';
+import {
+  API_LOG_GROUP,
+  apiGatewayDelivery,
+  ExecutionLogGroup,
+  lambdaDelivery,
+  type StormDelivery,
+} from './stormTraffic';
+
+const T0 = Date.parse('2024-05-14T10:00:00.000Z');
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const DELIVERIES = 200;
+const REQUESTS_PER_DELIVERY = 100;
+// A delivery every 30 s for 100 minutes: 3 of 4 from the REST API, 1 of 4 from the Lambda.
+const EVERY = 30 * SECOND;
+
+interface Slot {
+  readonly at: number;
+  readonly delivery: StormDelivery;
+  readonly redelivery: boolean;
+}
+
+/** The storm's timeline: 200 deliveries, 10% of them delivered again a minute later (Lambda's async retry). */
+function timeline(logGroup: ExecutionLogGroup): Slot[] {
+  const slots: Slot[] = [];
+  for (let i = 0; i < DELIVERIES; i += 1) {
+    const at = T0 + i * EVERY;
+    const from = at - EVERY + SECOND;
+    const delivery =
+      i % 4 === 3
+        ? lambdaDelivery(from, EVERY - 2 * SECOND, REQUESTS_PER_DELIVERY, i * REQUESTS_PER_DELIVERY)
+        : apiGatewayDelivery(
+            logGroup,
+            from,
+            EVERY - 2 * SECOND,
+            REQUESTS_PER_DELIVERY,
+            i * REQUESTS_PER_DELIVERY,
+          );
+    slots.push({ at, delivery, redelivery: false });
+  }
+  // Every 10th delivery fails once and comes again two slots (one minute) later.
+  for (let i = DELIVERIES - 1; i >= 0; i -= 1) {
+    if (i % 10 !== 7) continue;
+    const original = slots.find((s) => s.at === T0 + i * EVERY && !s.redelivery)!;
+    const index = slots.indexOf(original);
+    const later = slots[Math.min(index + 2, slots.length - 1)]!;
+    slots.splice(index + 3, 0, {
+      at: later.at + SECOND,
+      delivery: { ...original.delivery, batch: structuredClone(original.delivery.batch) },
+      redelivery: true,
+    });
+  }
+  return slots;
+}
+
+const LAMBDA_FUNCTION = 'CdkWorkshopStack-HelloHandler2E4FBA4D-xMvt0Kbw9VKD';
+
+interface StormRun {
+  readonly slots: Slot[];
+  readonly slack: RecordingNotifier;
+  readonly sns: RecordingNotifier;
+  readonly repository: DynamoDbIncidentRepository;
+  readonly distinctIds: Map<string, Set<string>>;
+  readonly writesPerDelivery: number[];
+  readonly sweeps: { tooEarly: SweepReport; resolving: SweepReport; afterwards: SweepReport };
+  readonly summary: string;
+}
+
+/**
+ * Runs the storm through the handler's code path (engine, lookup, incident store, notifiers):
+ * deliveries one after the other, or `parallel` at a time as concurrent invocations of separate
+ * service instances (same clock tick), then the sweeper past the quiet period.
+ */
+async function runStorm(table: IncidentsTable, parallel: number): Promise<StormRun> {
+  const started = Date.now();
+  const clock = fixedClock(T0);
+  const slack = recordingNotifier('slack', clock);
+  const sns = recordingNotifier('sns', clock);
+  const repository = new DynamoDbIncidentRepository({
+    client: table.client,
+    tableName: table.tableName,
+  });
+  const services = Array.from(
+    { length: parallel },
+    () =>
+      new IncidentService({ repository, notifiers: [slack, sns], clock, sleep: async () => {} }),
+  );
+  const logGroup = new ExecutionLogGroup();
+  const slots = timeline(logGroup);
+  const distinctIds = new Map<string, Set<string>>();
+  const writesPerDelivery: number[] = [];
+  table.resetCounts();
+  for (let g = 0; g < slots.length; g += parallel) {
+    const group = slots.slice(g, g + parallel);
+    clock.set(Math.max(...group.map((slot) => slot.at)));
+    const before = table.writes();
+    const results = await Promise.all(
+      group.map((slot, i) =>
+        processLogBatch([slot.delivery.batch], {
+          lookup: logGroup,
+          sink: services[i]!,
+          now: clock.now(),
+        }),
+      ),
+    );
+    // With parallel invocations the writes of a group are shared out evenly.
+    const writes = table.writes() - before;
+    for (const _ of group) writesPerDelivery.push(writes / group.length);
+    for (const d of results.flatMap((r) => r.diagnoses)) {
+      const ids = distinctIds.get(d.function.name ?? '') ?? new Set<string>();
+      for (const id of d.eventIds) ids.add(id);
+      distinctIds.set(d.function.name ?? '', ids);
+    }
+  }
+  const sweeper = services[0]!;
+  const lastDelivery = clock.now();
+  clock.set(lastDelivery + 9 * MINUTE);
+  const tooEarly = await sweeper.sweep();
+  clock.set(lastDelivery + 11 * MINUTE);
+  const resolving = await sweeper.sweep();
+  const afterwards = await sweeper.sweep();
+  const total = writesPerDelivery.reduce((a, b) => a + b, 0);
+  const summary =
+    `storm on ${table.backend}, ${parallel} at a time: ${slots.length} deliveries ` +
+    `(${slots.filter((s) => s.redelivery).length} redelivered), ` +
+    `${[...distinctIds.values()].reduce((a, ids) => a + ids.size, 0)} distinct failures; ` +
+    `alerts per channel: slack ${slack.sent.length}, sns ${sns.sent.length}; ` +
+    `DynamoDB writes for the deliveries: ${total} (${(total / slots.length).toFixed(2)} per delivery, ` +
+    `max ${Math.max(...writesPerDelivery)}); all calls incl. sweeps ${JSON.stringify(table.calls)}; ` +
+    `lookups ${logGroup.queries}; ${Date.now() - started} ms`;
+  return {
+    slots,
+    slack,
+    sns,
+    repository,
+    distinctIds,
+    writesPerDelivery,
+    sweeps: { tooEarly, resolving, afterwards },
+    summary,
+  };
+}
+
+/** What must hold whatever the concurrency: exact counts, one opened and one resolved per channel. */
+async function expectExactIncidents(run: StormRun): Promise<Incident[]> {
+  const incidents = await run.repository.listIncidents({ since: T0 - MINUTE });
+  expect(run.slots).toHaveLength(220);
+  expect(run.slots.filter((s) => s.redelivery)).toHaveLength(20);
+  // Two incidents, counted exactly: every failing request once, redeliveries not at all.
+  expect(incidents.map((i) => [i.diagnosis.function.name, i.status, i.occurrences]).sort()).toEqual(
+    [
+      [LAMBDA_FUNCTION, 'resolved', 5_000],
+      ['resumes-api', 'resolved', 15_000],
+    ],
+  );
+  expect(run.distinctIds.get('resumes-api')?.size).toBe(15_000);
+  expect(run.distinctIds.get(LAMBDA_FUNCTION)?.size).toBe(5_000);
+  const api = incidents.find((i) => i.diagnosis.function.name === 'resumes-api')!;
+  expect(api.diagnosis.api).toMatchObject({ id: 'd3mcwv9k17', stage: 'prod' });
+  expect(api.diagnosis.logGroup).toBe(API_LOG_GROUP);
+  expect(Object.values(api.hourly).reduce((a, b) => a + b, 0)).toBe(15_000);
+  for (const channel of [run.slack, run.sns]) {
+    expect(channel.sent.filter((n) => n.kind === 'opened')).toHaveLength(2);
+    expect(channel.sent.filter((n) => n.kind === 'resolved')).toHaveLength(2);
+    expect(new Set(channel.sent.map((n) => n.notificationId)).size).toBe(channel.sent.length);
+    for (const incident of incidents) {
+      const sent = channel.sent.filter((n) => n.incident.id === incident.id);
+      expect(sent[0]?.kind).toBe('opened');
+      expect(sent.at(-1)?.kind).toBe('resolved');
+      // Every occurrence is reported exactly once across the messages.
+      expect(sent.reduce((sum, n) => sum + n.newOccurrences, 0)).toBe(incident.occurrences);
+      // Updates come with the first delivery at least 15 minutes after the previous message (the
+      // Lambda's deliveries are 2 minutes apart, so its updates come every 15-17 minutes).
+      const times = channel.sentAt.filter((_, i) => channel.sent[i]?.incident.id === incident.id);
+      for (let i = 1; i < times.length - 1; i += 1) {
+        expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(15 * MINUTE);
+        expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(17 * MINUTE);
+      }
+    }
+  }
+  expect(run.sweeps.tooEarly.resolved).toEqual([]);
+  expect(run.sweeps.resolving.resolved).toHaveLength(2);
+  expect(run.sweeps.afterwards).toEqual({ resolved: [], sends: [] });
+  expect(await run.repository.listPendingNotifications()).toEqual([]);
+  return incidents;
+}
+
+describe.each<TableBackend>(['dynalite', 'moto'])('storm on %s', (backend) => {
+  let table: IncidentsTable;
+  beforeAll(async () => {
+    table = await createIncidentsTable(backend, 'storm');
+  });
+  afterAll(async () => {
+    await table.close();
+  });
+
+  test('20,000 failing requests in 200 deliveries (+10% redelivered), one at a time: two incidents, exact counts, opened / update every 15 min / resolved per channel, 1 write per delivery', async () => {
+    // Act
+    const run = await runStorm(table, 1);
+    // Assert
+    const incidents = await expectExactIncidents(run);
+    for (const channel of [run.slack, run.sns]) {
+      for (const incident of incidents) {
+        const kinds = channel.sent.filter((n) => n.incident.id === incident.id).map((n) => n.kind);
+        expect(kinds).toEqual(['opened', ...Array(6).fill('update'), 'resolved']);
+      }
+    }
+    // Store cost: one write per delivery and fingerprint, none for a redelivery, plus one
+    // acknowledgement when the delivery sent a notification (2 incidents x (opened + 6 updates)).
+    expect(Math.max(...run.writesPerDelivery)).toBe(2);
+    expect(run.writesPerDelivery.reduce((a, b) => a + b, 0)).toBe(200 + 2 * 7);
+    console.info(run.summary);
+  });
+});
+
+describe('storm on dynalite with concurrent invocations', () => {
+  let table: IncidentsTable;
+  beforeAll(async () => {
+    table = await createIncidentsTable('dynalite', 'stormparallel');
+  });
+  afterAll(async () => {
+    await table.close();
+  });
+
+  test('the same storm, 4 deliveries at a time on separate instances: still exact, still one opened and resolved per channel', async () => {
+    // Act
+    const run = await runStorm(table, 4);
+    // Assert
+    await expectExactIncidents(run);
+    console.info(run.summary);
+  });
+});
