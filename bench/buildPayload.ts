@@ -41,6 +41,8 @@ export interface PayloadOptions {
   readonly seed?: number;
   /** Epoch ms of the first event. */
   readonly startTime?: number;
+  /** At most this many events (never more than {@link MAX_EVENTS}). */
+  readonly maxEvents?: number;
 }
 
 /** A generated delivery and what it holds. */
@@ -81,7 +83,10 @@ interface Source {
   readonly logStream: string;
   readonly subscriptionFilters: readonly string[];
   next(failed: boolean, time: number): Unit;
-  /** Decides whether the next unit fails, given the counts so far. */
+  /**
+   * Decides whether the next unit fails, given the counts so far: the first unit of every 1/ratio
+   * fails, so even a small (`--quick`) delivery holds a failure and a large one is at the ratio.
+   */
   failNext(failedUnits: number, units: number, failureEvents: number, events: number): boolean;
 }
 
@@ -168,7 +173,7 @@ function restSource(rand: () => number, ratio: number): Source {
     logGroup: `API-Gateway-Execution-Logs_${stage}`,
     logStream: REST.logStream,
     subscriptionFilters: REST.subscriptionFilters,
-    failNext: (failedUnits, units) => failedUnits + 1 <= ratio * (units + 1) + 1e-9,
+    failNext: (failedUnits, units) => failedUnits < Math.ceil(ratio * (units + 1) - 1e-9),
     next(failed) {
       const id = uuid(rand, 1);
       const p = `(${id}) `;
@@ -271,7 +276,7 @@ function lambdaSource(rand: () => number, ratio: number): Source {
   return {
     ...CALLER,
     failNext: (_failedUnits, _units, failureEvents, events) =>
-      failureEvents + 1 <= ratio * (events + 5) + 1e-9,
+      failureEvents < Math.ceil(ratio * (events + 5) - 1e-9),
     next(failed, time) {
       const id = uuid(rand, 4);
       const duration = 2 + rand() * 120;
@@ -333,7 +338,7 @@ function source(kind: PayloadKind, rand: () => number, ratio: number): Source {
 
 /**
  * Builds a CloudWatch Logs subscription delivery of `kind` whose uncompressed DATA_MESSAGE JSON is
- * as large as possible without exceeding `targetBytes` (and {@link MAX_EVENTS} events), from whole
+ * as large as possible without exceeding `targetBytes` (and `maxEvents`), from whole
  * requests / invocations. Deterministic for a given seed. Key order as in real payloads
  * (formats.md 3.6).
  */
@@ -355,6 +360,7 @@ export function buildPayload(kind: PayloadKind, options: PayloadOptions): BenchP
   let units = 0;
   let failedUnits = 0;
   let failureEvents = 0;
+  const maxEvents = Math.min(options.maxEvents ?? MAX_EVENTS, MAX_EVENTS);
   for (;;) {
     const failed = src.failNext(failedUnits, units, failureEvents, events.length);
     const unit = src.next(failed, time);
@@ -369,7 +375,7 @@ export function buildPayload(kind: PayloadKind, options: PayloadOptions): BenchP
     );
     // the first event has no separating comma
     const extra = events.length === 0 ? added - 1 : added;
-    if (bytes + extra > options.targetBytes || events.length + batch.length > MAX_EVENTS) break;
+    if (bytes + extra > options.targetBytes || events.length + batch.length > maxEvents) break;
     bytes += extra;
     events.push(...batch);
     units++;

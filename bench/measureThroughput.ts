@@ -104,14 +104,13 @@ function runners(payload: BenchPayload): Record<Method, Runner> {
   };
 }
 
-async function checkRunners(
-  payload: BenchPayload,
-  run: Record<Method, Runner>,
-): Promise<number> {
+async function checkRunners(payload: BenchPayload, run: Record<Method, Runner>): Promise<number> {
   for (const method of METHODS) {
     const events = await run[method]();
     if (events !== payload.events) {
-      throw new Error(`${method} saw ${events} events of ${payload.kind}, expected ${payload.events}`);
+      throw new Error(
+        `${method} saw ${events} events of ${payload.kind}, expected ${payload.events}`,
+      );
     }
   }
   const handler = createHandler({

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { diagnoseCommand } from './commands/diagnose';
+import { incidentsCommand } from './commands/incidents';
 import { preflightCommand } from './commands/preflight';
+import { replayCommand } from './commands/replay';
 
 /** Root program: sub-commands live in bin/commands, one file each, and load their heavy parts lazily. */
 const program = new Command()
@@ -13,5 +15,7 @@ const program = new Command()
 
 program.addCommand(diagnoseCommand());
 program.addCommand(preflightCommand());
+program.addCommand(replayCommand());
+program.addCommand(incidentsCommand());
 
 program.parseAsync(process.argv);

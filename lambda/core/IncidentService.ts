@@ -13,6 +13,7 @@ import type { Clock } from './ports/Clock';
 import type { DeliveryContext, DiagnosisSink } from './ports/DiagnosisSink';
 import type { IncidentRepository } from './ports/IncidentRepository';
 import type { Notifier } from './ports/Notifier';
+import type { Diagnosis } from './types';
 
 /** How a failing channel is retried within one invocation before the notification is left pending. */
 export interface RetryPolicy {
@@ -71,10 +72,15 @@ const MAX_CONFLICTS = 25;
 
 /**
  * The incident use case behind the log handler and the sweeper. Each delivery's diagnoses become
- * one conditional write per fingerprint (count, history and any claimed notification together);
- * claimed notifications are sent to every channel with retries and acknowledged per channel, and
- * whatever a channel did not take stays on the incident as pending for the sweeper. Counting is
- * exact under redelivery and concurrency, and no channel gets the same notification twice from us.
+ * one conditional write per fingerprint (count, history and any claimed notification together),
+ * whatever the number of events; a redelivered batch is recognised by its delivery key and costs no
+ * write. Writes are optimistic (read, decide in the pure lifecycle, write if the version is
+ * unchanged, else re-read and retry), so concurrent invocations serialise on an incident: counting
+ * is exact and each notification is claimed once. A claimed notification is sent to every channel
+ * (with retries) by the invocation holding the incident's outbox lease and acknowledged per
+ * channel; what a channel did not take stays pending on the incident for the sweeper. The one
+ * window for a repeat: a send that succeeded but whose acknowledgement was never written (the
+ * invocation died in between) is sent again once the lease expires.
  */
 export class IncidentService implements DiagnosisSink {
   private readonly repository: IncidentRepository;
@@ -104,7 +110,7 @@ export class IncidentService implements DiagnosisSink {
   }
 
   /** DiagnosisSink: records a delivery's diagnoses (see {@link record}). */
-  async accept(diagnoses: Parameters<DiagnosisSink['accept']>[0], context: DeliveryContext) {
+  async accept(diagnoses: readonly Diagnosis[], context: DeliveryContext): Promise<void> {
     await this.record(diagnoses, context);
   }
 
@@ -114,7 +120,7 @@ export class IncidentService implements DiagnosisSink {
    * recognised as a redelivery for those already stored).
    */
   async record(
-    diagnoses: Parameters<DiagnosisSink['accept']>[0],
+    diagnoses: readonly Diagnosis[],
     context: DeliveryContext,
   ): Promise<RecordedIncident[]> {
     const now = this.clock.now();

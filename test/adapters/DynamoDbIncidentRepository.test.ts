@@ -1,4 +1,8 @@
-import { DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  GetItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbIncidentRepository } from '../../lambda/adapters/DynamoDbIncidentRepository';
 import { ensureIncidentsTable } from '../../lambda/adapters/ensureIncidentsTable';
@@ -225,5 +229,25 @@ describe.each<TableBackend>(['moto', 'dynalite'])('DynamoDbIncidentRepository on
       ],
     ]);
     expect(out.Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+});
+
+describe('ensureIncidentsTable on moto', () => {
+  test('turns on TTL on `expiresAt`, as the stack does', async () => {
+    // Arrange
+    const table = await createIncidentsTable('moto', 'ttl');
+    try {
+      // Act
+      const out = await table.client.send(
+        new DescribeTimeToLiveCommand({ TableName: table.tableName }),
+      );
+      // Assert
+      expect(out.TimeToLiveDescription).toMatchObject({
+        TimeToLiveStatus: 'ENABLED',
+        AttributeName: 'expiresAt',
+      });
+    } finally {
+      await table.close();
+    }
   });
 });

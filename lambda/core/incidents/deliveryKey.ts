@@ -5,6 +5,10 @@ import { createHash } from 'node:crypto';
  * CloudWatch Logs redelivers a failed batch with the same events and ids, so a redelivery yields
  * the same key and is recognised without storing one item per event. 96 bits: a false match among
  * the few hundred keys remembered per incident is out of reach.
+ *
+ * Assumption: deliveries are either identical or disjoint, which is how CloudWatch Logs delivers
+ * (each event goes in exactly one batch, a retry resends that batch). A delivery that only partly
+ * overlaps an earlier one (overlapping files given to `replay`) is counted in full.
  */
 export function deliveryKey(eventIds: readonly string[]): string {
   const sorted = [...new Set(eventIds)].sort();

@@ -1,6 +1,8 @@
 import type { Diagnosis } from '../types';
 import { contentKey, deliveryKey } from './deliveryKey';
 
+const CLOUDWATCH_EVENT_ID = /^\d+$/;
+
 /** What one delivery contributes to one incident (fingerprint). */
 export interface IncidentDelivery {
   readonly fingerprint: string;
@@ -41,24 +43,31 @@ function merge(fingerprint: string, group: Diagnosis[], receivedAt: number): Inc
     (time(b.lastSeen) ?? 0) >= (time(a.lastSeen) ?? 0) ? b : a,
   );
   const { eventIds: _ids, requestIds: _requests, ...diagnosis } = latest;
-  if (ids.size > 0) {
-    return {
-      fingerprint,
-      key: deliveryKey([...ids]),
-      count: ids.size,
-      firstSeenMs: first,
-      lastSeenMs: last,
-      diagnosis,
-    };
-  }
-  // Events without ids (pasted text): count what the engine counted and key on the content.
-  const count = group.reduce((sum, d) => sum + d.occurrences, 0);
-  const key = contentKey([
+  const count = ids.size > 0 ? ids.size : group.reduce((sum, d) => sum + d.occurrences, 0);
+  return {
     fingerprint,
+    key: keyOf(fingerprint, ids, group),
     count,
-    ...group.flatMap((d) => [d.firstSeen, d.lastSeen, d.occurrences, d.sample]),
+    firstSeenMs: first,
+    lastSeenMs: last,
+    diagnosis,
+  };
+}
+
+/**
+ * CloudWatch event ids (decimal strings) identify events globally: key on them alone. Events without
+ * one (pasted text) carry stand-ins such as `line:3` that repeat across inputs, so those are keyed
+ * on what was seen as well: replaying the same text is recognised, a different text is not.
+ */
+function keyOf(fingerprint: string, ids: ReadonlySet<string>, group: Diagnosis[]): string {
+  if (ids.size > 0 && [...ids].every((id) => CLOUDWATCH_EVENT_ID.test(id))) {
+    return deliveryKey([...ids]);
+  }
+  return contentKey([
+    fingerprint,
+    ...[...ids].sort(),
+    ...group.flatMap((d) => [d.logGroup, d.firstSeen, d.lastSeen, d.occurrences, d.sample]),
   ]);
-  return { fingerprint, key, count, firstSeenMs: first, lastSeenMs: last, diagnosis };
 }
 
 function time(iso: string | null): number | null {

@@ -81,7 +81,11 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
   const head: SlackBlock[] = [
     {
       type: 'header',
-      text: plain(`${c.emoji} ${c.status}: ${c.headline}`, SLACK_LIMITS.headerText),
+      // A header is one line: line breaks from a log value become spaces.
+      text: plain(
+        `${c.emoji} ${c.status}: ${c.headline}`.replace(/\s+/g, ' '),
+        SLACK_LIMITS.headerText,
+      ),
     },
     { type: 'section', text: plain(`${c.summary}\n${c.progress}`, SUMMARY_MAX) },
     { type: 'section', fields: c.facts.map(field) },

@@ -62,4 +62,19 @@ describe('toIncidentDeliveries', () => {
     expect(delivery).toMatchObject({ count: 4, firstSeenMs: T0 + 1, lastSeenMs: T0 + 1 });
     expect(again?.key).toBe(delivery?.key);
   });
+
+  test('stand-in ids of pasted text (line:N) are keyed with the content: another text is not a redelivery', () => {
+    // Arrange
+    const pasted: Diagnosis = { ...lambdaDenial(T0, 1, 0), eventIds: ['line:3'] };
+    const otherText: Diagnosis = { ...pasted, firstSeen: '2024-05-15T08:00:00.000Z' };
+    // Act
+    const [a] = toIncidentDeliveries([pasted], T0);
+    const [same] = toIncidentDeliveries([structuredClone(pasted)], T0 + 5);
+    const [b] = toIncidentDeliveries([otherText], T0);
+    // Assert
+    expect(a?.count).toBe(1);
+    expect(same?.key).toBe(a?.key);
+    expect(b?.key).not.toBe(a?.key);
+    expect(a?.key).not.toBe(deliveryKey(['line:3']));
+  });
 });

@@ -1,0 +1,94 @@
+import { mkdtempSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+import { projectRoot } from '../lib/projectRoot';
+
+/** The responder's handler, as lib/constructs/InvokeDoctor.ts bundles it. */
+export const HANDLER_ENTRY = 'lambda/handlers/logSubscription.ts';
+
+/** One input file of the bundle and the bytes it contributes to the minified output. */
+export interface BundleInput {
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/** The built bundle and its composition. */
+export interface BundleResult {
+  /** Temporary directory holding `index.mjs` (and a node_modules link for the external SDK). */
+  readonly dir: string;
+  readonly file: string;
+  /** Minified bundle size (bytes), source map excluded. */
+  readonly bytes: number;
+  readonly sourceMapBytes: number;
+  /** Largest inputs by bytes in the output. */
+  readonly largestInputs: readonly BundleInput[];
+  /** Bytes in the output per npm package (`(project)` for our own sources). */
+  readonly packages: readonly BundleInput[];
+  readonly buildMs: number;
+}
+
+function packageOf(path: string): string {
+  const at = path.lastIndexOf('node_modules/');
+  if (at === -1) return '(project)';
+  const parts = path.slice(at + 'node_modules/'.length).split('/');
+  return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? path);
+}
+
+/**
+ * Bundles the handler with the options of lib/constructs/InvokeDoctorFunction.ts (NodejsFunction:
+ * ESM, minify, platform node, target node24, main fields module/main, source map without sources
+ * content, `@aws-sdk/*` external, the createRequire banner) — keep the two in step — into a fresh
+ * temporary directory, and reads the esbuild metafile.
+ */
+export async function measureBundle(top = 10): Promise<BundleResult> {
+  const root = projectRoot(__dirname);
+  const dir = mkdtempSync(join(tmpdir(), 'invoke-doctor-bench-'));
+  // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const file = join(dir, 'index.mjs');
+  const started = performance.now();
+  const out = await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, HANDLER_ENTRY)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    outfile: file,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    external: ['@aws-sdk/*'],
+    banner: {
+      js: "import { createRequire as __invokeDoctorCreateRequire } from 'node:module'; const require = __invokeDoctorCreateRequire(import.meta.url);",
+    },
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const buildMs = performance.now() - started;
+  const output = Object.entries(out.metafile.outputs).find(([path]) => path.endsWith('.mjs'));
+  if (output === undefined) throw new Error('esbuild wrote no .mjs output');
+  const inputs = Object.entries(output[1].inputs).map(([path, info]) => ({
+    path: relative(root, join(root, path)),
+    bytes: info.bytesInOutput,
+  }));
+  inputs.sort((a, b) => b.bytes - a.bytes);
+  const byPackage = new Map<string, number>();
+  for (const input of inputs) {
+    const name = packageOf(input.path);
+    byPackage.set(name, (byPackage.get(name) ?? 0) + input.bytes);
+  }
+  return {
+    dir,
+    file,
+    bytes: statSync(file).size,
+    sourceMapBytes: statSync(`${file}.map`).size,
+    largestInputs: inputs.slice(0, top),
+    packages: [...byPackage]
+      .map(([path, bytes]) => ({ path, bytes }))
+      .sort((a, b) => b.bytes - a.bytes),
+    buildMs,
+  };
+}

@@ -1,0 +1,170 @@
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbIncidentRepository } from '../lambda/adapters/DynamoDbIncidentRepository';
+import { ensureIncidentsTable } from '../lambda/adapters/ensureIncidentsTable';
+import { decodeAwslogs } from '../lambda/core/decodeAwslogs';
+import { IncidentService } from '../lambda/core/IncidentService';
+import type { Notifier } from '../lambda/core/ports/Notifier';
+import { processLogBatch } from '../lambda/core/processLogBatch';
+import { buildPayload, type PayloadKind } from './buildPayload';
+
+/** DynamoDB cost of one storm at one delivery size. */
+export interface StormResult {
+  readonly eventsPerDelivery: number;
+  readonly deliveries: number;
+  /** Failure events (occurrences) recorded over the storm. */
+  readonly failures: number;
+  /** Distinct incidents (fingerprints) the storm opened. */
+  readonly incidents: number;
+  readonly writes: number;
+  readonly writesPerDelivery: number;
+  readonly maxWritesPerDelivery: number;
+  readonly readsPerDelivery: number;
+  /** Every DynamoDB operation of the storm, by name. */
+  readonly calls: Readonly<Record<string, number>>;
+}
+
+/** Storm cost at each delivery size, and whether writes per delivery grew with the size. */
+export interface StormComparison {
+  readonly sizes: readonly StormResult[];
+  /** True when the largest size needed more writes per delivery than the smallest. */
+  readonly writesGrowWithEvents: boolean;
+}
+
+interface DynaliteServer {
+  listen(port: number, host: string, callback: () => void): void;
+  address(): AddressInfo;
+  close(callback: () => void): void;
+}
+type Dynalite = (options: {
+  createTableMs: number;
+  deleteTableMs: number;
+  updateTableMs: number;
+}) => DynaliteServer;
+
+const WRITE = /^(Put|Update|Delete|BatchWrite|TransactWrite)/;
+const READ = /^(Get|BatchGet|Query|Scan|TransactGet)/;
+const T0 = Date.UTC(2026, 0, 15, 9, 0);
+const EVERY_MS = 30_000;
+
+// Alert channels that accept everything: the storm measures the store, not Slack or SNS.
+const CHANNELS: readonly Notifier[] = [
+  { channel: 'slack', send: async () => {} },
+  { channel: 'sns', send: async () => {} },
+];
+
+/**
+ * The incidents storm at one delivery size: `deliveries` deliveries 30 s apart, alternating a REST
+ * API whose every request fails (12-line INFO traces, one incident) and a Lambda log group of
+ * nothing but invoke denials (three incidents), each of `eventsPerDelivery` events, decoded and run
+ * through processLogBatch into the real IncidentService + DynamoDbIncidentRepository on dynalite.
+ * Every DynamoDB call is counted in the client's middleware stack.
+ */
+async function storm(
+  endpoint: string,
+  eventsPerDelivery: number,
+  deliveries: number,
+): Promise<StormResult> {
+  // The SDK warns once per process that Node 20 support ends in 2027: noise in the bench's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  const calls: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      calls[name] = (calls[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countBenchCalls' },
+  );
+  try {
+    const tableName = `bench-storm-${eventsPerDelivery}`;
+    await ensureIncidentsTable(client, tableName);
+    for (const key of Object.keys(calls)) delete calls[key];
+    let now = T0;
+    const service = new IncidentService({
+      repository: new DynamoDbIncidentRepository({ client, tableName }),
+      notifiers: CHANNELS,
+      clock: { now: () => now },
+      sleep: async () => {},
+    });
+    const count = (pattern: RegExp) =>
+      Object.entries(calls)
+        .filter(([name]) => pattern.test(name))
+        .reduce((sum, [, n]) => sum + n, 0);
+    const perDelivery: number[] = [];
+    let reads = 0;
+    let failures = 0;
+    const fingerprints = new Set<string>();
+    for (let d = 0; d < deliveries; d++) {
+      now = T0 + d * EVERY_MS;
+      const kind: PayloadKind = d % 2 === 0 ? 'apigw-info' : 'all-denials';
+      const payload = buildPayload(kind, {
+        targetBytes: Number.POSITIVE_INFINITY,
+        maxEvents: eventsPerDelivery,
+        failureRatio: 1,
+        seed: 1000 + d,
+        startTime: now - EVERY_MS + 1_000,
+      });
+      const batch = decodeAwslogs(payload.event.awslogs.data);
+      if (batch === null) throw new Error('storm delivery decoded to a control message');
+      const writesBefore = count(WRITE);
+      const readsBefore = count(READ);
+      const result = await processLogBatch([batch], { sink: service, now });
+      perDelivery.push(count(WRITE) - writesBefore);
+      reads += count(READ) - readsBefore;
+      for (const diagnosis of result.diagnoses) {
+        failures += diagnosis.occurrences;
+        fingerprints.add(diagnosis.fingerprint);
+      }
+    }
+    const writes = perDelivery.reduce((a, b) => a + b, 0);
+    return {
+      eventsPerDelivery,
+      deliveries,
+      failures,
+      incidents: fingerprints.size,
+      writes,
+      writesPerDelivery: writes / deliveries,
+      maxWritesPerDelivery: Math.max(...perDelivery),
+      readsPerDelivery: reads / deliveries,
+      calls: { ...calls },
+    };
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Runs the storm at each delivery size (fresh table each) on one in-process dynalite server:
+ * DynamoDB writes per delivery must not grow with the events in a delivery.
+ */
+export async function measureStorm(
+  sizes: readonly number[],
+  deliveries: number,
+): Promise<StormComparison> {
+  // dynalite ships no types; its factory returns an http.Server.
+  const dynalite = require('dynalite') as Dynalite;
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const endpoint = `http://127.0.0.1:${server.address().port}`;
+    const results: StormResult[] = [];
+    for (const size of sizes) results.push(await storm(endpoint, size, deliveries));
+    const first = results[0];
+    const last = results[results.length - 1];
+    return {
+      sizes: results,
+      writesGrowWithEvents:
+        first !== undefined &&
+        last !== undefined &&
+        last.writesPerDelivery > first.writesPerDelivery,
+    };
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,371 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { NEAR_1_MB, PAYLOAD_KINDS, type PayloadKind } from './buildPayload';
+import { type BundleResult, HANDLER_ENTRY, measureBundle } from './measureBundle';
+import { type ColdInitResult, measureColdInit } from './measureColdInit';
+import { LAMBDA_MEMORY_MB, type MemoryResult, measureMemory } from './measureMemory';
+import { measureStorm, type StormComparison } from './measureStorm';
+import { METHODS, measureThroughput, type ThroughputResult } from './measureThroughput';
+import { renderTable } from './renderTable';
+
+/** Command line of `npm run bench`. */
+export interface BenchArgs {
+  /** Small payloads and few repetitions: a smoke run of every measurement, figures meaningless. */
+  readonly quick: boolean;
+  /** Where to write the results as JSON. */
+  readonly json: string | null;
+}
+
+/** One target of issue 5 and whether this run met it. */
+export interface Verdict {
+  readonly target: string;
+  readonly measured: string;
+  readonly pass: boolean;
+}
+
+/** Everything `--json` writes. */
+export interface BenchResults {
+  readonly meta: {
+    readonly quick: boolean;
+    readonly date: string;
+    readonly node: string;
+    readonly platform: string;
+    readonly arch: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+    /** 1-minute load average at start and end: the machine is shared. */
+    readonly loadAverage: readonly [number, number];
+    readonly durationMs: number;
+    readonly targetBytes: number;
+  };
+  readonly throughput: readonly ThroughputResult[];
+  readonly bundle: Omit<BundleResult, 'dir' | 'file'>;
+  readonly coldInit: ColdInitResult;
+  readonly memory: readonly MemoryResult[];
+  readonly storm: StormComparison;
+  readonly targets: readonly Verdict[];
+}
+
+const SETTINGS = {
+  full: {
+    targetBytes: NEAR_1_MB,
+    throughput: { rounds: 5, timeMs: 400, warmupMs: 100 },
+    coldInitRuns: 21,
+    stormSizes: [100, 1000],
+    stormDeliveries: 40,
+  },
+  quick: {
+    targetBytes: 32_768,
+    throughput: { rounds: 1, timeMs: 20, warmupMs: 5 },
+    coldInitRuns: 2,
+    stormSizes: [20, 100],
+    stormDeliveries: 4,
+  },
+} as const;
+
+// Issue 5 targets.
+const MAX_RATIO_TO_FLOOR = 1.5;
+const MAX_BUNDLE_BYTES = 1_000_000;
+const MAX_COLD_INIT_MS = 150;
+// "With room to spare": the peak must leave at least half the configured memory unused.
+const MIN_MEMORY_MARGIN = 0.5;
+
+/** Parses `--quick` and `--json FILE` (also `--json=FILE`). */
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  let quick = false;
+  let json: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--json') {
+      json = argv[++i] ?? null;
+      if (json === null) throw new Error('--json needs a file name');
+    } else if (arg.startsWith('--json=')) json = arg.slice('--json='.length);
+    else throw new Error(`unknown argument ${arg} (use --quick, --json FILE)`);
+  }
+  return { quick, json };
+}
+
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+const int = (value: number) => Math.round(value).toLocaleString('en-US');
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const ratio = (value: number) => `${value.toFixed(2)}×`;
+const mark = (pass: boolean) => (pass ? 'met' : 'MISSED');
+
+const LABEL: Readonly<Record<PayloadKind, string>> = {
+  'apigw-info': '(a) API Gateway INFO, ~2% requests failing',
+  'lambda-mixed': '(b) Lambda logs, ~1% invoke denials',
+  'all-denials': '(c) every line a denial',
+};
+
+function verdicts(
+  throughput: readonly ThroughputResult[],
+  bundle: BundleResult,
+  coldInit: ColdInitResult,
+  memory: readonly MemoryResult[],
+  storm: StormComparison,
+): Verdict[] {
+  const out: Verdict[] = [];
+  for (const result of throughput) {
+    const gated = result.kind !== 'all-denials';
+    if (gated) {
+      out.push({
+        target: `${result.kind}: full handler path / floor ≤ ${MAX_RATIO_TO_FLOOR}`,
+        measured: ratio(result.handlerOverFloor),
+        pass: result.handlerOverFloor <= MAX_RATIO_TO_FLOOR,
+      });
+    }
+    out.push({
+      target: `${result.kind}: full handler path faster than the Powertools decode alone`,
+      measured: ratio(result.handlerOverPowertools),
+      pass: result.handlerOverPowertools < 1,
+    });
+  }
+  out.push({
+    target: `handler bundle ≤ ${int(MAX_BUNDLE_BYTES)} bytes minified`,
+    measured: `${int(bundle.bytes)} bytes`,
+    pass: bundle.bytes <= MAX_BUNDLE_BYTES,
+  });
+  out.push({
+    target: `cold init (import of the bundle) median ≤ ${MAX_COLD_INIT_MS} ms`,
+    measured: ms(coldInit.importMedianMs),
+    pass: coldInit.importMedianMs <= MAX_COLD_INIT_MS,
+  });
+  const worst = memory.reduce((a, b) => (b.peakRss > a.peakRss ? b : a));
+  out.push({
+    target: `peak RSS of a 1 MB delivery ≤ ${MIN_MEMORY_MARGIN * 100}% of ${LAMBDA_MEMORY_MB} MB`,
+    measured: `${mib(worst.peakRss)} (${worst.kind}), margin ${worst.marginMb.toFixed(0)} MiB`,
+    pass: worst.peakRss <= (1 - MIN_MEMORY_MARGIN) * LAMBDA_MEMORY_MB * 2 ** 20,
+  });
+  const sizes = storm.sizes.map(
+    (s) => `${s.writesPerDelivery.toFixed(2)} @ ${s.eventsPerDelivery}`,
+  );
+  out.push({
+    target: 'storm: DynamoDB writes per delivery do not grow with events per delivery',
+    measured: sizes.join(', '),
+    pass: !storm.writesGrowWithEvents,
+  });
+  return out;
+}
+
+function report(results: BenchResults): string {
+  const parts: string[] = [];
+  const m = results.meta;
+  parts.push(
+    `invoke-doctor benchmark${m.quick ? ' (--quick: smoke run, figures not meaningful)' : ''}: ` +
+      `node ${m.node} ${m.platform}/${m.arch}, ${m.cpus} × ${m.cpuModel}, ` +
+      `load ${m.loadAverage[0].toFixed(1)} → ${m.loadAverage[1].toFixed(1)}, ${(m.durationMs / 1000).toFixed(1)} s`,
+  );
+
+  parts.push('\nPayloads (awslogs deliveries; size = uncompressed DATA_MESSAGE JSON)');
+  parts.push(
+    renderTable(
+      ['payload', 'events', 'failure lines', 'DATA_MESSAGE', 'gzip', 'Lambda event', 'diagnoses'],
+      results.throughput.map((t) => [
+        LABEL[t.kind],
+        int(t.payload.events),
+        `${int(t.payload.failureEvents)} (${((100 * t.payload.failedUnits) / t.payload.units).toFixed(1)}% of ${t.kind === 'apigw-info' ? 'requests' : t.kind === 'lambda-mixed' ? 'invocations' : 'lines'})`,
+        kib(t.payload.dataMessageBytes),
+        kib(t.payload.gzipBytes),
+        kib(t.payload.eventBytes),
+        String(t.diagnoses),
+      ]),
+    ),
+  );
+
+  parts.push(
+    '\nThroughput (median of per-round medians; rounds interleave the three methods on the same payload)',
+  );
+  const rows: string[][] = [];
+  for (const t of results.throughput) {
+    for (const method of METHODS) {
+      const timing = t.methods[method];
+      rows.push([
+        method === 'handler' ? t.kind : '',
+        method === 'handler'
+          ? 'invoke-doctor handler (decode+detect+correlate+diagnose)'
+          : method === 'floor'
+            ? 'floor: gunzip + JSON.parse'
+            : 'Powertools CloudWatchLogsSchema.parse',
+        ms(timing.medianMs),
+        int(timing.eventsPerSecond),
+        timing.megabytesPerSecond.toFixed(1),
+      ]);
+    }
+  }
+  parts.push(renderTable(['payload', 'method', 'per delivery', 'events/s', 'MB/s'], rows));
+  parts.push(
+    `\n${renderTable(
+      ['payload', 'handler / floor', 'target', 'handler / Powertools', 'target'],
+      results.throughput.map((t) => [
+        t.kind,
+        ratio(t.handlerOverFloor),
+        t.kind === 'all-denials' ? '—' : `≤ ${MAX_RATIO_TO_FLOOR}×`,
+        ratio(t.handlerOverPowertools),
+        '< 1×',
+      ]),
+    )}`,
+  );
+
+  const b = results.bundle;
+  parts.push(
+    `\nHandler bundle (${HANDLER_ENTRY}, esbuild as in InvokeDoctorFunction): ${int(b.bytes)} bytes minified (${kib(b.bytes)}), source map ${kib(b.sourceMapBytes)}, built in ${ms(b.buildMs)}`,
+  );
+  parts.push(
+    renderTable(
+      ['largest inputs', 'bytes in bundle'],
+      b.largestInputs.map((input) => [input.path, int(input.bytes)]),
+    ),
+  );
+  parts.push(
+    `by package: ${b.packages
+      .slice(0, 8)
+      .map((p) => `${p.path} ${kib(p.bytes)}`)
+      .join(', ')}`,
+  );
+
+  const c = results.coldInit;
+  parts.push(`\nCold init (${c.runs} fresh node processes importing the bundle)`);
+  parts.push(
+    renderTable(
+      ['measure', 'median', 'note'],
+      [
+        [
+          'await import(bundle)',
+          ms(c.importMedianMs),
+          `min ${ms(c.importMinMs)}, max ${ms(c.importMaxMs)}`,
+        ],
+        [
+          'process start → handler ready',
+          ms(c.readyMedianMs),
+          `bare node: ${ms(c.baselineReadyMedianMs)}`,
+        ],
+        [
+          'first invocation (16 KB delivery)',
+          ms(c.firstInvokeMedianMs),
+          'creates Logger + Metrics',
+        ],
+        ['spawn → exit', ms(c.wallMedianMs), `bare node: ${ms(c.baselineWallMedianMs)}`],
+      ],
+    ),
+  );
+
+  parts.push(
+    `\nPeak memory (fresh process, bundle, one ${kib(results.meta.targetBytes)} delivery processed twice; Lambda memory ${LAMBDA_MEMORY_MB} MB)`,
+  );
+  parts.push(
+    renderTable(
+      ['payload', 'RSS before', 'peak RSS', 'heap Δ peak', 'heap retained', 'buffers Δ', 'margin'],
+      results.memory.map((r) => [
+        r.kind,
+        mib(r.rssBefore),
+        mib(r.peakRss),
+        mib(r.heapDelta),
+        mib(r.heapRetained),
+        mib(r.externalDelta),
+        `${r.marginMb.toFixed(0)} MiB`,
+      ]),
+    ),
+  );
+
+  parts.push(
+    '\nStorm cost (IncidentService + DynamoDbIncidentRepository on dynalite; writes counted in the client middleware)',
+  );
+  parts.push(
+    renderTable(
+      [
+        'events/delivery',
+        'deliveries',
+        'occurrences',
+        'incidents',
+        'writes/delivery',
+        'max',
+        'reads/delivery',
+      ],
+      results.storm.sizes.map((s) => [
+        int(s.eventsPerDelivery),
+        String(s.deliveries),
+        int(s.failures),
+        String(s.incidents),
+        s.writesPerDelivery.toFixed(2),
+        String(s.maxWritesPerDelivery),
+        s.readsPerDelivery.toFixed(2),
+      ]),
+    ),
+  );
+
+  parts.push('\nTargets (issue 5)');
+  parts.push(
+    renderTable(
+      ['target', 'measured', 'result'],
+      results.targets.map((v) => [v.target, v.measured, mark(v.pass)]),
+    ),
+  );
+  return parts.join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const settings = args.quick ? SETTINGS.quick : SETTINGS.full;
+  const started = performance.now();
+  const loadStart = loadavg()[0] ?? 0;
+  const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+  const throughput: ThroughputResult[] = [];
+  for (const kind of PAYLOAD_KINDS) {
+    progress(`throughput ${kind}`);
+    throughput.push(
+      await measureThroughput(kind, { ...settings.throughput, targetBytes: settings.targetBytes }),
+    );
+  }
+  progress('bundle');
+  const bundle = await measureBundle();
+  try {
+    progress('cold init');
+    const coldInit = await measureColdInit(bundle.file, settings.coldInitRuns);
+    const memory: MemoryResult[] = [];
+    for (const kind of PAYLOAD_KINDS) {
+      progress(`memory ${kind}`);
+      memory.push(await measureMemory(bundle.file, kind, settings.targetBytes));
+    }
+    progress('storm');
+    const storm = await measureStorm(settings.stormSizes, settings.stormDeliveries);
+    const { dir: _dir, file: _file, ...bundleFigures } = bundle;
+    const cpu = cpus();
+    const results: BenchResults = {
+      meta: {
+        quick: args.quick,
+        date: new Date().toISOString(),
+        node: process.versions.node,
+        platform: process.platform,
+        arch: process.arch,
+        cpus: cpu.length,
+        cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+        loadAverage: [loadStart, loadavg()[0] ?? 0],
+        durationMs: performance.now() - started,
+        targetBytes: settings.targetBytes,
+      },
+      throughput,
+      bundle: bundleFigures,
+      coldInit,
+      memory,
+      storm,
+      targets: verdicts(throughput, bundle, coldInit, memory, storm),
+    };
+    process.stdout.write(`${report(results)}\n`);
+    if (args.json !== null) {
+      writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
+      progress(`results written to ${args.json}`);
+    }
+  } finally {
+    rmSync(bundle.dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

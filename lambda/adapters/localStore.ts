@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConfigError, InvokeDoctorError } from '../core/errors';
+import { ensureIncidentsTable } from './ensureIncidentsTable';
+
+/** Directory of the local store when none is given: `.invoke-doctor/` in the current directory. */
+export const DEFAULT_STORE_DIR = '.invoke-doctor';
+
+/** Table name used inside the local store. */
+export const LOCAL_TABLE_NAME = 'invoke-doctor-incidents';
+
+// LevelDB files live in a sub-directory so the store directory can carry a .gitignore beside them.
+const DATA_SUBDIR = 'dynalite';
+
+/** Where and how to open the local store. */
+export interface LocalStoreOptions {
+  /** Store directory (default `.invoke-doctor` under the current directory). */
+  readonly dir?: string;
+  /** Create the store when it does not exist (replay); otherwise a missing store is a ConfigError. */
+  readonly create?: boolean;
+}
+
+/** An open local store: a DynamoDB client for the in-process server and the incidents table. */
+export interface LocalStore {
+  /** Absolute store directory. */
+  readonly dir: string;
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** Endpoint of the in-process server, `http://127.0.0.1:<port>`. */
+  readonly endpoint: string;
+  /** Stops the server and flushes the data to disk. */
+  close(): Promise<void>;
+}
+
+type Dynalite = (options: { path: string; createTableMs: number }) => Server;
+
+/**
+ * Opens the local incident store: an in-process DynamoDB-compatible server (dynalite, data in
+ * LevelDB under `<dir>/dynalite`) on a free loopback port, with the incidents table created by
+ * {@link ensureIncidentsTable} (same schema as the stack's). The same repository code as in AWS
+ * then runs against it: no AWS account, no credentials, nothing leaves the machine. LevelDB allows
+ * one process at a time; a second one gets a clear error instead of a hang.
+ */
+export async function localStore(options: LocalStoreOptions = {}): Promise<LocalStore> {
+  const dir = resolve(options.dir ?? DEFAULT_STORE_DIR);
+  const dataDir = join(dir, DATA_SUBDIR);
+  if (!existsSync(dataDir)) {
+    if (!options.create) {
+      throw new ConfigError(
+        '--store',
+        `no local store at ${dir}: run \`invoke-doctor replay\` first (or pass --store DIR)`,
+      );
+    }
+    mkdirSync(dataDir, { recursive: true });
+    // The store is data, not source: keep it out of the user's repository.
+    writeFileSync(join(dir, '.gitignore'), '*\n');
+  }
+
+  // Loaded here: dynalite and LevelDB are only needed by the commands that use the local store.
+  const dynalite = require('dynalite') as Dynalite;
+  const server = dynalite({ path: dataDir, createTableMs: 0 });
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ready());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    // dynalite checks that requests are signed, not by whom: any static key will do.
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 2,
+  });
+  const close = async (): Promise<void> => {
+    client.destroy();
+    await new Promise<void>((done) => {
+      server.closeAllConnections?.();
+      server.close(() => done());
+    });
+  };
+
+  try {
+    await ensureIncidentsTable(client, LOCAL_TABLE_NAME);
+  } catch (error) {
+    await close().catch(() => {});
+    throw new InvokeDoctorError(`cannot open the local store at ${dir}: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  return { dir, client, tableName: LOCAL_TABLE_NAME, endpoint, close };
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // LevelDB's lock: another invoke-doctor process (a running replay) has the store open.
+  if (/lock/i.test(text)) return 'it is in use by another invoke-doctor process';
+  return text.replace(/\s+/g, ' ').slice(0, 300);
+}
