@@ -78,8 +78,7 @@ function uuid(): string {
   const variant = HEX[8 + Math.floor(random() * 4)];
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20)}`;
 }
-const traceId = (ms: number): string =>
-  `1-${Math.floor(ms / 1000).toString(16)}-${chars(HEX, 24)}`;
+const traceId = (ms: number): string => `1-${Math.floor(ms / 1000).toString(16)}-${chars(HEX, 24)}`;
 
 interface Event {
   readonly timestamp: number;
@@ -115,7 +114,8 @@ const ROUTES = {
     path: '/orders',
     fn: 'orders-api-ListOrdersFunction-Q1W2E3R4T5Y6',
     body: '',
-    response: '{"orders":[{"id":"ord_7Hx2","status":"SHIPPED"},{"id":"ord_7Hx9","status":"PENDING"}]}',
+    response:
+      '{"orders":[{"id":"ord_7Hx2","status":"SHIPPED"},{"id":"ord_7Hx9","status":"PENDING"}]}',
   },
   createOrder: {
     method: 'POST',
@@ -136,7 +136,10 @@ const ROUTES = {
 const CLIENTS = [
   { agent: 'python-requests/2.32.3', ip: '18.130.162.42' },
   { agent: 'okhttp/4.12.0', ip: '52.46.38.85' },
-  { agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15', ip: '62.254.81.74' },
+  {
+    agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15',
+    ip: '62.254.81.74',
+  },
 ] as const;
 
 const apigwStreams = Array.from({ length: 4 }, () => new Stream(APIGW_GROUP, chars(HEX, 32)));
@@ -151,7 +154,10 @@ function truncated(text: string): string {
 }
 
 function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function httpDate(ms: number): string {
@@ -355,7 +361,14 @@ const apiCounts = {
   health: { ok: 0, denied: 0, timeout: 0 },
 };
 // Outside the outage most traffic is quiet; during it clients retry hard (many requests).
-traffic(ROUTES.listOrders, TRAFFIC_FROM, OUTAGES.listOrders.from, 40_000, null, apiCounts.listOrders);
+traffic(
+  ROUTES.listOrders,
+  TRAFFIC_FROM,
+  OUTAGES.listOrders.from,
+  40_000,
+  null,
+  apiCounts.listOrders,
+);
 traffic(
   ROUTES.listOrders,
   OUTAGES.listOrders.from,
@@ -381,13 +394,23 @@ traffic(
   OUTAGES.createOrder,
   apiCounts.createOrder,
 );
-traffic(ROUTES.createOrder, OUTAGES.createOrder.to, TRAFFIC_TO, 90_000, null, apiCounts.createOrder);
+traffic(
+  ROUTES.createOrder,
+  OUTAGES.createOrder.to,
+  TRAFFIC_TO,
+  90_000,
+  null,
+  apiCounts.createOrder,
+);
 traffic(ROUTES.health, TRAFFIC_FROM, TRAFFIC_TO, 120_000, null, apiCounts.health);
 // One slow GET /orders before the outage: a 502 from a Lambda timeout (other errors are noise).
 request(ROUTES.listOrders, at('13:51:12.400'), 'timeout');
 apiCounts.listOrders.timeout += 1;
 
-const billingStreams = [lambdaStream('billing-invoice-worker'), lambdaStream('billing-invoice-worker')];
+const billingStreams = [
+  lambdaStream('billing-invoice-worker'),
+  lambdaStream('billing-invoice-worker'),
+];
 const billingOutage = { from: at('12:41:00'), to: at('14:23:30') };
 let billingDenied = 0;
 let billingInvocations = 0;
@@ -446,7 +469,9 @@ for (let minute = at('13:50:00'); minute < at('14:30:00'); minute += MINUTE) {
     invocation(
       reportsStream,
       t,
-      (start, id) => [`${new Date(start + 3002).toISOString()} ${id} Task timed out after 3.00 seconds`],
+      (start, id) => [
+        `${new Date(start + 3002).toISOString()} ${id} Task timed out after 3.00 seconds`,
+      ],
       3002.4,
     );
   } else {

@@ -142,7 +142,9 @@ function toBatch(items: readonly Sourced[]): LogBatch {
 
 function toDelivery(items: readonly Sourced[]): PlannedDelivery {
   const batch = toBatch(items);
-  const times = items.flatMap((item) => (item.event.timestamp === null ? [] : [item.event.timestamp]));
+  const times = items.flatMap((item) =>
+    item.event.timestamp === null ? [] : [item.event.timestamp],
+  );
   return { batch, time: times.length > 0 ? Math.max(...times) : null };
 }
 

@@ -49,7 +49,10 @@ export function replayCommand(): Command {
     .description(
       'Replay log files through the whole pipeline as the deployed function would see them (decode, diagnose, store incidents, alert), on a local store: no AWS account needed. Without FILE: the bundled outage sample',
     )
-    .argument('[FILE...]', 'log files in any format diagnose reads ("-": stdin); default: the bundled sample')
+    .argument(
+      '[FILE...]',
+      'log files in any format diagnose reads ("-": stdin); default: the bundled sample',
+    )
     .option('--store <DIR>', 'local incident store directory', '.invoke-doctor')
     .option('--slack-webhook <URL>', 'also post the alerts to this Slack incoming webhook')
     .option('--log-group <NAME>', 'log group that plain-text lines came from')
@@ -82,10 +85,12 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
   const plan = planDeliveries(batches, { streams: prefilter });
 
   // Loaded here, not at the top: the SDK and dynalite cost time that `--help` should not pay.
-  const { localStore } = require('../../lambda/adapters/localStore') as typeof import(
-    '../../lambda/adapters/localStore'
-  );
-  const store = await localStore({ ...(options.store ? { dir: options.store } : {}), create: true });
+  const { localStore } =
+    require('../../lambda/adapters/localStore') as typeof import('../../lambda/adapters/localStore');
+  const store = await localStore({
+    ...(options.store ? { dir: options.store } : {}),
+    create: true,
+  });
   let outcome: ReplayOutcome;
   try {
     outcome = await run(plan, store, options);
@@ -140,12 +145,10 @@ async function run(
   store: LocalStore,
   options: ReplayOptions,
 ): Promise<ReplayOutcome> {
-  const { DynamoDbIncidentRepository } = require('../../lambda/adapters/DynamoDbIncidentRepository') as typeof import(
-    '../../lambda/adapters/DynamoDbIncidentRepository'
-  );
-  const { buildNotifiers } = require('../../lambda/adapters/buildNotifiers') as typeof import(
-    '../../lambda/adapters/buildNotifiers'
-  );
+  const { DynamoDbIncidentRepository } =
+    require('../../lambda/adapters/DynamoDbIncidentRepository') as typeof import('../../lambda/adapters/DynamoDbIncidentRepository');
+  const { buildNotifiers } =
+    require('../../lambda/adapters/buildNotifiers') as typeof import('../../lambda/adapters/buildNotifiers');
 
   const progress = new Progress(plan.deliveries.length);
   // Alerts and the progress line share the terminal: clear the line before an alert is printed.
@@ -192,15 +195,12 @@ async function run(
     if (r.outcome === 'opened') opened += 1;
     if (r.outcome === 'duplicate') duplicates += 1;
   };
-  const sweeper = new Sweeper(
-    async (at) => {
-      clock.time = at;
-      const report: SweepReport = await service.sweep();
-      resolved += report.resolved.length;
-      for (const id of report.resolved) touched.add(id);
-    },
-    repository,
-  );
+  const sweeper = new Sweeper(async (at) => {
+    clock.time = at;
+    const report: SweepReport = await service.sweep();
+    resolved += report.resolved.length;
+    for (const id of report.resolved) touched.add(id);
+  }, repository);
 
   let lookups = 0;
   // Deliveries without event times (pasted text) happen after everything else.

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { InvalidPayloadError } from './errors';
 import { readDataMessage } from './readDataMessage';
@@ -5,6 +6,29 @@ import type { LogBatch } from './types';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64_WHITESPACE = /\s+/g;
+// Bounds of the output-buffer hint read from the gzip trailer, which is untrusted input.
+const MIN_CHUNK = 16 * 1024;
+const MAX_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * gunzip with one output buffer sized from the gzip trailer (ISIZE, the uncompressed size mod
+ * 2^32) instead of zlib's default 16 KiB chunks concatenated at the end; the hint only sizes the
+ * buffer, the output is the same whatever the trailer says.
+ */
+function gunzip(bytes: Uint8Array): Buffer {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const size = bytes.length >= 18 ? view.readUInt32LE(bytes.length - 4) : 0;
+  return gunzipSync(bytes, { chunkSize: Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, size + 1)) });
+}
+
+/**
+ * UTF-8 text of the payload. V8's UTF-8 decoder is the slowest step of decoding a delivery (about
+ * 4 ms per MB on Node 20); payloads are nearly always pure ASCII, for which Latin-1 decoding yields
+ * the identical string at memory speed. Anything else takes the UTF-8 path as before.
+ */
+function utf8Text(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
 
 /** Parses gzip bytes holding a subscription payload (shared with decodeInput for raw gzip files). */
 export function decodeGzipPayload(
@@ -16,7 +40,7 @@ export function decodeGzipPayload(
   }
   let text: string;
   try {
-    text = gunzipSync(bytes).toString('utf8');
+    text = utf8Text(gunzip(bytes));
   } catch (error) {
     throw new InvalidPayloadError('not-gzip', 'awslogs.data is corrupt gzip data', {
       cause: error,

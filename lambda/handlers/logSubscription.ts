@@ -1,7 +1,11 @@
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
+import { buildIncidentService, IncidentSink } from '../adapters/buildIncidentService';
+import { buildNotifiers } from '../adapters/buildNotifiers';
 import { CloudWatchLogsLookup } from '../adapters/CloudWatchLogsLookup';
+import { DynamoDbIncidentRepository } from '../adapters/DynamoDbIncidentRepository';
 import { LoggingSink } from '../adapters/LoggingSink';
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
+import { SystemClock } from '../adapters/SystemClock';
 import { recordBadPayload, recordDelivery, type Telemetry, telemetry } from '../adapters/telemetry';
 import { decodeAwslogs } from '../core/decodeAwslogs';
 import { InvalidPayloadError } from '../core/errors';
@@ -27,7 +31,7 @@ export interface HandlerDeps {
   readonly config?: RuntimeConfig;
   /** Default: Powertools Logger + Metrics from {@link telemetry}. */
   readonly telemetry?: Telemetry;
-  /** Default: {@link buildSink}(config, logger). */
+  /** Default: {@link buildSink}(config, telemetry). */
   readonly sink?: DiagnosisSink;
   /**
    * Default: a CloudWatchLogsLookup whose SDK client is created on the first lookup. `null` disables
@@ -45,12 +49,25 @@ export type LogSubscriptionHandler = (
 ) => Promise<HandlerSummary>;
 
 /**
- * Chooses where diagnoses go. The single seam for the incidents work: when
- * `config.incidentsTableName` is set, return the incidents sink here (composed with the LoggingSink
- * so every diagnosis is still logged); until then every diagnosis is one structured log record.
+ * Chooses where diagnoses go: with an incidents table configured, every diagnosis is logged and
+ * recorded as an incident (alerts on Slack/SNS); without one, every diagnosis is one structured log
+ * record. SDK clients are created here, once per container, on the first invocation.
  */
-export function buildSink(_config: RuntimeConfig, logger: Telemetry['logger']): DiagnosisSink {
-  return new LoggingSink(logger);
+export function buildSink(config: RuntimeConfig, t: Telemetry): DiagnosisSink {
+  const log = new LoggingSink(t.logger);
+  if (!config.incidentsTableName) return log;
+  const notifiers = buildNotifiers({
+    topicArn: config.alertTopicArn,
+    slackWebhookSecretId: config.slackWebhookSecretId,
+    chatFormat: config.chatFormat,
+  });
+  const repository = new DynamoDbIncidentRepository({ tableName: config.incidentsTableName });
+  const service = buildIncidentService(config, {
+    repository,
+    notifiers,
+    clock: new SystemClock(),
+  });
+  return new IncidentSink(service, log, t);
 }
 
 /**
@@ -112,7 +129,7 @@ function wire(deps: HandlerDeps): Wiring {
       : deps.lookup;
   return {
     telemetry: t,
-    sink: deps.sink ?? buildSink(config, t.logger),
+    sink: deps.sink ?? buildSink(config, t),
     lookup: inner ? guarded(inner, t.logger) : undefined,
     now: deps.now ?? Date.now,
   };

@@ -1,14 +1,14 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { buildIncidentService, INCIDENT_METRIC } from '../adapters/buildIncidentService';
 import { buildNotifiers } from '../adapters/buildNotifiers';
 import { DynamoDbIncidentRepository } from '../adapters/DynamoDbIncidentRepository';
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
 import { SystemClock } from '../adapters/SystemClock';
 import { type Telemetry, telemetry } from '../adapters/telemetry';
-import { IncidentService } from '../core/IncidentService';
+import type { IncidentService } from '../core/IncidentService';
 import type { IncidentRepository } from '../core/ports/IncidentRepository';
 import type { Notifier } from '../core/ports/Notifier';
-
-const MINUTE = 60_000;
 
 /** What one sweep did; returned to Lambda and logged. */
 export interface SweepSummary {
@@ -30,30 +30,6 @@ export interface SweeperDeps {
   /** Default: {@link buildNotifiers} from the config (Slack secret, SNS topic). */
   readonly notifiers?: readonly Notifier[];
   readonly clock?: SystemClock;
-}
-
-/**
- * Builds the incident use case from the runtime config; the log subscription handler should build
- * its sink the same way so that both agree on the lifecycle timings. Channels that retry on their
- * own (Slack honours Retry-After, the SNS client retries) get one attempt per invocation here: the
- * sweeper's schedule is the backoff beyond that.
- */
-export function buildIncidentService(
-  config: RuntimeConfig,
-  deps: { repository: IncidentRepository; notifiers: readonly Notifier[]; clock: SystemClock },
-): IncidentService {
-  return new IncidentService({
-    repository: deps.repository,
-    notifiers: deps.notifiers,
-    clock: deps.clock,
-    sleep: (ms) => deps.clock.sleep(ms),
-    retry: { attempts: 1 },
-    policy: {
-      updateIntervalMs: config.updateIntervalMinutes * MINUTE,
-      quietPeriodMs: config.quietPeriodMinutes * MINUTE,
-      resolvedTtlDays: config.resolvedTtlDays,
-    },
-  });
 }
 
 /**
@@ -85,10 +61,16 @@ export function createSweeper(deps: SweeperDeps = {}) {
         logger.warn('notification still pending', { ...failure });
       }
       logger.info('sweep done', { ...summary, resolvedIds: report.resolved });
+      const { metrics } = wiring.telemetry;
+      metrics.addMetric(INCIDENT_METRIC.resolved, MetricUnit.Count, summary.resolved);
+      metrics.addMetric(INCIDENT_METRIC.notificationsFailed, MetricUnit.Count, summary.failed);
       return summary;
     } catch (error) {
       logger.error('sweep failed', error as Error);
       throw error;
+    } finally {
+      if (wiring.telemetry.metrics.hasStoredMetrics())
+        wiring.telemetry.metrics.publishStoredMetrics();
     }
   };
 }

@@ -225,15 +225,8 @@ export class InvokeDoctor extends Construct {
     for (const fn of [this.responder, this.sweeper]) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: [
-            'dynamodb:GetItem',
-            'dynamodb:BatchGetItem',
-            'dynamodb:Query',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-            'dynamodb:BatchWriteItem',
-            'dynamodb:ConditionCheckItem',
-          ],
+          // Exactly what DynamoDbIncidentRepository calls: no Scan, Delete, batch or transactions.
+          actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           resources: this.table.dataArns,
         }),
       );

@@ -1,0 +1,340 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { ConfigError, InvokeDoctorError } from '../../lambda/core/errors';
+import type { Incident, IncidentStatus } from '../../lambda/core/incident';
+import type { IncidentRecord } from '../../lambda/core/incidents/IncidentRecord';
+import { parseIncidentId } from '../../lambda/core/incidents/incidentId';
+import { toIncident } from '../../lambda/core/incidents/toIncident';
+import type { IncidentQuery, IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
+import { parseSince } from './parseSince';
+import { renderIncidentDetail } from './renderIncidentDetail';
+import { renderIncidentTable } from './renderIncidentTable';
+import { runAction } from './runAction';
+
+/** Stack name `npx cdk deploy` uses (bin/app.ts). */
+export const DEFAULT_STACK_NAME = 'InvokeDoctor';
+
+/** Where the history comes from. */
+interface SourceOptions {
+  readonly table?: string;
+  readonly stack?: string;
+  readonly region?: string;
+  readonly store?: string;
+  readonly local?: boolean;
+}
+
+/** Options of `invoke-doctor incidents`. */
+interface ListOptions extends SourceOptions {
+  readonly since?: string;
+  readonly status?: string;
+  readonly function?: string;
+  readonly limit?: string;
+  readonly json?: boolean;
+}
+
+/** Options of `invoke-doctor incidents show`. */
+interface ShowOptions extends SourceOptions {
+  readonly json?: boolean;
+}
+
+const STATUSES: readonly IncidentStatus[] = ['open', 'resolved'];
+const MAX_LIMIT = 1000;
+
+const SOURCE_HELP = `
+Where the history comes from:
+  --table NAME / --stack NAME   the deployed table (default stack: ${DEFAULT_STACK_NAME}), with your AWS credentials
+  --local / --store DIR         the local store written by \`invoke-doctor replay\` (default .invoke-doctor)
+  neither                       the local store if ./.invoke-doctor exists, else the deployed stack ${DEFAULT_STACK_NAME}`;
+
+/**
+ * `invoke-doctor incidents`: incident history as a table (or JSON Lines), newest first, from the
+ * deployed table or the local store; `incidents show ID` prints one incident in full.
+ */
+export function incidentsCommand(): Command {
+  const command = withSourceOptions(new Command('incidents'))
+    .description(
+      'List incidents (newest first) from the deployed table or the local replay store, with an hourly sparkline per incident',
+    )
+    .option(
+      '--since <WHEN>',
+      'only incidents seen since: a duration (30m, 12h, 7d, 2w) or an ISO date',
+    )
+    .option('--status <STATUS>', 'only open or resolved incidents')
+    .option('--function <NAME>', 'only incidents about this function (name or ARN)')
+    .option('--limit <N>', `at most N incidents (1-${MAX_LIMIT})`, '100')
+    .option('--json', 'print JSON Lines, one incident per line')
+    .addHelpText('after', SOURCE_HELP)
+    .action(runAction(async (options: ListOptions) => list(options)));
+  command.addCommand(
+    withSourceOptions(new Command('show'))
+      .description('Show one incident in full: diagnosis, fixes, timing, previous episode')
+      .argument('<ID>', 'incident id as listed (the short form works while it is unambiguous)')
+      .option('--json', 'print the incident as one JSON object')
+      .addHelpText('after', SOURCE_HELP)
+      .action(
+        runAction(async (id: string, _options: ShowOptions, cmd: Command) =>
+          show(id, cmd.optsWithGlobals<ShowOptions>()),
+        ),
+      ),
+  );
+  return command;
+}
+
+function withSourceOptions(command: Command): Command {
+  return command
+    .option('--table <NAME>', 'read this DynamoDB table (deployed stack output IncidentsTableName)')
+    .option(
+      '--stack <NAME>',
+      `find the table in this stack's outputs (default ${DEFAULT_STACK_NAME})`,
+    )
+    .option(
+      '--region <REGION>',
+      'AWS Region of the table or stack (default: AWS_REGION or your profile)',
+    )
+    .option('--local', 'read the local store written by `invoke-doctor replay`')
+    .option('--store <DIR>', 'local store directory (implies --local)');
+}
+
+async function list(options: ListOptions): Promise<void> {
+  // Flags are checked before anything is opened: a typo costs no AWS call.
+  const query = toQuery(options);
+  const source = await openSource(options);
+  let records: IncidentRecord[];
+  try {
+    records = await source.call(() => source.repository.listIncidents(query));
+  } finally {
+    await source.close();
+  }
+  const incidents = records.map(toIncident);
+  if (options.json) {
+    for (const incident of incidents) process.stdout.write(`${JSON.stringify(incident)}\n`);
+    return;
+  }
+  process.stdout.write(`Incidents in ${source.label}\n\n${renderIncidentTable(incidents)}`);
+}
+
+async function show(id: string, options: ShowOptions): Promise<void> {
+  const wanted = parseWantedId(id);
+  const source = await openSource(options);
+  let incident: Incident;
+  try {
+    incident = await source.call(() => findIncident(source.repository, wanted, id, source.label));
+  } finally {
+    await source.close();
+  }
+  process.stdout.write(
+    options.json ? `${JSON.stringify(incident)}\n` : renderIncidentDetail(incident),
+  );
+}
+
+function toQuery(options: ListOptions): IncidentQuery {
+  const status = options.status?.trim().toLowerCase();
+  if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
+    throw new ConfigError(
+      '--status',
+      `expected open or resolved, got ${JSON.stringify(options.status)}`,
+    );
+  }
+  const limit = Number(options.limit ?? '100');
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new ConfigError(
+      '--limit',
+      `expected a whole number from 1 to ${MAX_LIMIT}, got ${JSON.stringify(options.limit)}`,
+    );
+  }
+  return {
+    limit,
+    ...(options.since !== undefined ? { since: parseSince(options.since, Date.now()) } : {}),
+    ...(status !== undefined ? { status: status as IncidentStatus } : {}),
+    ...(options.function !== undefined ? { functionName: functionName(options.function) } : {}),
+  };
+}
+
+/** A function name, also from an ARN (`arn:aws:lambda:region:account:function:name[:qualifier]`). */
+function functionName(value: string): string {
+  const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(value.trim());
+  const name = arn ? (arn[1] as string) : value.trim();
+  if (!/^[A-Za-z0-9_-]{1,140}$/.test(name)) {
+    throw new ConfigError(
+      '--function',
+      `not a Lambda function name or ARN: ${JSON.stringify(value)}`,
+    );
+  }
+  return name;
+}
+
+/** The id as given: complete, or a fingerprint prefix with or without the episode. */
+type WantedId =
+  | { readonly kind: 'exact'; readonly id: string }
+  | { readonly kind: 'prefix'; readonly prefix: string; readonly episode: number | null };
+
+const FINGERPRINT_LENGTH = 32;
+
+function parseWantedId(value: string): WantedId {
+  const id = value.trim().toLowerCase();
+  const parsed = parseIncidentId(id);
+  if (parsed && parsed.fingerprint.length === FINGERPRINT_LENGTH) return { kind: 'exact', id };
+  const short = /^([0-9a-f]{4,32})(?:-([1-9][0-9]{0,8}))?$/.exec(id);
+  if (short) {
+    return {
+      kind: 'prefix',
+      prefix: short[1] as string,
+      episode: short[2] === undefined ? null : Number(short[2]),
+    };
+  }
+  throw new ConfigError(
+    'ID',
+    `${JSON.stringify(value)} is not an incident id (the ID column of \`invoke-doctor incidents\`, e.g. 3f2a9c1b7d-1)`,
+  );
+}
+
+async function findIncident(
+  repository: IncidentRepository,
+  wanted: WantedId,
+  given: string,
+  label: string,
+): Promise<Incident> {
+  if (wanted.kind === 'exact') {
+    const record = await repository.getIncident(wanted.id);
+    if (!record) throw new InvokeDoctorError(`no incident ${given} in ${label}`);
+    return toIncident(record);
+  }
+  const matches = (await repository.listIncidents({ limit: MAX_LIMIT })).filter(
+    (r) =>
+      r.fingerprint.startsWith(wanted.prefix) &&
+      (wanted.episode === null || r.episode === wanted.episode),
+  );
+  const [first, ...rest] = matches;
+  if (!first) throw new InvokeDoctorError(`no incident ${given} in ${label}`);
+  if (rest.length > 0) {
+    const ids = matches
+      .slice(0, 5)
+      .map((r) => r.id)
+      .join(', ');
+    throw new ConfigError(
+      'ID',
+      `${given} matches ${matches.length} incidents (${ids}): give more of the id`,
+    );
+  }
+  // Listed items come from the index; read the item itself for the latest state.
+  return toIncident((await repository.getIncident(first.id)) ?? first);
+}
+
+/** An opened history source. */
+interface Source {
+  readonly repository: IncidentRepository;
+  /** `the local store .invoke-doctor` / `table X (us-east-1)`. */
+  readonly label: string;
+  /** Runs a repository call, turning AWS errors into one-line advice. */
+  call<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function openSource(options: SourceOptions): Promise<Source> {
+  const aws = options.table !== undefined || options.stack !== undefined;
+  const local = options.local === true || options.store !== undefined;
+  if (aws && local) {
+    throw new ConfigError(
+      '--local',
+      'choose one source: --table/--stack (deployed) or --local/--store (local replay store)',
+    );
+  }
+  // Loaded here: the SDK and dynalite cost time that `--help` should not pay.
+  const { DynamoDbIncidentRepository } =
+    require('../../lambda/adapters/DynamoDbIncidentRepository') as typeof import('../../lambda/adapters/DynamoDbIncidentRepository');
+  if (local || (!aws && existsSync(join('.invoke-doctor', 'dynalite')))) {
+    const { localStore } =
+      require('../../lambda/adapters/localStore') as typeof import('../../lambda/adapters/localStore');
+    const store = await localStore({
+      ...(options.store ? { dir: options.store } : {}),
+      create: false,
+    });
+    return {
+      repository: new DynamoDbIncidentRepository({
+        client: store.client,
+        tableName: store.tableName,
+      }),
+      label: `the local store ${options.store ?? '.invoke-doctor'}`,
+      call: (fn) => fn(),
+      close: () => store.close(),
+    };
+  }
+
+  const { DynamoDBClient } =
+    require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+  const region = options.region ? { region: options.region } : {};
+  const client = new DynamoDBClient(region);
+  const advise = (error: unknown, what: string) => awsAdvice(error, what, options);
+  let tableName = options.table;
+  if (tableName === undefined) {
+    const { CloudFormationClient } =
+      require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation');
+    const { findTableName } = require('./findTableName') as typeof import('./findTableName');
+    const cfn = new CloudFormationClient(region);
+    const stack = options.stack ?? DEFAULT_STACK_NAME;
+    try {
+      tableName = await findTableName(cfn, stack);
+    } catch (error) {
+      client.destroy();
+      throw advise(error, `stack ${stack}`);
+    } finally {
+      cfn.destroy();
+    }
+  }
+  const table = tableName;
+  const where = await client.config.region().catch(() => 'the default region');
+  return {
+    repository: new DynamoDbIncidentRepository({ client, tableName: table }),
+    label: `table ${table} (${where})`,
+    call: async (fn) => {
+      try {
+        return await fn();
+      } catch (error) {
+        throw advise(error, `table ${table}`);
+      }
+    },
+    close: async () => client.destroy(),
+  };
+}
+
+/** One line of advice for the AWS errors people actually hit; other errors pass through. */
+function awsAdvice(error: unknown, what: string, options: SourceOptions): unknown {
+  if (error instanceof InvokeDoctorError || !(error instanceof Error)) return error;
+  const name = error.name;
+  const message = error.message.replace(/\s+/g, ' ').trim();
+  const useLocal =
+    options.table === undefined && options.stack === undefined ? ', or use --local' : '';
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return new InvokeDoctorError(
+      `no AWS credentials to read ${what}: configure them (aws configure, AWS_PROFILE or environment variables)${useLocal}`,
+      { cause: error },
+    );
+  }
+  if (/Region is missing/i.test(message)) {
+    return new ConfigError(
+      '--region',
+      `no AWS Region to read ${what}: set AWS_REGION or pass --region`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (name === 'ResourceNotFoundException') {
+    return new InvokeDoctorError(`${what} not found: check the name and --region`, {
+      cause: error,
+    });
+  }
+  if (/^(UnrecognizedClient|InvalidClientTokenId|ExpiredToken|InvalidSignature)/.test(name)) {
+    return new InvokeDoctorError(
+      `AWS rejected your credentials reading ${what} (${name}): refresh them`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (/AccessDenied/.test(name)) {
+    return new InvokeDoctorError(`access denied reading ${what}: ${message}`, { cause: error });
+  }
+  return error;
+}
