@@ -140,12 +140,22 @@ export function correlateApiGateway(
   let run = 0;
   let runHasStart = false;
   let wasConsole = false;
+  // A request's lines come together: a line that starts with the previous line's `(<id>) ` prefix
+  // has that id (ids contain neither `)` nor a space), without parsing it again.
+  let lastPrefix: string | null = null;
+  let lastKey: string | null = null;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i] ?? '';
     if (message.charCodeAt(0) === 40 /* ( */ || needRuns || failureSet.has(i)) {
+      if (lastPrefix !== null && message.startsWith(lastPrefix)) {
+        keys[i] = lastKey;
+        continue;
+      }
       const line = parseApiGatewayLine(message);
       if (line.requestId !== null) {
-        keys[i] = `id:${line.requestId}`;
+        lastKey = `id:${line.requestId}`;
+        lastPrefix = `(${line.requestId}) `;
+        keys[i] = lastKey;
         continue;
       }
       const isConsole = line.consoleTime !== null;

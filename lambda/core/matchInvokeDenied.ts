@@ -15,6 +15,16 @@ export interface InvokeDenied {
   readonly text: string;
 }
 
+/**
+ * Parsed principals and functions by their raw text, shared by the calls that pass it (one
+ * analysis): in an outage the same caller and function repeat in every line, and reusing the
+ * (immutable) parsed values skips re-parsing them.
+ */
+export interface InvokeDeniedMemo {
+  readonly principals: Map<string | null, Principal>;
+  readonly functions: Map<string, FunctionRef>;
+}
+
 const ROW = PATTERNS.find((row) => row.name === 'iam-invoke-denied')!;
 const MARKER = ROW.marker;
 const URL_SUFFIX = 'Url';
@@ -70,9 +80,10 @@ function findPrincipal(message: string, isAt: number): Who {
  * Finds every IAM denial of `lambda:InvokeFunction(Url)` anywhere in a message: bare, wrapped in SDK
  * errors, JSON strings with escaped quotes, Step Functions causes or Python reprs. The same sentence
  * repeated in one message (Node's Invoke Error prints it three times) yields repeated entries that
- * the caller collapses by fingerprint.
+ * the caller collapses by fingerprint. With a `memo`, equal principals and functions are the same
+ * objects across calls.
  */
-export function matchInvokeDenied(message: string): InvokeDenied[] {
+export function matchInvokeDenied(message: string, memo?: InvokeDeniedMemo): InvokeDenied[] {
   const found: InvokeDenied[] = [];
   let at = message.indexOf(MARKER);
   while (at !== -1) {
@@ -100,7 +111,12 @@ export function matchInvokeDenied(message: string): InvokeDenied[] {
         if (rest.startsWith(ON_RESOURCE)) {
           offset = ON_RESOURCE.length;
           const token = TOKEN.exec(rest.slice(offset))?.[0] ?? '';
-          fn = parseFunctionRef(token);
+          let ref = memo?.functions.get(token);
+          if (ref === undefined) {
+            ref = parseFunctionRef(token);
+            memo?.functions.set(token, ref);
+          }
+          fn = ref;
           offset += token.length;
         } else if (rest.startsWith(ON_THE_RESOURCE)) {
           offset = ON_THE_RESOURCE.length;
@@ -110,9 +126,14 @@ export function matchInvokeDenied(message: string): InvokeDenied[] {
         const parsed = parseReason(trimmed);
         const end =
           pos + offset + (parsed.length > 0 ? tail.length - trimmed.length + parsed.length : 0);
+        let principal = memo?.principals.get(who.raw);
+        if (principal === undefined) {
+          principal = parsePrincipal(who.raw);
+          memo?.principals.set(who.raw, principal);
+        }
         found.push({
           action,
-          principal: parsePrincipal(who.raw),
+          principal,
           function: fn,
           reason: parsed.reason,
           denyPolicyArn: parsed.denyPolicyArn,
