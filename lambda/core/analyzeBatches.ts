@@ -2,14 +2,14 @@ import { correlateApiGateway } from './correlateApiGateway';
 import { fingerprint } from './fingerprint';
 import { type ApiGatewayFailure, matchApiGateway } from './matchApiGateway';
 import { matchHttpApi } from './matchHttpApi';
-import { matchInvokeDenied } from './matchInvokeDenied';
+import { type InvokeDeniedMemo, matchInvokeDenied } from './matchInvokeDenied';
 import { UNKNOWN_FUNCTION } from './parseFunctionRef';
 import { PATTERNS } from './patterns';
 import type { LogLookupQuery } from './ports/LogLookup';
 import { prefilter } from './prefilter';
 import { renderFixes } from './renderFixes';
 import { summarize } from './summarize';
-import type { Diagnosis, DiagnosisFacts, LogBatch, Principal } from './types';
+import type { Diagnosis, DiagnosisFacts, FunctionRef, LogBatch, Principal } from './types';
 
 /** Result of analysing some batches. */
 export interface Analysis {
@@ -29,10 +29,13 @@ const IAM_MARKER = PATTERNS.find((row) => row.family === 'iam')!.marker;
 
 interface Finding {
   readonly facts: DiagnosisFacts;
+  /** Fingerprint when already known (memoised for invoke denials), else computed when grouping. */
+  readonly key?: string;
   readonly eventId: string;
   readonly timestamp: number | null;
   readonly requestId: string | null;
-  readonly sample: string;
+  /** Text the sample is cut from (only the first finding of a group needs it cut). */
+  readonly text: string;
   readonly logGroup: string | null;
 }
 
@@ -131,7 +134,7 @@ function restFindings(batches: readonly LogBatch[], failures: readonly RestFailu
         eventId: eventId(item.batch, item.index, event.id),
         timestamp: event.timestamp ?? failure.consoleTime,
         requestId: failure.requestId ?? context.requestId,
-        sample: trimSample(failure.text),
+        text: failure.text,
         logGroup: batch.logGroup,
       });
     });
@@ -193,6 +196,10 @@ export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
   const findings: Finding[] = [];
   const rest: RestFailure[] = [];
   let eventsScanned = 0;
+  // In an outage every line names the same caller and function: parse them once, and hash the
+  // fingerprint once per (action, principal, function) — it depends on nothing else for a denial.
+  const memo: InvokeDeniedMemo = { principals: new Map(), functions: new Map() };
+  const deniedKeys = new Map<Principal, Map<FunctionRef, Map<string, string>>>();
   batches.forEach((batch, b) => {
     const events = batch.events;
     eventsScanned += events.length;
@@ -201,22 +208,39 @@ export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
       const message = event.message;
       if (!prefilter(message)) continue;
       if (message.includes(IAM_MARKER)) {
-        for (const denied of matchInvokeDenied(message)) {
+        for (const denied of matchInvokeDenied(message, memo)) {
+          const facts: DiagnosisFacts = {
+            kind: 'invoke-access-denied',
+            action: denied.action,
+            principal: denied.principal,
+            function: denied.function,
+            api: null,
+            reason: denied.reason,
+            denyPolicyArn: denied.denyPolicyArn,
+            roleArn: null,
+          };
+          let byFunction = deniedKeys.get(denied.principal);
+          if (byFunction === undefined) {
+            byFunction = new Map();
+            deniedKeys.set(denied.principal, byFunction);
+          }
+          let byAction = byFunction.get(denied.function);
+          if (byAction === undefined) {
+            byAction = new Map();
+            byFunction.set(denied.function, byAction);
+          }
+          let key = byAction.get(denied.action);
+          if (key === undefined) {
+            key = fingerprint(facts);
+            byAction.set(denied.action, key);
+          }
           findings.push({
-            facts: {
-              kind: 'invoke-access-denied',
-              action: denied.action,
-              principal: denied.principal,
-              function: denied.function,
-              api: null,
-              reason: denied.reason,
-              denyPolicyArn: denied.denyPolicyArn,
-              roleArn: null,
-            },
+            facts,
+            key,
             eventId: eventId(b, i, event.id),
             timestamp: event.timestamp,
             requestId: null,
-            sample: trimSample(denied.text),
+            text: denied.text,
             logGroup: batch.logGroup,
           });
         }
@@ -244,7 +268,7 @@ export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
           eventId: eventId(b, i, event.id),
           timestamp: event.timestamp,
           requestId: http.requestId,
-          sample: trimSample(http.text),
+          text: http.text,
           logGroup: batch.logGroup,
         });
       }
@@ -254,7 +278,7 @@ export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
 
   const groups = new Map<string, Group>();
   for (const finding of findings) {
-    const key = fingerprint(finding.facts);
+    const key = finding.key ?? fingerprint(finding.facts);
     let group = groups.get(key);
     if (group === undefined) {
       group = {
@@ -263,7 +287,7 @@ export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
         requestIds: new Set(),
         first: null,
         last: null,
-        sample: finding.sample,
+        sample: trimSample(finding.text),
         logGroup: finding.logGroup,
       };
       groups.set(key, group);

@@ -6,6 +6,7 @@ import { renderSnsMessage } from '../../lambda/core/render/renderSnsMessage';
 import { DIAGNOSES, notificationFor } from '../fixtures/alerts';
 import { MOTO_ACCOUNT_ID, TEST_REGION } from '../helpers/moto';
 import { motoEndpoint } from '../helpers/motoEndpoint';
+import { sqs } from '../helpers/sqs';
 
 // Unique names: moto is shared by every test file running in parallel.
 const PREFIX = `notifiers-sns-${process.pid}`;
@@ -18,21 +19,6 @@ function snsClient(): SNSClient {
   });
 }
 const client = snsClient();
-
-/** SQS through its JSON protocol, straight to moto (no SQS SDK client is installed). */
-async function sqs<T>(action: string, input: Record<string, unknown>): Promise<T> {
-  const res = await fetch(motoEndpoint(), {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `AmazonSQS.${action}`,
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${TEST_REGION}/sqs/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(input),
-  });
-  if (!res.ok) throw new Error(`SQS ${action}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 /** A topic with an SQS queue subscribed, to read back what was published. */
 async function topicWithQueue(

@@ -8,7 +8,7 @@ import { fixture } from '../core/fixture';
 import { awslogsPayload, eventId } from '../helpers/awslogsPayload';
 import { createIncidentsTable, type IncidentsTable } from '../helpers/createIncidentsTable';
 import { MOTO_ACCOUNT_ID, TEST_REGION } from '../helpers/moto';
-import { motoEndpoint } from '../helpers/motoEndpoint';
+import { sqs } from '../helpers/sqs';
 
 /**
  * The composition the stack deploys: the log subscription handler and the sweeper built from the
@@ -18,20 +18,6 @@ import { motoEndpoint } from '../helpers/motoEndpoint';
 const NAME = `deployed-pipeline-${process.pid}`;
 // Real line (formats.md 1.11) as the Lambda runtime logs it inside a JSON error record.
 const DENIAL = fixture('access-denied/no-identity-policy.log').trim();
-
-async function sqs<T>(action: string, input: Record<string, unknown>): Promise<T> {
-  const res = await fetch(motoEndpoint(), {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `AmazonSQS.${action}`,
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${TEST_REGION}/sqs/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(input),
-  });
-  if (!res.ok) throw new Error(`SQS ${action}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 async function drain(queueUrl: string): Promise<{ Subject: string; Message: string }[]> {
   const out: { Subject: string; Message: string }[] = [];
