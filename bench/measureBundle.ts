@@ -1,11 +1,29 @@
 import { mkdtempSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { projectRoot } from '../lib/projectRoot';
 
 /** The responder's handler, as lib/constructs/InvokeDoctor.ts bundles it. */
 export const HANDLER_ENTRY = 'lambda/handlers/logSubscription.ts';
+
+/**
+ * The esbuild options lib/constructs/InvokeDoctorFunction.ts gives NodejsFunction (`bundling`:
+ * format ESM, target node24, main fields module/main, minify, source map without sources content,
+ * `@aws-sdk/*` external, the createRequire banner). test/bench checks the two agree.
+ */
+export const CONSTRUCT_BUNDLING = {
+  format: 'esm',
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  external: ['@aws-sdk/*'],
+  banner: {
+    js: "import { createRequire as __invokeDoctorCreateRequire } from 'node:module'; const require = __invokeDoctorCreateRequire(import.meta.url);",
+  },
+} as const satisfies BuildOptions;
 
 /** One input file of the bundle and the bytes it contributes to the minified output. */
 export interface BundleInput {
@@ -25,6 +43,11 @@ export interface BundleResult {
   readonly largestInputs: readonly BundleInput[];
   /** Bytes in the output per npm package (`(project)` for our own sources). */
   readonly packages: readonly BundleInput[];
+  /**
+   * Packages left out of the bundle (the runtime's AWS SDK) that the bundle imports statically,
+   * i.e. loads at import time; dynamically imported ones load on first use and are not listed.
+   */
+  readonly staticExternals: readonly string[];
   readonly buildMs: number;
 }
 
@@ -36,10 +59,8 @@ function packageOf(path: string): string {
 }
 
 /**
- * Bundles the handler with the options of lib/constructs/InvokeDoctorFunction.ts (NodejsFunction:
- * ESM, minify, platform node, target node24, main fields module/main, source map without sources
- * content, `@aws-sdk/*` external, the createRequire banner) — keep the two in step — into a fresh
- * temporary directory, and reads the esbuild metafile.
+ * Bundles the handler as the CDK construct does ({@link CONSTRUCT_BUNDLING}, platform node) into a
+ * fresh temporary directory, and reads the esbuild metafile.
  */
 export async function measureBundle(top = 10): Promise<BundleResult> {
   const root = projectRoot(__dirname);
@@ -49,21 +70,12 @@ export async function measureBundle(top = 10): Promise<BundleResult> {
   const file = join(dir, 'index.mjs');
   const started = performance.now();
   const out = await build({
+    ...CONSTRUCT_BUNDLING,
     absWorkingDir: root,
     entryPoints: [join(root, HANDLER_ENTRY)],
     bundle: true,
     platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
     outfile: file,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    external: ['@aws-sdk/*'],
-    banner: {
-      js: "import { createRequire as __invokeDoctorCreateRequire } from 'node:module'; const require = __invokeDoctorCreateRequire(import.meta.url);",
-    },
     metafile: true,
     logLevel: 'warning',
   });
@@ -80,6 +92,13 @@ export async function measureBundle(top = 10): Promise<BundleResult> {
     const name = packageOf(input.path);
     byPackage.set(name, (byPackage.get(name) ?? 0) + input.bytes);
   }
+  const staticExternals = [
+    ...new Set(
+      output[1].imports
+        .filter((i) => i.external && i.kind === 'import-statement' && !i.path.startsWith('node:'))
+        .map((i) => i.path),
+    ),
+  ].sort();
   return {
     dir,
     file,
@@ -89,6 +108,7 @@ export async function measureBundle(top = 10): Promise<BundleResult> {
     packages: [...byPackage]
       .map(([path, bytes]) => ({ path, bytes }))
       .sort((a, b) => b.bytes - a.bytes),
+    staticExternals,
     buildMs,
   };
 }

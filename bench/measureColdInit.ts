@@ -26,13 +26,21 @@ export interface ColdInitResult {
   readonly baselineWallMedianMs: number;
   /** First invocation (16 KB delivery, default wiring: Powertools Logger and Metrics created). */
   readonly firstInvokeMedianMs: number;
+  /** Packages outside the bundle that it imports at load (see BundleResult.staticExternals). */
+  readonly staticExternals: readonly string[];
+  /** Importing just those packages in a fresh process (0 when there are none). */
+  readonly externalsImportMedianMs: number;
 }
 
-function runChild(bundle: string, mode: 'import' | 'baseline'): Promise<ChildRun> {
+function runChild(
+  bundle: string,
+  mode: 'import' | 'baseline' | 'externals',
+  externals: readonly string[] = [],
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let report: Omit<ChildRun, 'wallMs'> | undefined;
-    const child = fork(join(__dirname, 'coldInitChild.js'), [bundle, mode], {
+    const child = fork(join(__dirname, 'coldInitChild.js'), [bundle, mode, externals.join(',')], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       execArgv: [],
       // no AWS settings: importing and the first invocation must not need any
@@ -53,18 +61,28 @@ function runChild(bundle: string, mode: 'import' | 'baseline'): Promise<ChildRun
 }
 
 /**
- * Starts `runs` fresh Node processes that import the handler bundle (and, alternately, as many
- * that do not, for Node's own start-up cost), one at a time.
+ * Starts `runs` fresh Node processes that import the handler bundle, interleaved with as many that
+ * do not (Node's own start-up cost) and, when the bundle imports packages it does not contain at
+ * load, as many that import only those, one process at a time.
  */
-export async function measureColdInit(bundle: string, runs: number): Promise<ColdInitResult> {
+export async function measureColdInit(
+  bundle: string,
+  runs: number,
+  staticExternals: readonly string[],
+): Promise<ColdInitResult> {
   const measured: ChildRun[] = [];
   const baseline: ChildRun[] = [];
+  const externals: ChildRun[] = [];
   // one unmeasured start of each: the first spawn pays for reading files into the page cache
   await runChild(bundle, 'import');
   await runChild(bundle, 'baseline');
   for (let i = 0; i < runs; i++) {
     measured.push(await runChild(bundle, 'import'));
     baseline.push(await runChild(bundle, 'baseline'));
+    // a breakdown, not a target: every third round is enough
+    if (staticExternals.length > 0 && i % 3 === 0) {
+      externals.push(await runChild(bundle, 'externals', staticExternals));
+    }
   }
   const imports = measured.map((run) => run.importMs);
   return {
@@ -77,5 +95,8 @@ export async function measureColdInit(bundle: string, runs: number): Promise<Col
     baselineReadyMedianMs: median(baseline.map((run) => run.readyMs)),
     baselineWallMedianMs: median(baseline.map((run) => run.wallMs)),
     firstInvokeMedianMs: median(measured.map((run) => run.firstInvokeMs)),
+    staticExternals,
+    externalsImportMedianMs:
+      externals.length > 0 ? median(externals.map((run) => run.importMs)) : 0,
   };
 }

@@ -6,15 +6,8 @@ import { type ColdInitResult, measureColdInit } from './measureColdInit';
 import { LAMBDA_MEMORY_MB, type MemoryResult, measureMemory } from './measureMemory';
 import { measureStorm, type StormComparison } from './measureStorm';
 import { METHODS, measureThroughput, type ThroughputResult } from './measureThroughput';
+import { parseArgs } from './parseArgs';
 import { renderTable } from './renderTable';
-
-/** Command line of `npm run bench`. */
-export interface BenchArgs {
-  /** Small payloads and few repetitions: a smoke run of every measurement, figures meaningless. */
-  readonly quick: boolean;
-  /** Where to write the results as JSON. */
-  readonly json: string | null;
-}
 
 /** One target of issue 5 and whether this run met it. */
 export interface Verdict {
@@ -49,7 +42,7 @@ export interface BenchResults {
 const SETTINGS = {
   full: {
     targetBytes: NEAR_1_MB,
-    throughput: { rounds: 5, timeMs: 400, warmupMs: 100 },
+    throughput: { rounds: 15, timeMs: 100, warmupMs: 200 },
     coldInitRuns: 21,
     stormSizes: [100, 1000],
     stormDeliveries: 40,
@@ -69,22 +62,6 @@ const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_COLD_INIT_MS = 150;
 // "With room to spare": the peak must leave at least half the configured memory unused.
 const MIN_MEMORY_MARGIN = 0.5;
-
-/** Parses `--quick` and `--json FILE` (also `--json=FILE`). */
-export function parseArgs(argv: readonly string[]): BenchArgs {
-  let quick = false;
-  let json: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--quick') quick = true;
-    else if (arg === '--json') {
-      json = argv[++i] ?? null;
-      if (json === null) throw new Error('--json needs a file name');
-    } else if (arg.startsWith('--json=')) json = arg.slice('--json='.length);
-    else throw new Error(`unknown argument ${arg} (use --quick, --json FILE)`);
-  }
-  return { quick, json };
-}
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -149,6 +126,16 @@ function verdicts(
   return out;
 }
 
+const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
+
+// Failure lines, with the ratio the payload was built for (requests for (a), lines otherwise).
+function failureShare(t: ThroughputResult): string {
+  const p = t.payload;
+  return t.kind === 'apigw-info'
+    ? `${int(p.failureEvents)} (${percent(p.failedUnits, p.units)} of ${int(p.units)} requests)`
+    : `${int(p.failureEvents)} (${percent(p.failureEvents, p.events)} of lines)`;
+}
+
 function report(results: BenchResults): string {
   const parts: string[] = [];
   const m = results.meta;
@@ -165,7 +152,7 @@ function report(results: BenchResults): string {
       results.throughput.map((t) => [
         LABEL[t.kind],
         int(t.payload.events),
-        `${int(t.payload.failureEvents)} (${((100 * t.payload.failedUnits) / t.payload.units).toFixed(1)}% of ${t.kind === 'apigw-info' ? 'requests' : t.kind === 'lambda-mixed' ? 'invocations' : 'lines'})`,
+        failureShare(t),
         kib(t.payload.dataMessageBytes),
         kib(t.payload.gzipBytes),
         kib(t.payload.eventBytes),
@@ -175,7 +162,7 @@ function report(results: BenchResults): string {
   );
 
   parts.push(
-    '\nThroughput (median of per-round medians; rounds interleave the three methods on the same payload)',
+    '\nThroughput (median of per-round medians; every round times all methods on the same payload)',
   );
   const rows: string[][] = [];
   for (const t of results.throughput) {
@@ -187,7 +174,9 @@ function report(results: BenchResults): string {
           ? 'invoke-doctor handler (decode+detect+correlate+diagnose)'
           : method === 'floor'
             ? 'floor: gunzip + JSON.parse'
-            : 'Powertools CloudWatchLogsSchema.parse',
+            : method === 'floor-ascii'
+              ? 'floor, ASCII decoded as Latin-1'
+              : 'Powertools CloudWatchLogsSchema.parse',
         ms(timing.medianMs),
         int(timing.eventsPerSecond),
         timing.megabytesPerSecond.toFixed(1),
@@ -197,13 +186,21 @@ function report(results: BenchResults): string {
   parts.push(renderTable(['payload', 'method', 'per delivery', 'events/s', 'MB/s'], rows));
   parts.push(
     `\n${renderTable(
-      ['payload', 'handler / floor', 'target', 'handler / Powertools', 'target'],
+      [
+        'payload',
+        'handler / floor',
+        'target',
+        'handler / Powertools',
+        'target',
+        'handler / ASCII floor',
+      ],
       results.throughput.map((t) => [
         t.kind,
         ratio(t.handlerOverFloor),
         t.kind === 'all-denials' ? '—' : `≤ ${MAX_RATIO_TO_FLOOR}×`,
         ratio(t.handlerOverPowertools),
         '< 1×',
+        ratio(t.handlerOverAsciiFloor),
       ]),
     )}`,
   );
@@ -236,6 +233,15 @@ function report(results: BenchResults): string {
           ms(c.importMedianMs),
           `min ${ms(c.importMinMs)}, max ${ms(c.importMaxMs)}`,
         ],
+        ...(c.staticExternals.length > 0
+          ? [
+              [
+                'the SDK packages it imports at load, alone',
+                ms(c.externalsImportMedianMs),
+                c.staticExternals.join(', '),
+              ],
+            ]
+          : []),
         [
           'process start → handler ready',
           ms(c.readyMedianMs),
@@ -323,7 +329,11 @@ async function main(): Promise<void> {
   const bundle = await measureBundle();
   try {
     progress('cold init');
-    const coldInit = await measureColdInit(bundle.file, settings.coldInitRuns);
+    const coldInit = await measureColdInit(
+      bundle.file,
+      settings.coldInitRuns,
+      bundle.staticExternals,
+    );
     const memory: MemoryResult[] = [];
     for (const kind of PAYLOAD_KINDS) {
       progress(`memory ${kind}`);

@@ -1,10 +1,12 @@
 /**
  * Generates the bundled outage sample under samples/outage/ (committed; `replay` never runs this).
  *
- *   npx esbuild scripts/make-sample.ts --bundle --platform=node --log-level=warning | node - \
- *     && npx biome format --write samples/outage
+ *   npx esbuild scripts/make-sample.ts --bundle --platform=node --log-level=warning | node -
  *
- * Deterministic (seeded PRNG, fixed clock): running it again rewrites identical files.
+ * (esbuild only strips the types: the script imports nothing from the project.) It writes one
+ * JSON file per log stream, `counts.json` (what it generated, which the replay tests hold the
+ * product to) and formats them with Biome. Deterministic (seeded PRNG, fixed times): running it
+ * again rewrites identical files.
  *
  * The scenario (2026-10-06, UTC): at 13:52 a deploy of the `orders-api` stack loses the Lambda
  * permissions behind two routes of REST API k7xw2m9qpd (stage `prod`). API Gateway answers 500 on
@@ -31,7 +33,7 @@
  *   `dynamodb:Scan` denial from test/events/negative/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const OUT = join(process.cwd(), 'samples', 'outage');
@@ -514,7 +516,11 @@ function payloads(stream: Stream, streamIndex: number): unknown[] {
   }));
 }
 
-rmSync(OUT, { recursive: true, force: true });
+// Old stream files go (stream names are generated); README.md stays.
+mkdirSync(OUT, { recursive: true });
+for (const entry of readdirSync(OUT, { withFileTypes: true })) {
+  if (entry.isDirectory()) rmSync(join(OUT, entry.name), { recursive: true, force: true });
+}
 const files: { path: string; events: number }[] = [];
 const streams = [...apigwStreams, ...billingStreams, reportsStream];
 streams.forEach((stream, index) => {

@@ -11,6 +11,7 @@ import { parseSince } from './parseSince';
 import { renderIncidentDetail } from './renderIncidentDetail';
 import { renderIncidentTable } from './renderIncidentTable';
 import { runAction } from './runAction';
+import { safeStdout } from './safeStdout';
 
 /** Stack name `npx cdk deploy` uses (bin/app.ts). */
 export const DEFAULT_STACK_NAME = 'InvokeDoctor';
@@ -108,10 +109,10 @@ async function list(options: ListOptions): Promise<void> {
   }
   const incidents = records.map(toIncident);
   if (options.json) {
-    for (const incident of incidents) process.stdout.write(`${JSON.stringify(incident)}\n`);
+    for (const incident of incidents) safeStdout().write(`${JSON.stringify(incident)}\n`);
     return;
   }
-  process.stdout.write(`Incidents in ${source.label}\n\n${renderIncidentTable(incidents)}`);
+  safeStdout().write(`Incidents in ${source.label}\n\n${renderIncidentTable(incidents)}`);
 }
 
 async function show(id: string, options: ShowOptions): Promise<void> {
@@ -123,7 +124,7 @@ async function show(id: string, options: ShowOptions): Promise<void> {
   } finally {
     await source.close();
   }
-  process.stdout.write(
+  safeStdout().write(
     options.json ? `${JSON.stringify(incident)}\n` : renderIncidentDetail(incident),
   );
 }

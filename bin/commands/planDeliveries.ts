@@ -25,7 +25,7 @@ export interface PlannedDelivery {
 export interface DeliveryPlan {
   /** In the order CloudWatch Logs would deliver them (time, then log group and stream). */
   readonly deliveries: readonly PlannedDelivery[];
-  /** Every distinct event per log group (time order), for the context lookup. */
+  /** Every distinct event, one batch per log stream (time order), for the context lookup. */
   readonly logs: readonly LogBatch[];
   /** Distinct events read (duplicates of the same event id in one stream counted once). */
   readonly eventsRead: number;
@@ -81,7 +81,7 @@ export function planDeliveries(batches: readonly LogBatch[], options: PlanOption
   }
 
   const deliveries: PlannedDelivery[] = [];
-  const byGroup = new Map<string, Sourced[]>();
+  const logs: LogBatch[] = [];
   let eventsRead = 0;
   let eventsDelivered = 0;
   let firstTime: number | null = null;
@@ -89,12 +89,8 @@ export function planDeliveries(batches: readonly LogBatch[], options: PlanOption
   for (const list of byStream.values()) {
     list.sort(byTime);
     eventsRead += list.length;
-    const first = list[0];
-    if (first === undefined) continue;
-    const groupKey = first.source.logGroup ?? '';
-    const group = byGroup.get(groupKey) ?? [];
-    for (const item of list) group.push(item);
-    byGroup.set(groupKey, group);
+    if (list.length === 0) continue;
+    logs.push(toBatch(list));
     let chunk: Sourced[] = [];
     let chunkWindow: number | null = null;
     const flush = () => {
@@ -117,7 +113,6 @@ export function planDeliveries(batches: readonly LogBatch[], options: PlanOption
     flush();
   }
   deliveries.sort(deliveryOrder);
-  const logs = [...byGroup.values()].map((list) => toBatch(list.sort(byTime)));
   return { deliveries, logs, eventsRead, eventsDelivered, duplicates, firstTime, lastTime };
 }
 

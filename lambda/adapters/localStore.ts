@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigError, InvokeDoctorError } from '../core/errors';
 import { ensureIncidentsTable } from './ensureIncidentsTable';
@@ -59,6 +59,7 @@ export async function localStore(options: LocalStoreOptions = {}): Promise<Local
     writeFileSync(join(dir, '.gitignore'), '*\n');
   }
 
+  await ensureUnlocked(dataDir, dir);
   // Loaded here: dynalite and LevelDB are only needed by the commands that use the local store.
   const dynalite = require('dynalite') as Dynalite;
   const server = dynalite({ path: dataDir, createTableMs: 0 });
@@ -94,9 +95,36 @@ export async function localStore(options: LocalStoreOptions = {}): Promise<Local
   return { dir, client, tableName: LOCAL_TABLE_NAME, endpoint, close };
 }
 
+interface LevelDb {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Fails with a clear message when another process (a running replay) has the store open. dynalite
+ * does not report LevelDB's lock: every request would fail and its server would throw out of the
+ * process. So the lock is probed first with the same LevelDB module dynalite uses.
+ */
+async function ensureUnlocked(dataDir: string, dir: string): Promise<void> {
+  const levelPath = require.resolve('level', { paths: [dirname(require.resolve('dynalite'))] });
+  const { Level } = require(levelPath) as { Level: new (path: string) => LevelDb };
+  const db = new Level(dataDir);
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const locked = cause?.code === 'LEVEL_LOCKED';
+    throw new InvokeDoctorError(
+      locked
+        ? `the local store at ${dir} is in use by another invoke-doctor process (a replay still running?)`
+        : `cannot open the local store at ${dir}: ${describe(error)}`,
+      { cause: error },
+    );
+  }
+  await db.close();
+}
+
 function describe(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  // LevelDB's lock: another invoke-doctor process (a running replay) has the store open.
-  if (/lock/i.test(text)) return 'it is in use by another invoke-doctor process';
   return text.replace(/\s+/g, ' ').slice(0, 300);
 }

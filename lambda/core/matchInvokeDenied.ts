@@ -37,6 +37,43 @@ const WORD = /^[A-Z][A-Za-z0-9]*$/;
 const LOOKBACK = 600;
 const LOOKAHEAD = 2048;
 
+// Characters that end a resource token legitimately: whitespace, quotes, backslashes of escaped
+// JSON and closing brackets of wrappers (`... function:x)`, `b'...'`, `"...}`).
+const RESOURCE_END = /[\s"'\\)\]}]/;
+
+/**
+ * The resource after "on resource: ". When the ARN-like run stops at a character that cannot end a
+ * resource (a backtick, `;`, `,`: `function:fn\`id\``, `function:fn;rm -rf x`), the whole run up
+ * to a legitimate end is returned, so validation rejects it rather than a cut-down name passing.
+ */
+function resourceToken(text: string): string {
+  const token = TOKEN.exec(text)?.[0] ?? '';
+  if (endsResource(text, token.length)) return token;
+  const end = text.slice(token.length).search(/\s/);
+  return end === -1 ? text : text.slice(0, token.length + end);
+}
+
+// A quote or bracket closes a wrapper only when a separator follows it (`fn"quoted"` is one hostile run, not
+// `fn`); a backslash only when it starts an escape (`\"`, `\n`, `\t`).
+function endsResource(text: string, at: number): boolean {
+  const next = text.charAt(at);
+  if (next === '') return true;
+  if (!RESOURCE_END.test(next)) return false;
+  const after = text.charAt(at + 1);
+  if (next === '"' || next === "'") return after === '' || AFTER_QUOTE.test(after);
+  if (next === '\\') {
+    if (after === 'n' || after === 't') return true;
+    const third = text.charAt(at + 2);
+    return (after === '"' || after === "'") && (third === '' || AFTER_QUOTE.test(third));
+  }
+  if (next === ')' || next === ']' || next === '}') {
+    return after === '' || after === '"' || after === "'" || AFTER_QUOTE.test(after);
+  }
+  return true;
+}
+
+const AFTER_QUOTE = /[\s,:.)\]}\\]/;
+
 interface Who {
   readonly raw: string | null;
   readonly start: number;
@@ -51,8 +88,11 @@ function findPrincipal(message: string, isAt: number): Who {
   const token = before.slice(space + 1);
   const lead = before.slice(0, space + 1);
   if (lead.endsWith('User: ') || lead.endsWith('Resource: ')) {
+    // The principal is the whole word before " is not authorized": a shorter match would be a
+    // different identity (`user/o'neil` is not `user/o`), so a word with characters no ARN has is
+    // kept whole and fails validation downstream (no runnable command) instead of being cut.
     const clean = token.replace(/^["'\\]+/, '');
-    const raw = TOKEN.exec(clean)?.[0] ?? null;
+    const raw = clean === '' ? null : clean;
     return {
       raw,
       start: from + lead.lastIndexOf(lead.endsWith('User: ') ? 'User: ' : 'Resource: '),
@@ -110,7 +150,7 @@ export function matchInvokeDenied(message: string, memo?: InvokeDeniedMemo): Inv
         let fn = UNKNOWN_FUNCTION;
         if (rest.startsWith(ON_RESOURCE)) {
           offset = ON_RESOURCE.length;
-          const token = TOKEN.exec(rest.slice(offset))?.[0] ?? '';
+          const token = resourceToken(rest.slice(offset));
           let ref = memo?.functions.get(token);
           if (ref === undefined) {
             ref = parseFunctionRef(token);
