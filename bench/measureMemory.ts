@@ -14,8 +14,13 @@ export interface MemoryResult {
   readonly dataMessageBytes: number;
   /** Resident set after imports, payload built and a full GC, before processing (bytes). */
   readonly rssBefore: number;
-  /** Peak resident set of the process (kernel high-water mark, as Lambda's Max Memory Used). */
+  /**
+   * Peak resident set of the process (kernel high-water mark, as Lambda's Max Memory Used); it may
+   * have been reached while loading modules rather than while processing.
+   */
   readonly peakRss: number;
+  /** Highest resident set sampled while processing (at the sink and after each invocation). */
+  readonly processingRss: number;
   /** Peak JS heap sampled while processing (at the sink and after each invocation) minus before. */
   readonly heapDelta: number;
   /** Heap still held after processing and a full GC minus before (a leak would show here). */
@@ -30,6 +35,7 @@ interface ChildReport {
   readonly dataMessageBytes: number;
   readonly rssBefore: number;
   readonly peakRss: number;
+  readonly peakRssSampled: number;
   readonly heapBefore: number;
   readonly peakHeap: number;
   readonly heapAfterGc: number;
@@ -65,6 +71,7 @@ export function measureMemory(
         dataMessageBytes: r.dataMessageBytes,
         rssBefore: r.rssBefore,
         peakRss: r.peakRss,
+        processingRss: r.peakRssSampled,
         heapDelta: r.peakHeap - r.heapBefore,
         heapRetained: r.heapAfterGc - r.heapBefore,
         externalDelta: r.peakExternal - r.externalBefore,

@@ -24,8 +24,10 @@ async function main(): Promise<void> {
   });
   let peakHeap = 0;
   let peakExternal = 0;
+  let peakRssSampled = 0;
   const sample = () => {
     const usage = process.memoryUsage();
+    peakRssSampled = Math.max(peakRssSampled, usage.rss);
     peakHeap = Math.max(peakHeap, usage.heapUsed);
     peakExternal = Math.max(peakExternal, usage.external + usage.arrayBuffers);
   };
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
   gc();
   const before = process.memoryUsage();
   peakHeap = before.heapUsed;
+  peakRssSampled = before.rss;
   peakExternal = before.external + before.arrayBuffers;
   for (let i = 0; i < 2; i++) {
     const summary = await handler(event);
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     rssBefore: before.rss,
     // the kernel's high-water mark of the process, as Lambda's "Max Memory Used"
     peakRss: process.resourceUsage().maxRSS * 1024,
+    peakRssSampled,
     heapBefore: before.heapUsed,
     peakHeap,
     heapAfterGc: after.heapUsed,

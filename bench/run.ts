@@ -262,10 +262,20 @@ function report(results: BenchResults): string {
   );
   parts.push(
     renderTable(
-      ['payload', 'RSS before', 'peak RSS', 'heap Δ peak', 'heap retained', 'buffers Δ', 'margin'],
+      [
+        'payload',
+        'RSS before',
+        'RSS processing',
+        'process peak RSS',
+        'heap Δ peak',
+        'heap retained',
+        'buffers Δ',
+        'margin',
+      ],
       results.memory.map((r) => [
         r.kind,
         mib(r.rssBefore),
+        mib(r.processingRss),
         mib(r.peakRss),
         mib(r.heapDelta),
         mib(r.heapRetained),

@@ -123,6 +123,8 @@ function restFindings(batches: readonly LogBatch[], failures: readonly RestFailu
           stage: failure.stage ?? context.stage,
           httpMethod: failure.httpMethod ?? context.httpMethod,
           resourcePath: failure.resourcePath ?? context.resourcePath,
+          authorizerId:
+            kind === 'apigw-authorizer-invalid-permissions' ? context.authorizerId : null,
         },
         // API Gateway only says "Invalid permissions": the function policy lacks API Gateway
         reason: kind === 'apigw-cannot-assume-role' ? 'unspecified' : 'no-resource-policy',
@@ -260,6 +262,7 @@ export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
               stage: http.stage,
               httpMethod: http.httpMethod,
               resourcePath: http.resourcePath,
+              authorizerId: null,
             },
             reason: 'unspecified',
             denyPolicyArn: null,

@@ -17,6 +17,8 @@ export interface RequestContext {
   readonly accountId: string | null;
   /** The request also logged `Authorizer error` / `AUTHORIZER_CONFIGURATION_ERROR`. */
   readonly authorizer: boolean;
+  /** Id from `Starting authorizer: <id> for request: ...`, when logged. */
+  readonly authorizerId: string | null;
 }
 
 interface Gathered {
@@ -27,6 +29,7 @@ interface Gathered {
   resourcePath: string | null;
   accountId: string | null;
   authorizer: boolean;
+  authorizerId: string | null;
 }
 
 const HTTP_METHOD = 'HTTP Method: ';
@@ -38,6 +41,8 @@ const API_ID_HEADER = 'x-amzn-apigateway-api-id=';
 const SOURCE_ARN_HEADER = 'X-Amz-Source-Arn=';
 const AUTHORIZER_MARKERS = ['Authorizer error', 'AUTHORIZER_CONFIGURATION_ERROR'] as const;
 const RUN_START = 'Starting execution for request';
+// INFO-level REST logs: `Starting authorizer: 4hugyv for request: <id>` (console: `... : Starting ...`)
+const AUTHORIZER_START = /^Starting authorizer: ([a-z0-9]+) for request/;
 const RUN_HEAD = 'Extended Request Id';
 
 /** Reads `{apiId}/{stage}` from an execution log group name. */
@@ -116,6 +121,9 @@ function absorb(into: Gathered, text: string, at: number): void {
     }
   }
   if (AUTHORIZER_MARKERS.some((marker) => text.includes(marker))) into.authorizer = true;
+  if (text.startsWith('Starting authorizer: ')) {
+    into.authorizerId = AUTHORIZER_START.exec(text)?.[1] ?? into.authorizerId;
+  }
 }
 
 /**
@@ -189,6 +197,7 @@ export function correlateApiGateway(
       resourcePath: null,
       accountId: null,
       authorizer: false,
+      authorizerId: null,
     });
   }
   for (let i = 0; i < messages.length; i++) {
@@ -215,6 +224,7 @@ export function correlateApiGateway(
       resourcePath: info?.resourcePath ?? null,
       accountId: info?.accountId ?? null,
       authorizer: info?.authorizer ?? false,
+      authorizerId: info?.authorizerId ?? null,
     });
   }
   return result;

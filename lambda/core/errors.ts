@@ -37,7 +37,11 @@ export class ConfigError extends InvokeDoctorError {
 export class NotificationError extends InvokeDoctorError {
   readonly channel: string;
   readonly retryable: boolean;
-  constructor(channel: string, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+  constructor(
+    channel: string,
+    message: string,
+    options?: { cause?: unknown; retryable?: boolean },
+  ) {
     super(`${channel}: ${message}`, options);
     this.name = 'NotificationError';
     this.channel = channel;

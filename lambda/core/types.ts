@@ -109,6 +109,8 @@ export interface ApiRoute {
   readonly stage: string | null;
   readonly httpMethod: string | null;
   readonly resourcePath: string | null;
+  /** REST Lambda authorizer id (`Starting authorizer: <id> for request`), for authorizer failures. */
+  readonly authorizerId?: string | null;
 }
 
 /** One way to fix the problem. `command` is null when no safe runnable command can be built. */

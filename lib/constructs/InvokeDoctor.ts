@@ -226,7 +226,12 @@ export class InvokeDoctor extends Construct {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           // Exactly what DynamoDbIncidentRepository calls: no Scan, Delete, batch or transactions.
-          actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          actions: [
+            'dynamodb:GetItem',
+            'dynamodb:Query',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+          ],
           resources: this.table.dataArns,
         }),
       );

@@ -122,3 +122,33 @@ describe('X-Amz-Source-Arn with a greedy path parameter', () => {
     expect(diagnosis?.api).toMatchObject({ httpMethod: 'ANY', resourcePath: '/{proxy+}' });
   });
 });
+
+describe('Lambda authorizer failures', () => {
+  test('the authorizer id from "Starting authorizer" reaches the add-permission source ARN', () => {
+    // Arrange: INFO-level lines of one request. `Starting authorizer: 4hugyv for request: <id>` is
+    // verbatim from a public blog's execution log (2026-01, request 9cef3834-...); the URI and
+    // failure lines are the Knowledge Center sequence of formats.md 2.1 with its `(id)` prefix (2.6).
+    const id = '9cef3834-f42c-46d7-83fe-a6401a431398';
+    const lines = [
+      `(${id}) Extended Request Id: W9zMPGrHtjMEeFw=`,
+      `(${id}) Starting authorizer: 4hugyv for request: ${id}`,
+      `(${id}) Sending request to https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:token-authorizer/invocations`,
+      `(${id}) Execution failed due to configuration error: Invalid permissions on Lambda function`,
+      `(${id}) Execution failed due to configuration error: Authorizer error`,
+    ];
+
+    // Act
+    const [diagnosis] = analyzeBatches([
+      { ...batch(lines), logGroup: 'API-Gateway-Execution-Logs_d3mcwv9k17/prod' },
+    ]).diagnoses;
+
+    // Assert
+    expect(diagnosis).toMatchObject({
+      kind: 'apigw-authorizer-invalid-permissions',
+      function: { name: 'token-authorizer' },
+      api: { id: 'd3mcwv9k17', stage: 'prod', authorizerId: '4hugyv' },
+    });
+    const command = diagnosis?.fixes.find((f) => f.kind === 'add-permission')?.command ?? '';
+    expect(command).toContain('/authorizers/4hugyv');
+  });
+});

@@ -167,6 +167,29 @@ describe('add-permission commands against moto', () => {
     expect(JSON.stringify(st?.Principal)).toContain(OTHER_ACCOUNT);
   });
 
+  test.concurrent('function URL: the URL statement and the via-URL invoke statement', async () => {
+    // Arrange
+    const name = `${PREFIX}-furl`;
+    await createFunction(name, `${PREFIX}-furl-role`);
+    const fix = fixOf(
+      facts({
+        action: 'lambda:InvokeFunctionUrl',
+        principal: assumedRole('CallerRole', OTHER_ACCOUNT),
+        function: fnRef(name),
+        reason: 'no-resource-policy',
+      }),
+      'add-permission',
+    );
+    // Act
+    await runInBash(fix.command);
+    // Assert: both statements, one per action
+    const statements = await functionPolicy(name);
+    const sid = statementIdOf(fix.command);
+    const byId = new Map(statements.map((st) => [st.Sid, st]));
+    expect(byId.get(sid)?.Action).toBe('lambda:InvokeFunctionUrl');
+    expect(byId.get(`${sid}-via-url`)?.Action).toBe('lambda:InvokeFunction');
+  });
+
   test.concurrent('HTTP API with a known function: $default route source ARN', async () => {
     // Arrange
     const name = `${PREFIX}-httpapi`;
@@ -244,8 +267,14 @@ describe('identity-policy commands against moto', () => {
       UserName: user,
       PolicyName: policyNameOf(fix.command),
     });
-    const doc = policyDocumentOf(xml) as { Statement: { Action: string; Resource: string[] }[] };
+    const doc = policyDocumentOf(xml) as {
+      Statement: { Action: string; Resource: string[]; Condition?: unknown }[];
+    };
     expect(doc.Statement[0]?.Action).toBe('lambda:InvokeFunctionUrl');
+    expect(doc.Statement[1]).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+    });
     expect(doc.Statement[0]?.Resource[0]).toBe(
       `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`,
     );

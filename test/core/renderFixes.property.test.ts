@@ -289,8 +289,9 @@ describe('renderFixes properties', () => {
           }
           expect(fix.command).not.toMatch(/[\n\r\0]/);
           for (const { word, quoted, bare } of shellWords(fix.command)) {
-            // unquoted text is only ever our literal words and flags
-            expect(bare).toMatch(/^(?:[a-z0-9][a-z0-9-]*|--[a-z0-9-]+)?$/);
+            // unquoted text is only ever our literal words and flags (and `&&` between the two
+            // statements a function URL needs)
+            expect(bare).toMatch(/^(?:[a-z0-9][a-z0-9-]*|--[a-z0-9-]+|&&)?$/);
             if (quoted) expect(isCheckedValue(word)).toBe(true);
           }
           runnable++;

@@ -327,6 +327,11 @@ describe('renderFixes: IAM sentence', () => {
     const [fix] = renderFixes(f);
     expect(fix?.command).toContain("--action 'lambda:InvokeFunctionUrl'");
     expect(fix?.command).toContain("--function-url-auth-type 'AWS_IAM'");
+    // new function URLs also need lambda:InvokeFunction through the URL: a second statement
+    const [, second] = fix?.command?.split(' && ') ?? [];
+    expect(second).toContain("--action 'lambda:InvokeFunction'");
+    expect(second).toContain('--invoked-via-function-url');
+    expect(second).not.toContain('--function-url-auth-type');
   });
 
   test('$LATEST is not a qualifier (Lambda has no policy on $LATEST)', () => {

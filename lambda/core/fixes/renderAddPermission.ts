@@ -60,7 +60,7 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
   if (grant.sourceAccount) words.push('--source-account', grant.sourceAccount);
   if (action === 'lambda:InvokeFunctionUrl')
     words.push('--function-url-auth-type', valid('AWS_IAM'));
-  const line = commandLine(words);
+  const line = viaFunctionUrl(commandLine(words), words, action, statementId);
 
   const target = `${shown(fn.name)}${fn.qualifier ? `:${shown(fn.qualifier)}` : ''}`;
   const scope = [
@@ -71,6 +71,11 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
     grant.why,
     `Adds statement ${statementId} to the resource-based policy of ${target}, allowing ${shown(grant.principal)} to call ${action}${scope}; re-running it is rejected as a duplicate rather than adding a second statement.`,
     ...grant.notes,
+    ...(action === 'lambda:InvokeFunctionUrl'
+      ? [
+          `Function URLs created since October 2025 also need lambda:InvokeFunction when invoked through the URL, so the command adds a second statement (${statementId}-via-url) with --invoked-via-function-url; the snippets below show the URL statement only.`,
+        ]
+      : []),
   ];
   if (line.command === null) {
     const problems = fn.known
@@ -180,4 +185,34 @@ function cdk(
     '});',
     '',
   ].join('\n');
+}
+
+/**
+ * For `lambda:InvokeFunctionUrl`, appends the second statement new function URLs need:
+ * `lambda:InvokeFunction` restricted to calls made through the URL (`--invoked-via-function-url`).
+ */
+function viaFunctionUrl(
+  first: ReturnType<typeof commandLine>,
+  words: readonly Word[],
+  action: string,
+  statementId: string,
+): ReturnType<typeof commandLine> {
+  if (action !== 'lambda:InvokeFunctionUrl' || first.command === null) return first;
+  const second: Word[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as Word;
+    if (word === '--function-url-auth-type') {
+      i++; // drop its value too: auth type applies to the URL action only
+      continue;
+    }
+    const previous = words[i - 1];
+    if (previous === '--statement-id') second.push(valid(`${statementId}-via-url`));
+    else if (previous === '--action') second.push(valid('lambda:InvokeFunction'));
+    else second.push(word);
+  }
+  second.push('--invoked-via-function-url');
+  const line = commandLine(second);
+  return line.command === null
+    ? line
+    : { ...first, command: `${first.command} && ${line.command}` };
 }

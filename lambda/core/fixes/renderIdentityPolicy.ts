@@ -34,6 +34,19 @@ export function renderIdentityPolicy(r: ResolvedFacts, target: PolicyTarget): Fi
               Action: action,
               Resource: resources,
             },
+            // Function URLs created since October 2025 also check lambda:InvokeFunction, limited
+            // here to calls made through the URL.
+            ...(action === 'lambda:InvokeFunctionUrl'
+              ? [
+                  {
+                    Sid: 'InvokeDoctorAllowInvokeViaUrl',
+                    Effect: 'Allow',
+                    Action: 'lambda:InvokeFunction',
+                    Resource: resources,
+                    Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+                  },
+                ]
+              : []),
           ],
         }),
       )
