@@ -5,6 +5,10 @@ import { incidentsCommand } from './commands/incidents';
 import { preflightCommand } from './commands/preflight';
 import { replayCommand } from './commands/replay';
 
+// The CLI's promise is one line per error: the SDK's Node-version notice (Node 20 is supported
+// until 2027) would add a multi-line warning to stderr on every AWS call.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Root program: sub-commands live in bin/commands, one file each, and load their heavy parts lazily. */
 const program = new Command()
   .name('invoke-doctor')

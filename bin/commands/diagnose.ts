@@ -50,7 +50,8 @@ async function diagnose(files: string[], options: DiagnoseOptions): Promise<void
   const { diagnoses } = analyzeBatches(batches);
   if (options.json) {
     for (const d of diagnoses) process.stdout.write(`${JSON.stringify(diagnosisJson(d))}\n`);
-  } else {
+  } else if (diagnoses.length > 0 || failures.length === 0) {
+    // "nothing found" would be misleading when inputs could not be read
     const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     process.stdout.write(renderDiagnosisText(diagnoses, colour));
   }

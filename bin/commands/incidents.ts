@@ -241,8 +241,6 @@ async function openSource(options: SourceOptions): Promise<Source> {
       'choose one source: --table/--stack (deployed) or --local/--store (local replay store)',
     );
   }
-  // The SDK's notice about future Node versions would break the one-line-error promise on stderr.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Loaded here: the SDK and dynalite cost time that `--help` should not pay.
   const { DynamoDbIncidentRepository } =
     require('../../lambda/adapters/DynamoDbIncidentRepository') as typeof import('../../lambda/adapters/DynamoDbIncidentRepository');

@@ -61,8 +61,6 @@ export function replayCommand(): Command {
 
 async function replay(files: string[], options: ReplayOptions): Promise<void> {
   const started = performance.now();
-  // The SDK only talks to the in-process store here: its Node-version notice would be noise on stderr.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Channels first: a bad --slack-webhook is refused before anything is read or stored.
   const progress = new ProgressLine();
   const channels = buildChannels(options, progress);

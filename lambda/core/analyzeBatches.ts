@@ -198,8 +198,10 @@ export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
   const findings: Finding[] = [];
   const rest: RestFailure[] = [];
   let eventsScanned = 0;
-  // In an outage every line names the same caller and function: parse them once, and hash the
-  // fingerprint once per (action, principal, function) — it depends on nothing else for a denial.
+  // In an outage every line names the same caller and function: parse them once (the memo shares
+  // the immutable parsed values), and hash each distinct denial's fingerprint once. The memo key
+  // covers every field of a denial's facts (principal and function by identity), so it holds
+  // whatever the fingerprint is made of.
   const memo: InvokeDeniedMemo = { principals: new Map(), functions: new Map() };
   const deniedKeys = new Map<Principal, Map<FunctionRef, Map<string, string>>>();
   batches.forEach((batch, b) => {
@@ -231,10 +233,11 @@ export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
             byAction = new Map();
             byFunction.set(denied.function, byAction);
           }
-          let key = byAction.get(denied.action);
+          const rest = `${denied.action}\u0000${denied.reason}\u0000${denied.denyPolicyArn ?? '\u0001'}`;
+          let key = byAction.get(rest);
           if (key === undefined) {
             key = fingerprint(facts);
-            byAction.set(denied.action, key);
+            byAction.set(rest, key);
           }
           findings.push({
             facts,

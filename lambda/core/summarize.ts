@@ -75,7 +75,10 @@ export function summarize(facts: DiagnosisFacts): string {
       const role =
         facts.kind === 'apigw-authorizer-invalid-permissions' ? 'authorizer' : 'integration';
       const hint = unknown ? '; find it with aws apigateway get-integration / get-authorizer' : '';
-      return `API Gateway${route(facts)} cannot invoke the ${role} ${target}: its resource-based policy does not allow apigateway.amazonaws.com for this API${hint}.`;
+      const subject = unknown
+        ? `its ${role} function (the log does not name it)`
+        : `the ${role} ${target}`;
+      return `API Gateway${route(facts)} cannot invoke ${subject}: the function's resource-based policy does not allow apigateway.amazonaws.com for this API${hint}.`;
     }
     case 'apigw-cannot-assume-role':
       return `API Gateway${route(facts)} cannot assume the credentials role ${facts.roleArn ?? '(not named in the log)'}: the role's trust policy does not allow apigateway.amazonaws.com.`;

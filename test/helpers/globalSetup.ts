@@ -7,6 +7,9 @@ import { motoEnv, startMoto } from './moto';
  */
 export default async function globalSetup(): Promise<void> {
   const moto = await startMoto();
-  Object.assign(process.env, motoEnv(moto.endpoint), { MOTO_ENDPOINT: moto.endpoint });
+  Object.assign(process.env, motoEnv(moto.endpoint), {
+    MOTO_ENDPOINT: moto.endpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
   (globalThis as { __MOTO__?: unknown }).__MOTO__ = moto;
 }
