@@ -228,16 +228,16 @@ export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
             byFunction = new Map();
             deniedKeys.set(denied.principal, byFunction);
           }
-          let byAction = byFunction.get(denied.function);
-          if (byAction === undefined) {
-            byAction = new Map();
-            byFunction.set(denied.function, byAction);
+          let byVariant = byFunction.get(denied.function);
+          if (byVariant === undefined) {
+            byVariant = new Map();
+            byFunction.set(denied.function, byVariant);
           }
-          const rest = `${denied.action}\u0000${denied.reason}\u0000${denied.denyPolicyArn ?? '\u0001'}`;
-          let key = byAction.get(rest);
+          const variant = `${denied.action}\u0000${denied.reason}\u0000${denied.denyPolicyArn ?? '\u0001'}`;
+          let key = byVariant.get(variant);
           if (key === undefined) {
             key = fingerprint(facts);
-            byAction.set(rest, key);
+            byVariant.set(variant, key);
           }
           findings.push({
             facts,
