@@ -1,12 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { InvokeDoctorError } from '../core/errors';
 import type { IncidentRecord } from '../core/incidents/IncidentRecord';
 import { EPISODE_DIGITS, parseIncidentId } from '../core/incidents/incidentId';
@@ -16,6 +9,7 @@ import type {
   IncidentRepository,
   PendingNotification,
 } from '../core/ports/IncidentRepository';
+import { awsSdk } from './awsSdk';
 
 /** GSI partitions: incidents that need attention (open, or with pending notifications) and the rest. */
 const ACTIVE = 'INCIDENT#ACTIVE';
@@ -48,24 +42,32 @@ export interface DynamoDbIncidentRepositoryOptions {
  * - `pk=INC#<fp>, sk=META`: the highest episode number, without TTL, so ids are never reused.
  */
 export class DynamoDbIncidentRepository implements IncidentRepository {
-  private readonly doc: DynamoDBDocumentClient;
+  private client: DynamoDBDocumentClient | undefined;
   private readonly tableName: string;
 
-  constructor(options: DynamoDbIncidentRepositoryOptions) {
-    const client = options.client ?? new DynamoDBClient({});
-    this.doc =
-      client instanceof DynamoDBDocumentClient
-        ? client
-        : DynamoDBDocumentClient.from(client, {
-            marshallOptions: { removeUndefinedValues: true },
-          });
+  constructor(private readonly options: DynamoDbIncidentRepositoryOptions) {
     this.tableName = options.tableName;
+  }
+
+  // The SDK is loaded and the client built on the first call (see awsSdk).
+  private get doc(): DynamoDBDocumentClient {
+    if (this.client === undefined) {
+      const { DynamoDBDocumentClient } = awsSdk.documentClient();
+      const given = this.options.client ?? new (awsSdk.dynamodb().DynamoDBClient)({});
+      this.client =
+        given instanceof DynamoDBDocumentClient
+          ? given
+          : DynamoDBDocumentClient.from(given, {
+              marshallOptions: { removeUndefinedValues: true },
+            });
+    }
+    return this.client;
   }
 
   async getHead(fingerprint: string): Promise<IncidentHead> {
     // `META` sorts after every `EP#...`: newest-first, two items are META and the latest episode.
     const out = await this.doc.send(
-      new QueryCommand({
+      new (awsSdk.documentClient().QueryCommand)({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': partitionKey(fingerprint) },
@@ -93,7 +95,7 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
   async rememberEpisode(fingerprint: string, episode: number): Promise<void> {
     try {
       await this.doc.send(
-        new UpdateCommand({
+        new (awsSdk.documentClient().UpdateCommand)({
           TableName: this.tableName,
           Key: { pk: partitionKey(fingerprint), sk: META },
           UpdateExpression: 'SET lastEpisode = :episode',
@@ -110,7 +112,7 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
     const parsed = parseIncidentId(id);
     if (!parsed) return null;
     const out = await this.doc.send(
-      new GetCommand({
+      new (awsSdk.documentClient().GetCommand)({
         TableName: this.tableName,
         Key: { pk: partitionKey(parsed.fingerprint), sk: sortKey(parsed.episode) },
         ConsistentRead: true,
@@ -162,7 +164,7 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
   ): Promise<boolean> {
     try {
       await this.doc.send(
-        new PutCommand({
+        new (awsSdk.documentClient().PutCommand)({
           TableName: this.tableName,
           Item: toItem(record),
           ConditionExpression: condition,
@@ -211,7 +213,9 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
     const records: IncidentRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      const out = await this.doc.send(
+        new (awsSdk.documentClient().QueryCommand)({ ...input, ExclusiveStartKey: startKey }),
+      );
       for (const item of out.Items ?? []) records.push(toRecord(item));
       startKey = out.LastEvaluatedKey;
     } while (startKey && records.length < limit);

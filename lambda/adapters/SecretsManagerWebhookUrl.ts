@@ -1,6 +1,7 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { RUNTIME_ENV } from '../core/constants';
 import { ConfigError } from '../core/errors';
+import { awsSdk } from './awsSdk';
 import type { WebhookUrlSource } from './SlackNotifier';
 
 /** Options of {@link SecretsManagerWebhookUrl}. */
@@ -34,10 +35,15 @@ const SECRET_FIELD = RUNTIME_ENV.slackWebhookSecret;
  */
 export class SecretsManagerWebhookUrl implements WebhookUrlSource {
   private cached: Promise<string> | undefined;
-  private readonly client: SecretsManagerClient;
+  private sdkClient: SecretsManagerClient | undefined;
 
-  constructor(private readonly options: SecretsManagerWebhookUrlOptions) {
-    this.client = options.client ?? new SecretsManagerClient({});
+  constructor(private readonly options: SecretsManagerWebhookUrlOptions) {}
+
+  // The SDK is loaded and the client built on the first read (see awsSdk).
+  private get client(): SecretsManagerClient {
+    this.sdkClient ??=
+      this.options.client ?? new (awsSdk.secretsManager().SecretsManagerClient)({});
+    return this.sdkClient;
   }
 
   /** The validated URL; throws ConfigError for a missing or invalid secret, the SDK error otherwise. */
@@ -55,7 +61,9 @@ export class SecretsManagerWebhookUrl implements WebhookUrlSource {
     const { secretId } = this.options;
     let secret: string | undefined;
     try {
-      const out = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
+      const out = await this.client.send(
+        new (awsSdk.secretsManager().GetSecretValueCommand)({ SecretId: secretId }),
+      );
       secret = out.SecretString;
     } catch (error) {
       const name = String((error as { name?: unknown } | null)?.name ?? '');

@@ -1,9 +1,10 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { NotificationError } from '../core/errors';
 import type { Notification } from '../core/incident';
 import type { Notifier } from '../core/ports/Notifier';
 import { renderChatMessage } from '../core/render/renderChatMessage';
 import { renderSnsMessage } from '../core/render/renderSnsMessage';
+import { awsSdk } from './awsSdk';
 
 /** Options of {@link SnsNotifier}. */
 export interface SnsNotifierOptions {
@@ -39,10 +40,14 @@ const PERMANENT = new Set([
  */
 export class SnsNotifier implements Notifier {
   readonly channel = CHANNEL;
-  private readonly client: SNSClient;
+  private sdkClient: SNSClient | undefined;
 
-  constructor(private readonly options: SnsNotifierOptions) {
-    this.client = options.client ?? new SNSClient({});
+  constructor(private readonly options: SnsNotifierOptions) {}
+
+  // The SDK is loaded and the client built on the first send (see awsSdk).
+  private get client(): SNSClient {
+    this.sdkClient ??= this.options.client ?? new (awsSdk.sns().SNSClient)({});
+    return this.sdkClient;
   }
 
   /** Publishes; throws NotificationError (retryable unless SNS says the request itself is wrong). */
@@ -58,7 +63,7 @@ export class SnsNotifier implements Notifier {
     }
     try {
       await this.client.send(
-        new PublishCommand({
+        new (awsSdk.sns().PublishCommand)({
           TopicArn: this.options.topicArn,
           Subject: sns.subject,
           MessageStructure: 'json',

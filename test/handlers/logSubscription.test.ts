@@ -333,7 +333,13 @@ describe('logSubscription handler with the FilterLogEvents lookup (moto)', () =>
     const d = diagnosisRecords(out.logs)[0]?.diagnosis as Diagnosis;
     expect(d.kind).toBe('apigw-invalid-permissions');
     expect(d.function.arn).toBe(FUNCTION_ARN);
-    expect(d.api).toEqual({ id: API_ID, stage: STAGE, httpMethod: 'GET', resourcePath: '/echo' });
+    expect(d.api).toEqual({
+      id: API_ID,
+      stage: STAGE,
+      httpMethod: 'GET',
+      resourcePath: '/echo',
+      authorizerId: null,
+    });
     expect(d.requestIds).toEqual([requestId]);
     expect(metricSum(out.emf, 'Lookups')).toBe(1);
     expect(metricSum(out.emf, 'Diagnoses', 'apigw-invalid-permissions')).toBe(1);
