@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbIncidentRepository } from '../lambda/adapters/DynamoDbIncidentRepository';
 import { ensureIncidentsTable } from '../lambda/adapters/ensureIncidentsTable';
+import { startDynalite } from '../lambda/adapters/startDynalite';
 import { decodeAwslogs } from '../lambda/core/decodeAwslogs';
 import { IncidentService } from '../lambda/core/IncidentService';
 import type { Notifier } from '../lambda/core/ports/Notifier';
@@ -30,17 +30,6 @@ export interface StormComparison {
   /** True when the largest size needed more writes per delivery than the smallest. */
   readonly writesGrowWithEvents: boolean;
 }
-
-interface DynaliteServer {
-  listen(port: number, host: string, callback: () => void): void;
-  address(): AddressInfo;
-  close(callback: () => void): void;
-}
-type Dynalite = (options: {
-  createTableMs: number;
-  deleteTableMs: number;
-  updateTableMs: number;
-}) => DynaliteServer;
 
 const WRITE = /^(Put|Update|Delete|BatchWrite|TransactWrite)/;
 const READ = /^(Get|BatchGet|Query|Scan|TransactGet)/;
@@ -147,12 +136,9 @@ export async function measureStorm(
   sizes: readonly number[],
   deliveries: number,
 ): Promise<StormComparison> {
-  // dynalite ships no types; its factory returns an http.Server.
-  const dynalite = require('dynalite') as Dynalite;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await startDynalite();
   try {
-    const endpoint = `http://127.0.0.1:${server.address().port}`;
+    const endpoint = server.endpoint;
     const results: StormResult[] = [];
     for (const size of sizes) results.push(await storm(endpoint, size, deliveries));
     const first = results[0];
@@ -165,6 +151,6 @@ export async function measureStorm(
         last.writesPerDelivery > first.writesPerDelivery,
     };
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
 }

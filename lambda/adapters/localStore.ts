@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigError, InvokeDoctorError } from '../core/errors';
 import { ensureIncidentsTable } from './ensureIncidentsTable';
+import { startDynalite } from './startDynalite';
 
 /** Directory of the local store when none is given: `.invoke-doctor/` in the current directory. */
 export const DEFAULT_STORE_DIR = '.invoke-doctor';
@@ -35,8 +34,6 @@ export interface LocalStore {
   close(): Promise<void>;
 }
 
-type Dynalite = (options: { path: string; createTableMs: number }) => Server;
-
 /**
  * Opens the local incident store: an in-process DynamoDB-compatible server (dynalite, data in
  * LevelDB under `<dir>/dynalite`) on a free loopback port, with the incidents table created by
@@ -60,15 +57,8 @@ export async function localStore(options: LocalStoreOptions = {}): Promise<Local
   }
 
   await ensureUnlocked(dataDir, dir);
-  // Loaded here: dynalite and LevelDB are only needed by the commands that use the local store.
-  const dynalite = require('dynalite') as Dynalite;
-  const server = dynalite({ path: dataDir, createTableMs: 0 });
-  await new Promise<void>((ready, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ready());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const server = await startDynalite({ path: dataDir });
+  const endpoint = server.endpoint;
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
@@ -78,10 +68,7 @@ export async function localStore(options: LocalStoreOptions = {}): Promise<Local
   });
   const close = async (): Promise<void> => {
     client.destroy();
-    await new Promise<void>((done) => {
-      server.closeAllConnections?.();
-      server.close(() => done());
-    });
+    await server.close();
   };
 
   try {

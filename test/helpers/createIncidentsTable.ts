@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureIncidentsTable } from '../../lambda/adapters/ensureIncidentsTable';
+import { startDynalite } from '../../lambda/adapters/startDynalite';
 import { TEST_REGION } from './moto';
 import { motoEndpoint } from './motoEndpoint';
 
@@ -25,17 +25,6 @@ export interface IncidentsTable {
 
 const WRITE_OPERATIONS = /^(Put|Update|Delete|BatchWrite|TransactWrite)/;
 
-interface DynaliteServer {
-  listen(port: number, host: string, callback: () => void): void;
-  address(): AddressInfo;
-  close(callback: () => void): void;
-}
-type Dynalite = (options: {
-  createTableMs: number;
-  deleteTableMs: number;
-  updateTableMs: number;
-}) => DynaliteServer;
-
 /**
  * Creates an incidents table (same schema as the stack's, via ensureIncidentsTable) on moto (a
  * unique name on the shared server) or on a new in-memory dynalite server.
@@ -49,12 +38,9 @@ export async function createIncidentsTable(
   if (backend === 'moto') {
     endpoint = motoEndpoint();
   } else {
-    // dynalite ships no types; its factory returns an http.Server.
-    const dynalite = require('dynalite') as Dynalite;
-    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${server.address().port}`;
-    stopServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    const server = await startDynalite();
+    endpoint = server.endpoint;
+    stopServer = server.close;
   }
   const client = new DynamoDBClient({
     endpoint,

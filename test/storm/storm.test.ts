@@ -8,7 +8,7 @@ import {
   type TableBackend,
 } from '../helpers/createIncidentsTable';
 import { fixedClock } from '../helpers/fixedClock';
-import { type RecordingNotifier, recordingNotifier } from '../helpers/recordingNotifier';
+import { type ChannelAlert, type StormChannels, stormChannels } from './stormChannels';
 import {
   API_LOG_GROUP,
   apiGatewayDelivery,
@@ -68,8 +68,7 @@ const LAMBDA_FUNCTION = 'CdkWorkshopStack-HelloHandler2E4FBA4D-xMvt0Kbw9VKD';
 
 interface StormRun {
   readonly slots: Slot[];
-  readonly slack: RecordingNotifier;
-  readonly sns: RecordingNotifier;
+  readonly channels: StormChannels;
   readonly repository: DynamoDbIncidentRepository;
   readonly distinctIds: Map<string, Set<string>>;
   readonly writesPerDelivery: number[];
@@ -78,15 +77,15 @@ interface StormRun {
 }
 
 /**
- * Runs the storm through the handler's code path (engine, lookup, incident store, notifiers):
+ * Runs the storm through the handler's code path (engine, lookup, incident store, the real Slack
+ * and SNS notifiers posting to the Slack receiver and to moto):
  * deliveries one after the other, or `parallel` at a time as concurrent invocations of separate
  * service instances (same clock tick), then the sweeper past the quiet period.
  */
 async function runStorm(table: IncidentsTable, parallel: number): Promise<StormRun> {
   const started = Date.now();
   const clock = fixedClock(T0);
-  const slack = recordingNotifier('slack', clock);
-  const sns = recordingNotifier('sns', clock);
+  const channels = await stormChannels(`storm-${table.backend}-p${parallel}-${process.pid}`, clock);
   const repository = new DynamoDbIncidentRepository({
     client: table.client,
     tableName: table.tableName,
@@ -94,7 +93,12 @@ async function runStorm(table: IncidentsTable, parallel: number): Promise<StormR
   const services = Array.from(
     { length: parallel },
     () =>
-      new IncidentService({ repository, notifiers: [slack, sns], clock, sleep: async () => {} }),
+      new IncidentService({
+        repository,
+        notifiers: channels.notifiers(),
+        clock,
+        sleep: async () => {},
+      }),
   );
   const logGroup = new ExecutionLogGroup();
   const slots = timeline(logGroup);
@@ -116,6 +120,7 @@ async function runStorm(table: IncidentsTable, parallel: number): Promise<StormR
     );
     // With parallel invocations the writes of a group are shared out evenly.
     const writes = table.writes() - before;
+    await channels.collect();
     for (const _ of group) writesPerDelivery.push(writes / group.length);
     for (const d of results.flatMap((r) => r.diagnoses)) {
       const ids = distinctIds.get(d.function.name ?? '') ?? new Set<string>();
@@ -127,22 +132,25 @@ async function runStorm(table: IncidentsTable, parallel: number): Promise<StormR
   const lastDelivery = clock.now();
   clock.set(lastDelivery + 9 * MINUTE);
   const tooEarly = await sweeper.sweep();
+  await channels.collect();
   clock.set(lastDelivery + 11 * MINUTE);
   const resolving = await sweeper.sweep();
   const afterwards = await sweeper.sweep();
+  await channels.collect();
   const total = writesPerDelivery.reduce((a, b) => a + b, 0);
   const summary =
     `storm on ${table.backend}, ${parallel} at a time: ${slots.length} deliveries ` +
     `(${slots.filter((s) => s.redelivery).length} redelivered), ` +
     `${[...distinctIds.values()].reduce((a, ids) => a + ids.size, 0)} distinct failures; ` +
-    `alerts per channel: slack ${slack.sent.length}, sns ${sns.sent.length}; ` +
+    `alerts per channel: slack ${channels.slack.length} ` +
+    `(${channels.receiver.requests.filter((r) => r.problems.length === 0).length} valid), ` +
+    `sns ${channels.sns.length}; ` +
     `DynamoDB writes for the deliveries: ${total} (${(total / slots.length).toFixed(2)} per delivery, ` +
     `max ${Math.max(...writesPerDelivery)}); all calls incl. sweeps ${JSON.stringify(table.calls)}; ` +
     `lookups ${logGroup.queries}; ${Date.now() - started} ms`;
   return {
     slots,
-    slack,
-    sns,
+    channels,
     repository,
     distinctIds,
     writesPerDelivery,
