@@ -7,8 +7,8 @@ import {
   type IncidentsTable,
   type TableBackend,
 } from '../helpers/createIncidentsTable';
-import { fixedClock } from '../helpers/fixedClock';
-import { type ChannelAlert, type StormChannels, stormChannels } from './stormChannels';
+import { type FixedClock, fixedClock } from '../helpers/fixedClock';
+import { type StormChannels, stormChannels } from './stormChannels';
 import {
   API_LOG_GROUP,
   apiGatewayDelivery,
@@ -72,6 +72,8 @@ interface StormRun {
   readonly repository: DynamoDbIncidentRepository;
   readonly distinctIds: Map<string, Set<string>>;
   readonly writesPerDelivery: number[];
+  /** Clock time of the last delivery. */
+  readonly lastDelivery: number;
   readonly sweeps: { tooEarly: SweepReport; resolving: SweepReport; afterwards: SweepReport };
   readonly summary: string;
 }
@@ -86,6 +88,21 @@ async function runStorm(table: IncidentsTable, parallel: number): Promise<StormR
   const started = Date.now();
   const clock = fixedClock(T0);
   const channels = await stormChannels(`storm-${table.backend}-p${parallel}-${process.pid}`, clock);
+  try {
+    return await stormThrough(channels, table, parallel, clock, started);
+  } finally {
+    await channels.close();
+  }
+}
+
+// The storm itself; runStorm owns the channels and closes them even when it fails.
+async function stormThrough(
+  channels: StormChannels,
+  table: IncidentsTable,
+  parallel: number,
+  clock: FixedClock,
+  started: number,
+): Promise<StormRun> {
   const repository = new DynamoDbIncidentRepository({
     client: table.client,
     tableName: table.tableName,
@@ -154,6 +171,7 @@ async function runStorm(table: IncidentsTable, parallel: number): Promise<StormR
     repository,
     distinctIds,
     writesPerDelivery,
+    lastDelivery,
     sweeps: { tooEarly, resolving, afterwards },
     summary,
   };
@@ -177,23 +195,39 @@ async function expectExactIncidents(run: StormRun): Promise<Incident[]> {
   expect(api.diagnosis.api).toMatchObject({ id: 'd3mcwv9k17', stage: 'prod' });
   expect(api.diagnosis.logGroup).toBe(API_LOG_GROUP);
   expect(Object.values(api.hourly).reduce((a, b) => a + b, 0)).toBe(15_000);
-  for (const channel of [run.slack, run.sns]) {
-    expect(channel.sent.filter((n) => n.kind === 'opened')).toHaveLength(2);
-    expect(channel.sent.filter((n) => n.kind === 'resolved')).toHaveLength(2);
-    expect(new Set(channel.sent.map((n) => n.notificationId)).size).toBe(channel.sent.length);
+  // Every Slack payload passed the receiver's check of Slack's limits and was accepted first time.
+  expect(run.channels.receiver.requests.map((r) => [r.status, r.problems])).toEqual(
+    run.channels.slack.map(() => [200, []]),
+  );
+  expect(run.channels.slackDelays).toEqual([]);
+  expect(
+    run.channels.snsSubjects.filter((s) => s.startsWith('invoke-doctor OPENED: ')),
+  ).toHaveLength(2);
+  for (const alerts of [run.channels.slack, run.channels.sns]) {
+    expect(alerts.filter((a) => a.status === 'OPENED')).toHaveLength(2);
+    expect(alerts.filter((a) => a.status === 'RESOLVED')).toHaveLength(2);
+    expect(new Set(alerts.map((a) => a.incidentId))).toEqual(new Set(incidents.map((i) => i.id)));
     for (const incident of incidents) {
-      const sent = channel.sent.filter((n) => n.incident.id === incident.id);
-      expect(sent[0]?.kind).toBe('opened');
-      expect(sent.at(-1)?.kind).toBe('resolved');
-      // Every occurrence is reported exactly once across the messages.
-      expect(sent.reduce((sum, n) => sum + n.newOccurrences, 0)).toBe(incident.occurrences);
+      const sent = alerts.filter((a) => a.incidentId === incident.id);
+      expect(sent[0]?.status).toBe('OPENED');
+      expect(sent.slice(1, -1).every((a) => a.status === 'ONGOING')).toBe(true);
+      expect(sent.at(-1)?.status).toBe('RESOLVED');
+      // Each update's total is the previous total plus what it reports as new, so every
+      // occurrence is reported exactly once; the resolved alert states the final, exact total.
+      for (let i = 1; i < sent.length - 1; i += 1) {
+        expect(sent[i]!.total).toBe(sent[i - 1]!.total + sent[i]!.added);
+        expect(sent[i]!.added).toBeGreaterThan(0);
+      }
+      expect(sent.at(-1)?.total).toBe(incident.occurrences);
+      expect(sent.at(-1)!.total).toBeGreaterThanOrEqual(sent.at(-2)!.total);
       // Updates come with the first delivery at least 15 minutes after the previous message (the
       // Lambda's deliveries are 2 minutes apart, so its updates come every 15-17 minutes).
-      const times = channel.sentAt.filter((_, i) => channel.sent[i]?.incident.id === incident.id);
-      for (let i = 1; i < times.length - 1; i += 1) {
-        expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(15 * MINUTE);
-        expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(17 * MINUTE);
+      for (let i = 1; i < sent.length - 1; i += 1) {
+        expect(sent[i]!.at - sent[i - 1]!.at).toBeGreaterThanOrEqual(15 * MINUTE);
+        expect(sent[i]!.at - sent[i - 1]!.at).toBeLessThanOrEqual(17 * MINUTE);
       }
+      // Resolved by the sweep past the 10-minute quiet period, not before.
+      expect(sent.at(-1)?.at).toBe(run.lastDelivery + 11 * MINUTE);
     }
   }
   expect(run.sweeps.tooEarly.resolved).toEqual([]);
@@ -217,12 +251,19 @@ describe.each<TableBackend>(['dynalite', 'moto'])('storm on %s', (backend) => {
     const run = await runStorm(table, 1);
     // Assert
     const incidents = await expectExactIncidents(run);
-    for (const channel of [run.slack, run.sns]) {
+    for (const alerts of [run.channels.slack, run.channels.sns]) {
+      expect(alerts).toHaveLength(16);
       for (const incident of incidents) {
-        const kinds = channel.sent.filter((n) => n.incident.id === incident.id).map((n) => n.kind);
-        expect(kinds).toEqual(['opened', ...Array(6).fill('update'), 'resolved']);
+        const sent = alerts.filter((a) => a.incidentId === incident.id);
+        expect(sent.map((a) => a.status)).toEqual([
+          'OPENED',
+          ...Array(6).fill('ONGOING'),
+          'RESOLVED',
+        ]);
       }
     }
+    // Both channels said the same thing at the same time.
+    expect(run.channels.sns).toEqual(run.channels.slack);
     // Store cost: one write per delivery and fingerprint, none for a redelivery, plus one
     // acknowledgement when the delivery sent a notification (2 incidents x (opened + 6 updates)).
     expect(Math.max(...run.writesPerDelivery)).toBe(2);

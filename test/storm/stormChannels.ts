@@ -14,7 +14,7 @@ export interface ChannelAlert {
   readonly incidentId: string;
   /** Occurrences in total, as the message states them. */
   readonly total: number;
-  /** Occurrences the message reports as new: all of them when opened, none when resolved. */
+  /** Occurrences the message reports as new: all of them when opened; a resolved alert states none. */
   readonly added: number;
   /** Clock time of the delivery (or sweep) during which the channel received the alert. */
   readonly at: number;
@@ -98,7 +98,11 @@ export async function stormChannels(name: string, clock: Clock): Promise<StormCh
         });
         if (Messages.length === 0) break;
         for (const { Body } of Messages) {
-          const envelope = JSON.parse(Body) as { TopicArn: string; Subject: string; Message: string };
+          const envelope = JSON.parse(Body) as {
+            TopicArn: string;
+            Subject: string;
+            Message: string;
+          };
           if (envelope.TopicArn !== topicArn) throw new Error(`message from ${envelope.TopicArn}`);
           sns.push({ ...snsAlert(envelope.Message), at });
           snsSubjects.push(envelope.Subject);
@@ -140,8 +144,10 @@ function slackAlert(payload: unknown): Omit<ChannelAlert, 'at'> {
 // The progress sentence of each status (alertContent), with the counts it carries.
 const SNS_PROGRESS: Readonly<Record<ChannelAlert['status'], RegExp>> = {
   OPENED: /^(?<total>\d+) occurrences? since \d{4}-/,
-  ONGOING: /^(?<added>\d+) new occurrences? since the last update, (?<total>\d+) occurrences? in total;/,
-  RESOLVED: /^No occurrences since .*\. The outage lasted .* with (?<total>\d+) occurrences? in total\./,
+  ONGOING:
+    /^(?<added>\d+) new occurrences? since the last update, (?<total>\d+) occurrences? in total;/,
+  RESOLVED:
+    /^No occurrences since .*\. The outage lasted .* with (?<total>\d+) occurrences? in total\./,
 };
 
 /** Reads the SNS `default` text: `invoke-doctor <STATUS> <incident id>: <headline>. <progress>`. */
@@ -149,7 +155,8 @@ function snsAlert(message: string): Omit<ChannelAlert, 'at'> {
   const head = /^invoke-doctor (OPENED|ONGOING|RESOLVED) (\S+): [^.]*\. /.exec(message);
   const status = head?.[1] as ChannelAlert['status'] | undefined;
   const counts = status && SNS_PROGRESS[status].exec(message.slice(head?.[0].length))?.groups;
-  if (!head || !status || !counts) throw new Error(`unreadable SNS alert: ${message.slice(0, 300)}`);
+  if (!head || !status || !counts)
+    throw new Error(`unreadable SNS alert: ${message.slice(0, 300)}`);
   const total = Number(counts.total);
   const added = status === 'OPENED' ? total : Number(counts.added ?? 0);
   return { status, incidentId: head[2] as string, total, added };
