@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigError, InvokeDoctorError } from '../core/errors';
@@ -56,8 +65,15 @@ export async function localStore(options: LocalStoreOptions = {}): Promise<Local
     writeFileSync(join(dir, '.gitignore'), '*\n');
   }
 
-  await ensureUnlocked(dataDir, dir);
-  const server = await startDynalite({ path: dataDir });
+  const releaseLock = acquireLock(dir);
+  let server: Awaited<ReturnType<typeof startDynalite>>;
+  try {
+    await ensureUnlocked(dataDir, dir);
+    server = await startDynalite({ path: dataDir });
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
   const endpoint = server.endpoint;
   const client = new DynamoDBClient({
     endpoint,
@@ -69,6 +85,7 @@ export async function localStore(options: LocalStoreOptions = {}): Promise<Local
   const close = async (): Promise<void> => {
     client.destroy();
     await server.close();
+    releaseLock();
   };
 
   try {
@@ -80,6 +97,49 @@ export async function localStore(options: LocalStoreOptions = {}): Promise<Local
     });
   }
   return { dir, client, tableName: LOCAL_TABLE_NAME, endpoint, close };
+}
+
+const LOCK_FILE = 'lock';
+
+/**
+ * Takes the store for this process: creates `<dir>/lock` (exclusively) holding our pid, or fails
+ * with the "in use" message when a live process holds it. A lock left by a process that died is
+ * taken over. LevelDB's own lock cannot serve alone: between a probe and dynalite's open another
+ * process can slip in, and dynalite then throws out of the process instead of reporting it.
+ * Returns the release function.
+ */
+function acquireLock(dir: string): () => void {
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
+      if (isAlive(owner)) {
+        throw new InvokeDoctorError(
+          `the local store at ${dir} is in use by another invoke-doctor process (pid ${owner}; a replay still running?)`,
+        );
+      }
+      rmSync(path, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new InvokeDoctorError(
+    `the local store at ${dir} is in use by another invoke-doctor process`,
+  );
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 interface LevelDb {
