@@ -88,6 +88,14 @@ describe('parseConfig', () => {
       `${K}.slackWebhookSecretName: expected the secret's NAME (not its ARN)`,
     ],
     [
+      'webhook URL pasted where the secret name goes (it would land in the template)',
+      {
+        accountWide: true,
+        slackWebhookSecretName: 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXX',
+      },
+      `${K}.slackWebhookSecretName: expected the secret's NAME (not its ARN)`,
+    ],
+    [
       'chat format type',
       { accountWide: true, snsChatFormat: 1 },
       `${K}.snsChatFormat: Invalid input: expected boolean`,
