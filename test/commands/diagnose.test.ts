@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,18 @@ function jsonLines(stdout: string): Record<string, unknown>[] {
 
 describe('invoke-doctor diagnose', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'invoke-doctor-cli-'));
+
+  test('the package bin is an executable file with a node shebang (what npx runs)', () => {
+    // Arrange
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    const bin = join(__dirname, '..', '..', pkg.bin['invoke-doctor']);
+    // Act: execute the file itself, not `node file`
+    const result = spawnSync(bin, ['--help'], { encoding: 'utf8' });
+    // Assert
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: invoke-doctor');
+  });
 
   test('--help lists the sub-commands and exits 0', () => {
     const result = runCli(['--help']);
