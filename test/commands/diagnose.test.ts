@@ -42,6 +42,15 @@ describe('invoke-doctor diagnose', () => {
     expect(result.stdout).toContain('Usage: invoke-doctor');
   });
 
+  test('npx finds the CLI in node_modules/.bin without installing anything', () => {
+    const result = spawnSync('npx', ['--no-install', 'invoke-doctor', '--version'], {
+      cwd: join(__dirname, '..', '..'),
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   test('--help lists the sub-commands and exits 0', () => {
     const result = runCli(['--help']);
     expect(result.code).toBe(0);
