@@ -1,9 +1,7 @@
 import { join } from 'node:path';
+import { projectRoot } from '../../lib/projectRoot';
 
-/** Absolute path of a bundled sample under `samples/`, from source (bin/commands) or dist/bin/commands. */
+/** Absolute path of a bundled sample under `samples/`, wherever this code runs from (source or dist). */
 export function samplePath(name: string): string {
-  const root = __dirname.includes(`${join('dist', 'bin')}`)
-    ? join(__dirname, '..', '..', '..')
-    : join(__dirname, '..', '..');
-  return join(root, 'samples', name);
+  return join(projectRoot(__dirname), 'samples', name);
 }

@@ -43,8 +43,11 @@ describe('invoke-doctor diagnose', () => {
   });
 
   test('npx finds the CLI in node_modules/.bin without installing anything', () => {
+    // An empty npm cache: no copy installed by an earlier npx run can stand in for the link.
+    const cache = mkdtempSync(join(tmpdir(), 'invoke-doctor-npm-cache-'));
     const result = spawnSync('npx', ['--no-install', 'invoke-doctor', '--version'], {
       cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, npm_config_cache: cache },
       encoding: 'utf8',
     });
     expect(result.status).toBe(0);
