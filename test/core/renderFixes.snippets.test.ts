@@ -59,6 +59,12 @@ const SCENARIOS: Record<string, DiagnosisFacts> = {
     function: fnRef('target'),
     reason: 'no-identity-policy',
   }),
+  urlIdentity: facts({
+    action: 'lambda:InvokeFunctionUrl',
+    principal: assumedRole('url-caller'),
+    function: fnRef('url-target'),
+    reason: 'no-identity-policy',
+  }),
 };
 
 const withSnippets: [string, Fix][] = Object.entries(SCENARIOS).flatMap(([name, f]) =>
@@ -153,6 +159,35 @@ describe('CDK snippets synthesize', () => {
         ],
       },
     });
+  });
+
+  test('function URL identity policy: the snippet grants both statements the command grants', () => {
+    // Arrange
+    const fix = renderFixes(SCENARIOS.urlIdentity!)[0]!;
+    const arn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:url-target`;
+    // Assert: the command's policy document
+    const doc = JSON.parse(/--policy-document '([^']*)'/.exec(fix.command!)![1]!);
+    expect(doc.Statement.map((st: { Action: string }) => st.Action)).toEqual([
+      'lambda:InvokeFunctionUrl',
+      'lambda:InvokeFunction',
+    ]);
+    // Assert: the CDK snippet synthesizes the same two statements
+    synth(fix.cdk!).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: ['url-caller'],
+      PolicyDocument: {
+        Statement: [
+          { Action: 'lambda:InvokeFunctionUrl', Effect: 'Allow', Resource: [arn, `${arn}:*`] },
+          {
+            Action: 'lambda:InvokeFunction',
+            Effect: 'Allow',
+            Resource: [arn, `${arn}:*`],
+            Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+          },
+        ],
+      },
+    });
+    expect(fix.cloudformation).toContain("'lambda:InvokedViaFunctionUrl': 'true'");
+    expect(fix.terraform).toContain('"lambda:InvokedViaFunctionUrl" = "true"');
   });
 
   test('identity policy on an imported user', () => {

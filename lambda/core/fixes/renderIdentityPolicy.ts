@@ -16,6 +16,27 @@ export interface PolicyTarget {
   readonly notes: readonly string[];
 }
 
+/** One Allow statement of the inline policy; the command and every snippet render the same list. */
+interface GrantStatement {
+  readonly sid: string;
+  readonly action: string;
+  /** Only for calls made through the function URL (`lambda:InvokedViaFunctionUrl`). */
+  readonly viaUrl: boolean;
+}
+
+const VIA_URL_CONDITION = { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } } as const;
+
+// Function URLs created since October 2025 also check lambda:InvokeFunction, limited here to
+// calls made through the URL.
+function grantStatements(action: string): GrantStatement[] {
+  const grant = { sid: 'InvokeDoctorAllowInvoke', action, viaUrl: false };
+  if (action !== 'lambda:InvokeFunctionUrl') return [grant];
+  return [
+    grant,
+    { sid: 'InvokeDoctorAllowInvokeViaUrl', action: 'lambda:InvokeFunction', viaUrl: true },
+  ];
+}
+
 /**
  * Renders `aws iam put-role-policy` / `put-user-policy` granting the denied action on the function
  * and on `<arn>:*` (every version and alias, which Lambda authorizes against the qualified ARN).
@@ -23,31 +44,18 @@ export interface PolicyTarget {
 export function renderIdentityPolicy(r: ResolvedFacts, target: PolicyTarget): Fix {
   const { fn, action } = r;
   const resources = fn.arn.ok ? [fn.arn.value, `${fn.arn.value}:*`] : null;
+  const statements = grantStatements(action);
   const document: Checked = resources
     ? valid(
         JSON.stringify({
           Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'InvokeDoctorAllowInvoke',
-              Effect: 'Allow',
-              Action: action,
-              Resource: resources,
-            },
-            // Function URLs created since October 2025 also check lambda:InvokeFunction, limited
-            // here to calls made through the URL.
-            ...(action === 'lambda:InvokeFunctionUrl'
-              ? [
-                  {
-                    Sid: 'InvokeDoctorAllowInvokeViaUrl',
-                    Effect: 'Allow',
-                    Action: 'lambda:InvokeFunction',
-                    Resource: resources,
-                    Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
-                  },
-                ]
-              : []),
-          ],
+          Statement: statements.map((st) => ({
+            Sid: st.sid,
+            Effect: 'Allow',
+            Action: st.action,
+            Resource: resources,
+            ...(st.viaUrl ? { Condition: VIA_URL_CONDITION } : {}),
+          })),
         }),
       )
     : invalid('<POLICY_JSON>', fn.arn.ok ? '' : fn.arn.problem);
@@ -90,11 +98,11 @@ export function renderIdentityPolicy(r: ResolvedFacts, target: PolicyTarget): Fi
       target.kind,
       target.name.value,
       policyName,
-      action,
+      statements,
       resources,
     ),
-    terraform: terraform(hash, target.kind, target.name.value, policyName, action, resources),
-    cdk: cdk(hash, target.kind, target.name.value, action, resources),
+    terraform: terraform(hash, target.kind, target.name.value, policyName, statements, resources),
+    cdk: cdk(hash, target.kind, target.name.value, statements, resources),
   };
 }
 
@@ -103,7 +111,7 @@ function cloudFormation(
   kind: 'role' | 'user',
   name: string,
   policyName: string,
-  action: string,
+  statements: readonly GrantStatement[],
   resources: readonly string[],
 ): string {
   const q = snippetQuote.yaml;
@@ -116,10 +124,19 @@ function cloudFormation(
     '    PolicyDocument:',
     "      Version: '2012-10-17'",
     '      Statement:',
-    '        - Effect: Allow',
-    `          Action: ${q(action)}`,
-    '          Resource:',
-    ...resources.map((arn) => `            - ${q(arn)}`),
+    ...statements.flatMap((st) => [
+      '        - Effect: Allow',
+      `          Action: ${q(st.action)}`,
+      '          Resource:',
+      ...resources.map((arn) => `            - ${q(arn)}`),
+      ...(st.viaUrl
+        ? [
+            '          Condition:',
+            '            Bool:',
+            "              'lambda:InvokedViaFunctionUrl': 'true'",
+          ]
+        : []),
+    ]),
     '',
   ].join('\n');
 }
@@ -129,10 +146,22 @@ function terraform(
   kind: 'role' | 'user',
   name: string,
   policyName: string,
-  action: string,
+  statements: readonly GrantStatement[],
   resources: readonly string[],
 ): string {
   const q = snippetQuote.hcl;
+  // The layout is terraform fmt's own: attributes aligned per object, `}, {` between objects.
+  const objects = statements.map((st) => {
+    const pad = st.viaUrl ? ' ' : '';
+    return [
+      `      Effect   ${pad}= "Allow"`,
+      `      Action   ${pad}= ${q(st.action)}`,
+      `      Resource ${pad}= [${resources.map(q).join(', ')}]`,
+      ...(st.viaUrl
+        ? [`      Condition = { Bool = { ${q('lambda:InvokedViaFunctionUrl')} = ${q('true')} } }`]
+        : []),
+    ].join('\n');
+  });
   return [
     `resource "aws_iam_${kind}_policy" "invoke_doctor_${hash}" {`,
     // terraform fmt aligns only runs of single-line attributes; `policy` spans lines.
@@ -141,9 +170,7 @@ function terraform(
     '  policy = jsonencode({',
     '    Version = "2012-10-17"',
     '    Statement = [{',
-    '      Effect   = "Allow"',
-    `      Action   = ${q(action)}`,
-    `      Resource = [${resources.map(q).join(', ')}]`,
+    objects.join('\n      }, {\n'),
     '    }]',
     '  })',
     '}',
@@ -155,7 +182,7 @@ function cdk(
   hash: string,
   kind: 'role' | 'user',
   name: string,
-  action: string,
+  statements: readonly GrantStatement[],
   resources: readonly string[],
 ): string {
   const q = snippetQuote.ts;
@@ -165,12 +192,18 @@ function cdk(
       : `iam.User.fromUserName(this, 'InvokeDoctorUser${hash}', ${q(name)})`;
   return [
     "// import * as iam from 'aws-cdk-lib/aws-iam';",
-    `${importer}.addToPrincipalPolicy(`,
-    '  new iam.PolicyStatement({',
-    `    actions: [${q(action)}],`,
-    `    resources: [${resources.map(q).join(', ')}],`,
-    '  }),',
-    ');',
+    `const invokeDoctor${hash} = ${importer};`,
+    ...statements.flatMap((st) => [
+      `invokeDoctor${hash}.addToPrincipalPolicy(`,
+      '  new iam.PolicyStatement({',
+      `    actions: [${q(st.action)}],`,
+      `    resources: [${resources.map(q).join(', ')}],`,
+      ...(st.viaUrl
+        ? [`    conditions: { Bool: { ${q('lambda:InvokedViaFunctionUrl')}: ${q('true')} } },`]
+        : []),
+      '  }),',
+      ');',
+    ]),
     '',
   ].join('\n');
 }
