@@ -7,6 +7,7 @@ import { IncidentService } from '../lambda/core/IncidentService';
 import type { Notifier } from '../lambda/core/ports/Notifier';
 import { processLogBatch } from '../lambda/core/processLogBatch';
 import { buildPayload, type PayloadKind } from './buildPayload';
+import { countDynamoDbCalls } from './countDynamoDbCalls';
 
 /** DynamoDB cost of one storm at one delivery size. */
 export interface StormResult {
@@ -31,8 +32,6 @@ export interface StormComparison {
   readonly writesGrowWithEvents: boolean;
 }
 
-const WRITE = /^(Put|Update|Delete|BatchWrite|TransactWrite)/;
-const READ = /^(Get|BatchGet|Query|Scan|TransactGet)/;
 const T0 = Date.UTC(2026, 0, 15, 9, 0);
 const EVERY_MS = 30_000;
 
@@ -61,19 +60,12 @@ async function storm(
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
   });
-  const calls: Record<string, number> = {};
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-      calls[name] = (calls[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countBenchCalls' },
-  );
+  const counter = countDynamoDbCalls(client);
+  const calls = counter.calls;
   try {
     const tableName = `bench-storm-${eventsPerDelivery}`;
     await ensureIncidentsTable(client, tableName);
-    for (const key of Object.keys(calls)) delete calls[key];
+    counter.reset();
     let now = T0;
     const service = new IncidentService({
       repository: new DynamoDbIncidentRepository({ client, tableName }),
@@ -81,10 +73,6 @@ async function storm(
       clock: { now: () => now },
       sleep: async () => {},
     });
-    const count = (pattern: RegExp) =>
-      Object.entries(calls)
-        .filter(([name]) => pattern.test(name))
-        .reduce((sum, [, n]) => sum + n, 0);
     const perDelivery: number[] = [];
     let reads = 0;
     let failures = 0;
@@ -101,11 +89,11 @@ async function storm(
       });
       const batch = decodeAwslogs(payload.event.awslogs.data);
       if (batch === null) throw new Error('storm delivery decoded to a control message');
-      const writesBefore = count(WRITE);
-      const readsBefore = count(READ);
+      const writesBefore = counter.writes();
+      const readsBefore = counter.reads();
       const result = await processLogBatch([batch], { sink: service, now });
-      perDelivery.push(count(WRITE) - writesBefore);
-      reads += count(READ) - readsBefore;
+      perDelivery.push(counter.writes() - writesBefore);
+      reads += counter.reads() - readsBefore;
       for (const diagnosis of result.diagnoses) {
         failures += diagnosis.occurrences;
         fingerprints.add(diagnosis.fingerprint);

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { INCIDENTS_TABLE_SCHEMA } from '../core/constants';
 import { InvokeDoctorError } from '../core/errors';
 import type { IncidentRecord } from '../core/incidents/IncidentRecord';
 import { EPISODE_DIGITS, parseIncidentId } from '../core/incidents/incidentId';
@@ -203,7 +204,7 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
     }
     const input: QueryCommandInput = {
       TableName: this.tableName,
-      IndexName: 'gsi1',
+      IndexName: INCIDENTS_TABLE_SCHEMA.indexName,
       KeyConditionExpression: keyCondition,
       ExpressionAttributeValues: values,
       ScanIndexForward: false,

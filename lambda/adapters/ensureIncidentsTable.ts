@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { INCIDENTS_TABLE_SCHEMA as T } from '../core/constants';
 import { InvokeDoctorError } from '../core/errors';
 
 /** TTL attribute of the incidents table (epoch seconds, set on resolved incidents). */
@@ -32,21 +33,21 @@ export async function ensureIncidentsTable(
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'gsi1pk', AttributeType: 'S' },
-          { AttributeName: 'gsi1sk', AttributeType: 'S' },
+          { AttributeName: T.partitionKey, AttributeType: 'S' },
+          { AttributeName: T.sortKey, AttributeType: 'S' },
+          { AttributeName: T.indexPartitionKey, AttributeType: 'S' },
+          { AttributeName: T.indexSortKey, AttributeType: 'S' },
         ],
         KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
+          { AttributeName: T.partitionKey, KeyType: 'HASH' },
+          { AttributeName: T.sortKey, KeyType: 'RANGE' },
         ],
         GlobalSecondaryIndexes: [
           {
-            IndexName: 'gsi1',
+            IndexName: T.indexName,
             KeySchema: [
-              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+              { AttributeName: T.indexPartitionKey, KeyType: 'HASH' },
+              { AttributeName: T.indexSortKey, KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },

@@ -50,3 +50,18 @@ export const RUNTIME_ENV = {
   /** `false` disables the FilterLogEvents context lookup (default enabled). */
   contextLookup: 'CONTEXT_LOOKUP',
 } as const;
+
+/**
+ * Key and attribute names of the incidents table: the stack creates it (lib/), the repository codes
+ * against it and the local store / tests create the same schema (ensureIncidentsTable).
+ */
+export const INCIDENTS_TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** GSI for "list by time / status". */
+  indexName: 'gsi1',
+  indexPartitionKey: 'gsi1pk',
+  indexSortKey: 'gsi1sk',
+  /** Epoch seconds after which DynamoDB TTL deletes a resolved incident. */
+  ttlAttribute: 'expiresAt',
+} as const;

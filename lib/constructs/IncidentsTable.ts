@@ -1,18 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-
-/** Key and attribute names the incident repository codes against; changing one breaks it. */
-export const INCIDENTS_TABLE_SCHEMA = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  /** GSI for "list by time / status". */
-  indexName: 'gsi1',
-  indexPartitionKey: 'gsi1pk',
-  indexSortKey: 'gsi1sk',
-  /** Epoch seconds after which DynamoDB TTL deletes a resolved incident. */
-  ttlAttribute: 'expiresAt',
-} as const;
+import { INCIDENTS_TABLE_SCHEMA } from '../../lambda/core/constants';
 
 /**
  * The incident store: on-demand, encrypted (AWS managed key), point-in-time recovery, TTL on

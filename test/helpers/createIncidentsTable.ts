@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { countDynamoDbCalls } from '../../bench/countDynamoDbCalls';
 import { ensureIncidentsTable } from '../../lambda/adapters/ensureIncidentsTable';
 import { startDynalite } from '../../lambda/adapters/startDynalite';
 import { TEST_REGION } from './moto';
@@ -22,8 +23,6 @@ export interface IncidentsTable {
   /** Deletes the table (moto) or stops the server (dynalite). */
   close(): Promise<void>;
 }
-
-const WRITE_OPERATIONS = /^(Put|Update|Delete|BatchWrite|TransactWrite)/;
 
 /**
  * Creates an incidents table (same schema as the stack's, via ensureIncidentsTable) on moto (a
@@ -54,31 +53,17 @@ export async function createIncidentsTable(
       ? { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) } }
       : {}),
   });
-  const calls: Record<string, number> = {};
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-      calls[name] = (calls[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countIncidentTableCalls' },
-  );
+  const counter = countDynamoDbCalls(client);
   const tableName = `incidents-${label}-${randomUUID().slice(0, 8)}`;
   await ensureIncidentsTable(client, tableName);
-  const resetCounts = () => {
-    for (const key of Object.keys(calls)) delete calls[key];
-  };
-  resetCounts();
+  counter.reset();
   return {
     backend,
     client,
     tableName,
-    calls,
-    writes: () =>
-      Object.entries(calls)
-        .filter(([name]) => WRITE_OPERATIONS.test(name))
-        .reduce((sum, [, n]) => sum + n, 0),
-    resetCounts,
+    calls: counter.calls,
+    writes: counter.writes,
+    resetCounts: counter.reset,
     close: async () => {
       if (backend === 'moto') await client.send(new DeleteTableCommand({ TableName: tableName }));
       client.destroy();
