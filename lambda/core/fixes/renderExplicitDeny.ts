@@ -121,15 +121,7 @@ function inspection(r: ResolvedFacts): { words: Word[] | null; what: string } {
     }
     case 'explicit-deny-vpc-endpoint-policy':
       return {
-        words: [
-          'aws',
-          'ec2',
-          'describe-vpc-endpoints',
-          '--region',
-          r.fn.region,
-          '--filters',
-          vpceFilter(r),
-        ],
+        words: describeLambdaVpcEndpoints(r),
         what: 'The command lists the Lambda VPC endpoints of the region with their policies; remove or narrow the Deny, or allow lambda:InvokeFunction on this function.',
       };
     default:
@@ -138,10 +130,23 @@ function inspection(r: ResolvedFacts): { words: Word[] | null; what: string } {
 }
 
 /** `Name=service-name,Values=com.amazonaws.<region>.lambda`, from the checked region only. */
-export function vpceFilter(r: ResolvedFacts): Checked {
+function vpceFilter(r: ResolvedFacts): Checked {
   return r.fn.region.ok
     ? valid(`Name=service-name,Values=com.amazonaws.${r.fn.region.value}.lambda`)
     : r.fn.region;
+}
+
+/** `aws ec2 describe-vpc-endpoints` for the region's Lambda endpoints (their policies decide). */
+export function describeLambdaVpcEndpoints(r: ResolvedFacts): Word[] {
+  return [
+    'aws',
+    'ec2',
+    'describe-vpc-endpoints',
+    '--region',
+    r.fn.region,
+    '--filters',
+    vpceFilter(r),
+  ];
 }
 
 /** Renders the remove-explicit-deny fix: always read-only, never a grant. */

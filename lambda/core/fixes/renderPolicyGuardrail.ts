@@ -5,7 +5,7 @@
 import type { Fix } from '../types';
 import { shown, valid } from './checked';
 import { commandLine, type Word } from './commandLine';
-import { vpceFilter } from './renderExplicitDeny';
+import { describeLambdaVpcEndpoints } from './renderExplicitDeny';
 import type { ResolvedFacts } from './resolveFacts';
 
 /** Renders guidance for `no-permissions-boundary`, `no-session-policy` and `no-vpc-endpoint-policy`. */
@@ -36,13 +36,7 @@ export function renderPolicyGuardrail(r: ResolvedFacts): Fix {
   } else {
     text = `The call went through a VPC endpoint for Lambda whose endpoint policy does not allow ${action} on ${resource} for this caller. Add an Allow statement for it to the endpoint policy (aws ec2 modify-vpc-endpoint --policy-document replaces the whole policy: edit the current one).`;
     words = [
-      'aws',
-      'ec2',
-      'describe-vpc-endpoints',
-      '--region',
-      r.fn.region,
-      '--filters',
-      vpceFilter(r),
+      ...describeLambdaVpcEndpoints(r),
       '--query',
       valid('VpcEndpoints[].[VpcEndpointId,VpcId,PolicyDocument]'),
     ];
