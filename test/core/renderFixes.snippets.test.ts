@@ -139,13 +139,22 @@ describe('CDK snippets synthesize', () => {
     });
   });
 
-  test('add-permission for a function URL caller in another account', () => {
+  test('add-permission for a function URL caller in another account: both statements', () => {
     const fix = renderFixes(SCENARIOS.crossAccountUrl!)[0]!;
-    synth(fix.cdk!).hasResourceProperties('AWS::Lambda::Permission', {
+    const template = synth(fix.cdk!);
+    template.resourceCountIs('AWS::Lambda::Permission', 2);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunctionUrl',
       FunctionUrlAuthType: 'AWS_IAM',
       Principal: OTHER_ACCOUNT,
     });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      InvokedViaFunctionUrl: true,
+      Principal: OTHER_ACCOUNT,
+    });
+    expect(fix.cloudformation).toContain('InvokedViaFunctionUrl: true');
+    expect(fix.terraform).toContain('invoked_via_function_url = true');
   });
 
   test('identity policy on an imported role', () => {

@@ -73,7 +73,7 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
     ...grant.notes,
     ...(action === 'lambda:InvokeFunctionUrl'
       ? [
-          `Function URLs created since October 2025 also need lambda:InvokeFunction when invoked through the URL, so the command adds a second statement (${statementId}-via-url) with --invoked-via-function-url; the snippets below show the URL statement only.`,
+          `Function URLs created since October 2025 also need lambda:InvokeFunction when invoked through the URL, so the command and the snippets add a second statement (${statementId}-via-url) limited to calls through the URL.`,
         ]
       : []),
   ];
@@ -100,9 +100,8 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
     kind: 'add-permission',
     description,
     command: line.command,
-    cloudformation: cloudFormation(suffix, action, values),
-    terraform: terraform(suffix, statementId, action, values),
-    cdk: cdk(suffix, action, grant.principalKind, values),
+    // Function URLs need the URL statement and an InvokeFunction statement limited to the URL.
+    ...snippets(suffix, statementId, action, grant.principalKind, values),
   };
 }
 
@@ -115,7 +114,49 @@ interface PermissionValues {
   readonly sourceAccount: string | null;
 }
 
-function cloudFormation(suffix: string, action: string, v: PermissionValues): string {
+/** The statements of one grant as CloudFormation, Terraform and CDK (one or two statements). */
+function snippets(
+  suffix: string,
+  statementId: string,
+  action: string,
+  principalKind: PermissionGrant['principalKind'],
+  v: PermissionValues,
+): Pick<Fix, 'cloudformation' | 'terraform' | 'cdk'> {
+  const statements: Statement[] = [{ suffix, statementId, action, viaUrl: false }];
+  if (action === 'lambda:InvokeFunctionUrl') {
+    statements.push({
+      suffix: `${suffix}ViaUrl`,
+      statementId: `${statementId}-via-url`,
+      action: 'lambda:InvokeFunction',
+      viaUrl: true,
+    });
+  }
+  return {
+    cloudformation: statements.map((st) => cloudFormation(st, v)).join(''),
+    terraform: statements.map((st) => terraform(st, v)).join('\n'),
+    cdk: [
+      "// import * as iam from 'aws-cdk-lib/aws-iam'; import * as lambda from 'aws-cdk-lib/aws-lambda';",
+      `const invokeDoctorFn${suffix} = lambda.Function.fromFunctionAttributes(this, 'InvokeDoctorFunction${suffix}', {`,
+      `  functionArn: ${snippetQuote.ts(v.qualifiedArn)},`,
+      '  sameEnvironment: true,',
+      '});',
+      ...statements.map((st) => cdkPermission(`invokeDoctorFn${suffix}`, st, principalKind, v)),
+      '',
+    ].join('\n'),
+  };
+}
+
+/** One resource-policy statement of a grant. */
+interface Statement {
+  readonly suffix: string;
+  readonly statementId: string;
+  readonly action: string;
+  /** The InvokeFunction statement limited to calls through the function URL. */
+  readonly viaUrl: boolean;
+}
+
+function cloudFormation(st: Statement, v: PermissionValues): string {
+  const { suffix, action } = st;
   const q = snippetQuote.yaml;
   const lines = [
     `InvokeDoctorPermission${suffix}:`,
@@ -129,15 +170,13 @@ function cloudFormation(suffix: string, action: string, v: PermissionValues): st
   if (v.sourceArn) lines.push(`    SourceArn: ${q(v.sourceArn)}`);
   if (v.sourceAccount) lines.push(`    SourceAccount: ${q(v.sourceAccount)}`);
   if (action === 'lambda:InvokeFunctionUrl') lines.push('    FunctionUrlAuthType: AWS_IAM');
+  if (st.viaUrl) lines.push('    InvokedViaFunctionUrl: true');
   return `${lines.join('\n')}\n`;
 }
 
-function terraform(
-  suffix: string,
-  statementId: string,
-  action: string,
-  v: PermissionValues,
-): string {
+function terraform(st: Statement, v: PermissionValues): string {
+  const { action, statementId } = st;
+  const suffix = st.viaUrl ? `${st.suffix.replace(/ViaUrl$/, '')}_via_url` : st.suffix;
   const q = snippetQuote.hcl;
   const attrs: [string, string][] = [
     ['statement_id', q(statementId)],
@@ -149,6 +188,7 @@ function terraform(
   if (v.sourceArn) attrs.push(['source_arn', q(v.sourceArn)]);
   if (v.sourceAccount) attrs.push(['source_account', q(v.sourceAccount)]);
   if (action === 'lambda:InvokeFunctionUrl') attrs.push(['function_url_auth_type', q('AWS_IAM')]);
+  if (st.viaUrl) attrs.push(['invoked_via_function_url', 'true']);
   const width = Math.max(...attrs.map(([k]) => k.length));
   return [
     `resource "aws_lambda_permission" "invoke_doctor_${suffix}" {`,
@@ -158,33 +198,26 @@ function terraform(
   ].join('\n');
 }
 
-function cdk(
-  suffix: string,
-  action: string,
+function cdkPermission(
+  fn: string,
+  st: Statement,
   principalKind: PermissionGrant['principalKind'],
   v: PermissionValues,
 ): string {
   const q = snippetQuote.ts;
   const props = [
     `  principal: new iam.${CDK_PRINCIPAL[principalKind]}(${q(v.principal)}),`,
-    `  action: ${q(action)},`,
+    `  action: ${q(st.action)},`,
   ];
   if (v.sourceArn) props.push(`  sourceArn: ${q(v.sourceArn)},`);
   if (v.sourceAccount) props.push(`  sourceAccount: ${q(v.sourceAccount)},`);
-  if (action === 'lambda:InvokeFunctionUrl') {
+  if (st.action === 'lambda:InvokeFunctionUrl') {
     props.push('  functionUrlAuthType: lambda.FunctionUrlAuthType.AWS_IAM,');
   }
-  return [
-    "// import * as iam from 'aws-cdk-lib/aws-iam'; import * as lambda from 'aws-cdk-lib/aws-lambda';",
-    `const invokeDoctorFn${suffix} = lambda.Function.fromFunctionAttributes(this, 'InvokeDoctorFunction${suffix}', {`,
-    `  functionArn: ${q(v.qualifiedArn)},`,
-    '  sameEnvironment: true,',
-    '});',
-    `invokeDoctorFn${suffix}.addPermission('InvokeDoctorPermission${suffix}', {`,
-    ...props,
-    '});',
-    '',
-  ].join('\n');
+  if (st.viaUrl) props.push('  invokedViaFunctionUrl: true,');
+  return [`${fn}.addPermission('InvokeDoctorPermission${st.suffix}', {`, ...props, '});'].join(
+    '\n',
+  );
 }
 
 /**
