@@ -62,7 +62,7 @@ function matchEntry(entry: PrincipalEntry, identity: Identity): EntryMatch {
         const name = names(entry.name, identity.roleName);
         if (name === false) return undefined;
         if (identity.roleArn === undefined) return { kind: 'parent', result: 'unknown' };
-        return asMatch('parent', kleene.and(name, identity.roleArn === entry.arn));
+        return asMatch('parent', kleene.and(name, names(identity.roleArn, entry.arn)));
       }
       if (identity.type === 'role' && sameAccount(entry, identity)) {
         // Role names are unique in an account: the same name under another path is another ARN
