@@ -134,8 +134,9 @@ export function compileCondition(
       return kleene.or(...nullWant.map((w) => (w === undefined ? 'unknown' : w === absent)));
     }
     if (values === null) {
+      // ForAnyValue is false on an absent key and IfExists true; together, IAM does not say.
+      if (set === 'ForAnyValue') return ifExists ? 'unknown' : false;
       if (ifExists || set === 'ForAllValues') return true;
-      if (set === 'ForAnyValue') return false;
       return spec.negated;
     }
     if (set === 'ForAnyValue') return kleene.or(...values.map(test));

@@ -264,6 +264,12 @@ const ROWS: readonly Row[] = [
     true,
   ],
   [
+    'ForAnyValue with IfExists on an absent key: the two rules disagree, not guessed',
+    { 'ForAnyValue:StringEqualsIfExists': { [ACCT]: '1' } },
+    { [ACCT]: null },
+    'unknown',
+  ],
+  [
     'ForAnyValue:StringEquals on an absent key',
     { 'ForAnyValue:StringEquals': { [ACCT]: '1' } },
     { [ACCT]: null },
