@@ -3,6 +3,7 @@ import { compileGlob } from './compileGlob';
 import { CONDITION_KEYS, type ConditionKeyName } from './conditionKeys';
 import { CONDITION_OPERATORS, type ConditionOperatorName } from './conditionOperators';
 import { kleene } from './kleene';
+import { lazyFinding } from './lazyFinding';
 import type { ConditionEntry, ContextValue, ElementFinding, Tri } from './types';
 
 /** Request context prepared once per request: lower-cased keys, values as string lists. */
@@ -72,14 +73,15 @@ function unsupported(entry: ConditionEntry, subject: string, reason: string): Co
     subject,
     entry,
     evaluate: () => 'unknown',
-    explain: (context) => ({
-      element: 'condition',
-      result: 'unknown',
-      subject,
-      expected: entry.values,
-      actual: context.get(entry.key.toLowerCase())?.raw ?? undefined,
-      message: `${subject}: ${reason}`,
-    }),
+    explain: (context) =>
+      lazyFinding(
+        'condition',
+        'unknown',
+        subject,
+        entry.values,
+        context.get(entry.key.toLowerCase())?.raw,
+        () => `${subject}: ${reason}`,
+      ),
   };
 }
 
@@ -119,7 +121,15 @@ export function compileCondition(
   }
   const matchers = entry.values.map((v) => valueMatcher(spec.compare, v));
   const test = (requestValue: string): Tri => {
-    const any = kleene.or(...matchers.map((m) => m(requestValue)));
+    let any: Tri = false;
+    for (const m of matchers) {
+      const r = m(requestValue);
+      if (r === true) {
+        any = true;
+        break;
+      }
+      if (r === 'unknown') any = 'unknown';
+    }
     return spec.negated ? kleene.not(any) : any;
   };
   const nullWant = entry.values.map(boolText);
@@ -149,14 +159,15 @@ export function compileCondition(
     const slot = context.get(key);
     const actual = slot === undefined ? undefined : slot.raw;
     const expected = entry.values;
-    const wants = `${subject} ${spec.negated ? 'excludes' : 'expects'} ${expected.join(' or ')}`;
-    const message =
-      slot === undefined
-        ? `${wants}, and the request context has no known value for ${keySpec.name}`
-        : result === false
-          ? `${wants}, but the request has ${describe(actual)}`
-          : `${wants}; the request value ${describe(actual)} cannot be compared for sure`;
-    return { element: 'condition', result, subject, expected, actual, message };
+    return lazyFinding('condition', result, subject, expected, actual, () => {
+      const wants = `${subject} ${spec.negated ? 'excludes' : 'expects'} ${expected.join(' or ')}`;
+      if (slot === undefined) {
+        return `${wants}, and the request context has no known value for ${keySpec.name}`;
+      }
+      return result === false
+        ? `${wants}, but the request has ${describe(actual)}`
+        : `${wants}; the request value ${describe(actual)} cannot be compared for sure`;
+    });
   };
 
   return { subject, entry, evaluate, explain };

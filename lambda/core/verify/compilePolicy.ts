@@ -4,7 +4,7 @@ import { type CompiledCondition, compileCondition } from './compileCondition';
 import { compileGlob, hasWildcard } from './compileGlob';
 import { compilePrincipal, type PrincipalEntry } from './compilePrincipal';
 import { parsePolicyDocument } from './parsePolicyDocument';
-import type { Effect, PolicyDocument, Tri } from './types';
+import type { Effect, PolicyDocument, PrincipalValue, Tri } from './types';
 
 /** Matches a request action; unknown for action patterns IAM would not accept. */
 export type ActionMatcher = (action: string) => Tri;
@@ -18,7 +18,12 @@ export interface CompiledStatement {
   readonly sid: string | undefined;
   readonly effect: Effect;
   readonly principal:
-    | { readonly negated: boolean; readonly entries: readonly PrincipalEntry[] }
+    | {
+        readonly negated: boolean;
+        readonly entries: readonly PrincipalEntry[];
+        /** The entries as findings print them, e.g. `AWS arn:aws:iam::111122223333:root`. */
+        readonly values: readonly string[];
+      }
     | undefined;
   readonly action: {
     readonly negated: boolean;
@@ -71,6 +76,11 @@ function resourceMatcher(pattern: string, policyVariables: boolean): ResourceMat
   return (request) => (request === undefined ? 'unknown' : arn(request));
 }
 
+function principalElement(negated: boolean, values: readonly PrincipalValue[]) {
+  const entries = values.map(compilePrincipal);
+  return { negated, entries, values: entries.map((e) => e.text) };
+}
+
 /** Whether a value is a {@link CompiledPolicy}. */
 export function isCompiledPolicy(value: unknown): value is CompiledPolicy {
   return typeof value === 'object' && value !== null && COMPILED in value;
@@ -98,10 +108,7 @@ export function compilePolicy(input: PolicyInput): CompiledPolicy {
       index,
       sid: s.sid,
       effect: s.effect,
-      principal: s.principal && {
-        negated: s.principal.negated,
-        entries: s.principal.values.map(compilePrincipal),
-      },
+      principal: s.principal && principalElement(s.principal.negated, s.principal.values),
       action: {
         negated: s.action.negated,
         values: s.action.values,

@@ -275,7 +275,8 @@ export function evaluateInvokeAccess(input: InvokeAccessInput): InvokeAccessResu
   const layers: Layer[] = [resource];
   const extra: UnknownRef[] = [];
   let allowed: Tri;
-  let sameAccount: Tri = false;
+  // Only IAM callers have an account; for services and unsigned callers it stays as stated.
+  let sameAccount: Tri = input.sameAccount ?? 'unknown';
   let paths: Path[] = [];
 
   if (!iam) {
@@ -444,8 +445,7 @@ export function evaluateInvokeAccess(input: InvokeAccessInput): InvokeAccessResu
   const unknowns = [...extra, ...layers.flatMap((l) => l.unknowns)];
   return {
     decision: 'cannot-tell',
-    allowed:
-      deny === 'unknown' && allowed !== false ? 'unknown' : allowed === false ? false : 'unknown',
+    allowed: allowed === false ? false : 'unknown',
     sameAccount,
     decidedBy: [],
     missing: [],

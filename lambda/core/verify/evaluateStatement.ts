@@ -1,5 +1,6 @@
 import type { CompiledStatement } from './compilePolicy';
 import { kleene } from './kleene';
+import { lazyFinding } from './lazyFinding';
 import { matchPrincipal, type PrincipalOutcome } from './matchPrincipal';
 import type { PreparedRequest } from './prepareRequest';
 import type { ElementFinding, PolicyType, PrincipalMatchKind, StatementResult, Tri } from './types';
@@ -41,12 +42,12 @@ function principalOutcome(
 
 function resourceResult(s: CompiledStatement, request: PreparedRequest): Tri {
   if (s.resource === undefined) return 'unknown';
-  let any = kleene.or(...s.resource.matchers.map((m) => m(request.resourceArn)));
+  let any = anyMatch(s.resource.matchers, request.resourceArn);
   const unqualified = request.latestUnqualified;
   if (any === false && unqualified !== undefined) {
     // Lambda takes no policy on $LATEST; whether a grant on the unqualified ARN covers an explicit
     // `:$LATEST` call is not documented.
-    const viaUnqualified = kleene.or(...s.resource.matchers.map((m) => m(unqualified)));
+    const viaUnqualified = anyMatch(s.resource.matchers, unqualified);
     if (viaUnqualified !== false) any = 'unknown';
   }
   return s.resource.negated ? kleene.not(any) : any;
@@ -59,22 +60,22 @@ function principalFinding(
   result: false | 'unknown',
 ): ElementFinding {
   const negated = s.principal?.negated === true;
-  const subject = s.principal === undefined ? 'Principal' : negated ? 'NotPrincipal' : 'Principal';
-  const expected = s.principal?.entries.map((e) => e.text) ?? [];
-  const message =
-    result === 'unknown'
-      ? `${subject}: ${outcome.reason ?? 'cannot be decided for this caller'}`
-      : negated
-        ? `NotPrincipal excludes ${request.principalText}`
-        : `${request.principalText} is not among ${expected.join(', ')}`;
-  return {
-    element: outcome.misplaced ? 'statement' : 'principal',
+  const subject = negated ? 'NotPrincipal' : 'Principal';
+  const expected = s.principal?.values ?? [];
+  const caller = request.principalText;
+  return lazyFinding(
+    outcome.misplaced ? 'statement' : 'principal',
     result,
     subject,
     expected,
-    actual: request.principalText,
-    message,
-  };
+    caller,
+    () =>
+      result === 'unknown'
+        ? `${subject}: ${outcome.reason ?? 'cannot be decided for this caller'}`
+        : negated
+          ? `NotPrincipal excludes ${caller}`
+          : `${caller} is not among ${expected.join(', ')}`,
+  );
 }
 
 function actionFinding(
@@ -84,13 +85,14 @@ function actionFinding(
 ): ElementFinding {
   const subject = s.action.negated ? 'NotAction' : 'Action';
   const expected = s.action.values;
-  const message =
+  const action = request.action;
+  return lazyFinding('action', result, subject, expected, action, () =>
     result === 'unknown'
       ? `${subject} holds a pattern IAM does not accept (${expected.join(', ')})`
       : s.action.negated
-        ? `NotAction ${expected.join(', ')} covers ${request.action}`
-        : `${request.action} is not matched by Action ${expected.join(', ')}`;
-  return { element: 'action', result, subject, expected, actual: request.action, message };
+        ? `NotAction ${expected.join(', ')} covers ${action}`
+        : `${action} is not matched by Action ${expected.join(', ')}`,
+  );
 }
 
 function resourceFinding(
@@ -98,31 +100,45 @@ function resourceFinding(
   request: PreparedRequest,
   result: false | 'unknown',
 ): ElementFinding {
+  const resource = request.resource;
   if (s.resource === undefined) {
-    return {
-      element: 'statement',
+    return lazyFinding(
+      'statement',
       result,
-      subject: 'Resource',
-      expected: [],
-      actual: request.resource,
-      message: 'the statement has no Resource or NotResource element',
-    };
+      'Resource',
+      [],
+      resource,
+      () => 'the statement has no Resource or NotResource element',
+    );
   }
-  const subject = s.resource.negated ? 'NotResource' : 'Resource';
+  const negated = s.resource.negated;
+  const subject = negated ? 'NotResource' : 'Resource';
   const expected = s.resource.values;
-  let message: string;
-  if (result === false) {
-    message = s.resource.negated
-      ? `NotResource ${expected.join(', ')} covers ${request.resource}`
-      : `${request.resource} is not matched by Resource ${expected.join(', ')}`;
-  } else if (request.latestUnqualified !== undefined) {
-    message = `${subject} names the unqualified function; whether that covers an explicit :$LATEST call is not documented`;
-  } else if (request.resourceArn === undefined && request.resource !== '*') {
-    message = `the request resource ${request.resource} is not an ARN`;
-  } else {
-    message = `${subject} ${expected.join(', ')} holds a policy variable, a non-ARN pattern or a case-only difference`;
+  return lazyFinding('resource', result, subject, expected, resource, () => {
+    if (result === false) {
+      return negated
+        ? `NotResource ${expected.join(', ')} covers ${resource}`
+        : `${resource} is not matched by Resource ${expected.join(', ')}`;
+    }
+    if (request.latestUnqualified !== undefined) {
+      return `${subject} names the unqualified function; whether that covers an explicit :$LATEST call is not documented`;
+    }
+    if (request.resourceArn === undefined && resource !== '*') {
+      return `the request resource ${resource} is not an ARN`;
+    }
+    return `${subject} ${expected.join(', ')} holds a policy variable, a non-ARN pattern or a case-only difference`;
+  });
+}
+
+/** OR of the matchers over one value, without building an array. */
+function anyMatch<T>(matchers: readonly ((value: T) => Tri)[], value: T): Tri {
+  let unknown = false;
+  for (const m of matchers) {
+    const r = m(value);
+    if (r === true) return true;
+    if (r === 'unknown') unknown = true;
   }
-  return { element: 'resource', result, subject, expected, actual: request.resource, message };
+  return unknown ? 'unknown' : false;
 }
 
 /**
@@ -137,17 +153,18 @@ export function evaluateStatement(
   policyType: PolicyType | undefined,
 ): StatementResult {
   const principal = principalOutcome(s, request, policyType);
-  const base = { index: s.index, sid: s.sid, effect: s.effect };
   const kinds = s.principal !== undefined || policyType === 'resource';
   if (principal.result === false) {
     return {
-      ...base,
+      index: s.index,
+      sid: s.sid,
+      effect: s.effect,
       applies: false,
       appliesAs: kinds ? NONE_BY_KIND : undefined,
       finding: principalFinding(s, request, principal, false),
     };
   }
-  const action = kleene.or(...s.action.matchers.map((m) => m(request.action)));
+  const action = anyMatch(s.action.matchers, request.action);
   const actionTri = s.action.negated ? kleene.not(action) : action;
   const resource = actionTri === false ? false : resourceResult(s, request);
   const conditionResults: Tri[] = [];
@@ -185,5 +202,6 @@ export function evaluateStatement(
       finding = s.conditions[at]!.explain(request.context, wanted);
     }
   }
-  return { ...base, applies, appliesAs, finding };
+  // A literal, not a spread: object spread is the slow path in V8's hot loop here.
+  return { index: s.index, sid: s.sid, effect: s.effect, applies, appliesAs, finding };
 }

@@ -499,12 +499,28 @@ describe('evaluatePolicy on documented policies', () => {
     });
   });
 
-  test('a compiled document gives the same results as its text', () => {
+  test('a compiled document gives the same results as its text, sentences included', () => {
     for (const row of ROWS) {
-      const compiled = compilePolicy(row.document);
-      expect(evaluatePolicy(compiled, row.request, { policyType: row.policyType })).toEqual(
-        evaluatePolicy(JSON.stringify(row.document), row.request, { policyType: row.policyType }),
-      );
+      const options = { policyType: row.policyType };
+      const compiled = evaluatePolicy(compilePolicy(row.document), row.request, options);
+      const text = evaluatePolicy(JSON.stringify(row.document), row.request, options);
+      expect(JSON.parse(JSON.stringify(compiled))).toEqual(JSON.parse(JSON.stringify(text)));
     }
+  });
+
+  test('findings serialise with their sentence', () => {
+    const result = evaluatePolicy(
+      xaccount,
+      byArn('arn:aws:iam::444455556666:user/dev', MY_FN_OHIO),
+    );
+    const [json] = JSON.parse(JSON.stringify(result)).statements;
+    expect(json.finding).toEqual({
+      element: 'principal',
+      result: false,
+      subject: 'Principal',
+      expected: ['AWS arn:aws:iam::111122223333:root'],
+      actual: 'arn:aws:iam::444455556666:user/dev',
+      message: 'arn:aws:iam::444455556666:user/dev is not among AWS arn:aws:iam::111122223333:root',
+    });
   });
 });
