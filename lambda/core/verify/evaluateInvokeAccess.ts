@@ -278,6 +278,7 @@ export function evaluateInvokeAccess(input: InvokeAccessInput): InvokeAccessResu
   // Only IAM callers have an account; for services and unsigned callers it stays as stated.
   let sameAccount: Tri = input.sameAccount ?? 'unknown';
   let paths: Path[] = [];
+  let sessionNote: UnknownRef | undefined;
 
   if (!iam) {
     paths = [
@@ -343,6 +344,16 @@ export function evaluateInvokeAccess(input: InvokeAccessInput): InvokeAccessResu
     const identitySide = () => [...applying(ids), ...applying(boundary), ...applying(session)];
     // The session-policy doc is silent on grants to `*`: only a known session-policy Allow is sure.
     const sessionForWildcard = isSession && session.allow !== true ? 'unknown' : true;
+    if (sessionForWildcard === 'unknown' && session.allow === false) {
+      sessionNote = {
+        layer: 'session-policy',
+        policy: undefined,
+        index: undefined,
+        sid: undefined,
+        message:
+          'a resource-policy grant to "*" meets session policies that do not allow the call; IAM does not document whether they limit it',
+      };
+    }
     const same = [
       path([f(resource, resource.byKind.exact), f(scp)], viaResource('exact')),
       path(
@@ -442,7 +453,20 @@ export function evaluateInvokeAccess(input: InvokeAccessInput): InvokeAccessResu
       summary: `implicitly denied: no Allow in ${[...missing].join(', ')}`,
     };
   }
-  const unknowns = [...extra, ...layers.flatMap((l) => l.unknowns)];
+  // Only the layers whose undecided parts can still change the outcome are reported.
+  const open = new Set<AccessLayer>();
+  for (const l of layers) if (l.deny === 'unknown') open.add(l.layer);
+  if (allowed === 'unknown') {
+    for (const p of paths) {
+      if (p.value !== 'unknown') continue;
+      for (const factor of p.factors) if (factor.value === 'unknown') open.add(factor.layer);
+    }
+  }
+  const unknowns = [
+    ...extra,
+    ...layers.filter((l) => open.has(l.layer)).flatMap((l) => l.unknowns),
+  ];
+  if (sessionNote !== undefined && open.has('session-policy')) unknowns.push(sessionNote);
   return {
     decision: 'cannot-tell',
     allowed: allowed === false ? false : 'unknown',

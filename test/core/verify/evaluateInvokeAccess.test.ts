@@ -211,9 +211,9 @@ describe('evaluateInvokeAccess: same account', () => {
       evaluateInvokeAccess(input({ ...base, resourcePolicy: grantTo({ AWS: SESSION }) })).decision,
     ).toBe('allow');
     // Undocumented for "*": not guessed.
-    expect(evaluateInvokeAccess(input({ ...base, resourcePolicy: grantTo('*') })).decision).toBe(
-      'cannot-tell',
-    );
+    const wildcard = evaluateInvokeAccess(input({ ...base, resourcePolicy: grantTo('*') }));
+    expect(wildcard.decision).toBe('cannot-tell');
+    expect(wildcard.summary).toContain('grant to "*" meets session policies');
   });
 
   test('a grant to the role with the role path unknown cannot be decided', () => {
@@ -343,6 +343,36 @@ describe('evaluateInvokeAccess: explicit denies and unknowns', () => {
         message: expect.stringContaining('no known value for aws:SourceArn'),
       }),
     ]);
+  });
+
+  test('only unknowns that can still change the outcome are listed', () => {
+    // Arrange: the grant to the user allows whatever the boundary says; an undecided Deny decides.
+    const undecided = (effect: string): NamedPolicy => ({
+      name: `undecided-${effect}`,
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: effect,
+            Action: 'lambda:InvokeFunction',
+            Resource: FN,
+            Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+          },
+        ],
+      },
+    });
+    // Act
+    const result = evaluateInvokeAccess(
+      input({
+        request: byArn(USER, FN),
+        resourcePolicy: grantTo({ AWS: USER }),
+        identityPolicies: [undecided('Deny')],
+        permissionsBoundary: undecided('Allow'),
+      }),
+    );
+    // Assert
+    expect(result).toMatchObject({ decision: 'cannot-tell', allowed: 'unknown' });
+    expect(result.unknowns.map((u) => u.policy)).toEqual(['undecided-Deny']);
   });
 
   test('an undecided Deny with nothing allowing: denied either way, the kind of deny unknown', () => {
