@@ -40,7 +40,7 @@ describe('bundled responder (as deployed)', () => {
       [0, 1].map((i) => ({
         id: eventId(start + i, i),
         timestamp: start + i,
-        message: fixture('access-denied/no-identity-policy.log').trim(),
+        message: fixture('iam-sentence/no-identity-policy.log').trim(),
       })),
     );
     const script = join(bundle.dir, 'invoke.mjs');

@@ -17,7 +17,7 @@ import { sqs } from '../helpers/sqs';
  */
 const NAME = `deployed-pipeline-${process.pid}`;
 // Real line (formats.md 1.11) as the Lambda runtime logs it inside a JSON error record.
-const DENIAL = fixture('access-denied/no-identity-policy.log').trim();
+const DENIAL = fixture('iam-sentence/no-identity-policy.log').trim();
 
 async function drain(queueUrl: string): Promise<{ Subject: string; Message: string }[]> {
   const out: { Subject: string; Message: string }[] = [];

@@ -48,15 +48,15 @@ function fixtures(dir: string, ext: string): string[] {
 function eventsOf(path: string): { id: string; timestamp: number; message: string }[] {
   const text = fixture(path);
   const messages =
-    path.startsWith('access-denied/') || path.startsWith('negative/')
+    path.startsWith('iam-sentence/') || path.startsWith('negative/')
       ? [text]
       : text.split('\n').filter((line) => line.trim() !== '');
   return messages.map((message, i) => ({ id: eventId(NOW, i), timestamp: NOW + i, message }));
 }
 
 function logGroupFor(path: string): string {
-  if (path.startsWith('apigw/')) return 'API-Gateway-Execution-Logs_hndlr0fx01/prod';
-  if (path.startsWith('http-api/')) return '/aws/vendedlogs/handler-fixtures-http';
+  if (path.startsWith('rest-execution-log/')) return 'API-Gateway-Execution-Logs_hndlr0fx01/prod';
+  if (path.startsWith('http-api-access-log/')) return '/aws/vendedlogs/handler-fixtures-http';
   return '/aws/lambda/handler-fixtures-caller';
 }
 
@@ -66,9 +66,9 @@ function diagnosisRecords(logs: readonly Record[]): Record[] {
 
 describe('logSubscription handler on real fixtures', () => {
   const positive = [
-    ...fixtures('access-denied', ''),
-    ...fixtures('apigw', '.log'),
-    ...fixtures('http-api', '.log'),
+    ...fixtures('iam-sentence', ''),
+    ...fixtures('rest-execution-log', '.log'),
+    ...fixtures('http-api-access-log', '.log'),
   ];
 
   test.each(positive)('%s: every diagnosis is one structured record and counted', async (path) => {
@@ -105,12 +105,12 @@ describe('logSubscription handler on real fixtures', () => {
       if ((out.result?.diagnoses ?? 0) === 0) silent.push(path);
     }
     // The one context-only fixture: a console test trace cut before its failure line.
-    expect(silent).toEqual(['apigw/console-test-source-arn-null.log']);
+    expect(silent).toEqual(['rest-execution-log/console-test-source-arn-null.log']);
   });
 
   test('the access-denied diagnosis record carries principal, function and fix', async () => {
     // Arrange
-    const path = 'access-denied/no-identity-policy.log';
+    const path = 'iam-sentence/no-identity-policy.log';
     const payload = awslogsPayload({ logGroup: logGroupFor(path) }, eventsOf(path));
 
     // Act
@@ -214,7 +214,7 @@ describe('logSubscription handler on bad input', () => {
 });
 
 describe('logSubscription handler failure policy', () => {
-  const path = 'access-denied/no-identity-policy.log';
+  const path = 'iam-sentence/no-identity-policy.log';
   const payload = awslogsPayload({ logGroup: logGroupFor(path) }, eventsOf(path));
 
   test('a failing sink fails the invocation so Lambda retries and keeps the batch', async () => {

@@ -7,7 +7,7 @@ export const LAMBDA_LOG_GROUP =
   '/aws/lambda/CdkWorkshopStack-HelloHitCounterHitCounterHandlerD-GbRYSkrqPIYV';
 
 /** The real denial line (formats.md 1.11), one per failed invocation. */
-export const LAMBDA_DENIAL_LINE = fixture('access-denied/no-identity-policy.log').trim();
+export const LAMBDA_DENIAL_LINE = fixture('iam-sentence/no-identity-policy.log').trim();
 
 /**
  * A 56-digit CloudWatch-style event id, unique per (time, n): real ids are 56 decimal digits.

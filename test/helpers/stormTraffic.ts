@@ -11,7 +11,7 @@ export const API_LOG_GROUP = 'API-Gateway-Execution-Logs_d3mcwv9k17/prod';
 
 // formats.md 2.6: the `(request-id)` lines of one failed request. The author's placeholders are
 // filled with the 2.8 API's region, account and function; the request id is swapped per request.
-const [SENDING_LINE, FAILED_LINE] = fixture('apigw/invalid-permissions-info.log')
+const [SENDING_LINE, FAILED_LINE] = fixture('rest-execution-log/invalid-permissions-info.log')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) =>

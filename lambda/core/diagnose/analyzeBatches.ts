@@ -1,12 +1,8 @@
 import { renderFixes } from '../fixes/renderFixes';
-import { correlateApiGateway } from '../formats/correlateApiGateway';
-import { type ApiGatewayFailure, matchApiGateway } from '../formats/matchApiGateway';
-import { matchHttpApi } from '../formats/matchHttpApi';
-import { type InvokeDeniedMemo, matchInvokeDenied } from '../formats/matchInvokeDenied';
-import { UNKNOWN_FUNCTION } from '../formats/parseFunctionRef';
-import { PATTERNS } from '../formats/patterns';
+import type { Finding } from '../formats/FormatFamily';
+import { FORMAT_FAMILIES } from '../formats/families';
 import type { LogLookupQuery } from '../ports/LogLookup';
-import type { Diagnosis, DiagnosisFacts, FunctionRef, LogBatch, Principal } from '../types';
+import type { Diagnosis, DiagnosisFacts, LogBatch } from '../types';
 import { fingerprint } from './fingerprint';
 import { prefilter } from './prefilter';
 import { summarize } from './summarize';
@@ -16,7 +12,7 @@ export interface Analysis {
   readonly diagnoses: Diagnosis[];
   /** Events read (the prefilter counts as reading). */
   readonly eventsScanned: number;
-  /** API Gateway failures whose function is not in the input: at most one query per log group. */
+  /** Findings whose facts are elsewhere in the log group: at most one query per log group. */
   readonly pendingLookups: LogLookupQuery[];
 }
 
@@ -24,26 +20,6 @@ export interface Analysis {
 export const LOOKUP_BEFORE_MS = 5 * 60_000;
 export const LOOKUP_AFTER_MS = 60_000;
 const SAMPLE_MAX = 500;
-const ACCOUNT_ID = /^\d{12}$/;
-const IAM_MARKER = PATTERNS.find((row) => row.family === 'iam')!.marker;
-
-interface Finding {
-  readonly facts: DiagnosisFacts;
-  /** Fingerprint when already known (memoised for invoke denials), else computed when grouping. */
-  readonly key?: string;
-  readonly eventId: string;
-  readonly timestamp: number | null;
-  readonly requestId: string | null;
-  /** Text the sample is cut from (only the first finding of a group needs it cut). */
-  readonly text: string;
-  readonly logGroup: string | null;
-}
-
-interface RestFailure {
-  readonly batch: number;
-  readonly index: number;
-  readonly failure: ApiGatewayFailure;
-}
 
 interface Group {
   facts: DiagnosisFacts;
@@ -61,87 +37,9 @@ function eventId(batch: number, index: number, id: string | null): string {
   return batch === 0 ? `line:${index + 1}` : `b${batch}:line:${index + 1}`;
 }
 
-function apiGatewayPrincipal(accountId: string | null): Principal {
-  return {
-    arn: null,
-    type: 'service',
-    accountId: accountId !== null && ACCOUNT_ID.test(accountId) ? accountId : null,
-    roleName: null,
-    service: 'apigateway.amazonaws.com',
-  };
-}
-
-function scopeKey(batch: LogBatch, index: number): string {
-  return batch.logGroup ?? `\u0000batch:${index}`;
-}
-
 function trimSample(text: string): string {
   const clean = text.trim();
   return clean.length > SAMPLE_MAX ? clean.slice(0, SAMPLE_MAX) : clean;
-}
-
-function restFindings(batches: readonly LogBatch[], failures: readonly RestFailure[]): Finding[] {
-  const byScope = new Map<string, RestFailure[]>();
-  for (const item of failures) {
-    const batch = batches[item.batch]!;
-    const key = scopeKey(batch, item.batch);
-    const list = byScope.get(key) ?? [];
-    list.push(item);
-    byScope.set(key, list);
-  }
-  const findings: Finding[] = [];
-  for (const list of byScope.values()) {
-    const first = batches[list[0]!.batch]!;
-    const key = scopeKey(first, list[0]!.batch);
-    // the scope's messages in order, across every batch of the same log group
-    const messages: string[] = [];
-    const offsets = new Map<number, number>();
-    batches.forEach((batch, b) => {
-      if (scopeKey(batch, b) !== key) return;
-      offsets.set(b, messages.length);
-      for (const event of batch.events) messages.push(event.message);
-    });
-    const indices = list.map((item) => offsets.get(item.batch)! + item.index);
-    const contexts = correlateApiGateway(messages, indices, first.logGroup);
-    list.forEach((item, n) => {
-      const batch = batches[item.batch]!;
-      const event = batch.events[item.index]!;
-      const context = contexts.get(indices[n]!)!;
-      const failure = item.failure;
-      const kind =
-        failure.kind === 'apigw-invalid-permissions' && context.authorizer
-          ? 'apigw-authorizer-invalid-permissions'
-          : failure.kind;
-      const fn = failure.kind === 'apigw-cannot-assume-role' ? UNKNOWN_FUNCTION : context.function;
-      const facts: DiagnosisFacts = {
-        kind,
-        action: kind === 'apigw-cannot-assume-role' ? null : 'lambda:InvokeFunction',
-        principal: apiGatewayPrincipal(context.accountId ?? batch.owner),
-        function: fn,
-        api: {
-          id: failure.apiId ?? context.apiId,
-          stage: failure.stage ?? context.stage,
-          httpMethod: failure.httpMethod ?? context.httpMethod,
-          resourcePath: failure.resourcePath ?? context.resourcePath,
-          authorizerId:
-            kind === 'apigw-authorizer-invalid-permissions' ? context.authorizerId : null,
-        },
-        // API Gateway only says "Invalid permissions": the function policy lacks API Gateway
-        reason: kind === 'apigw-cannot-assume-role' ? 'unspecified' : 'no-resource-policy',
-        denyPolicyArn: null,
-        roleArn: failure.roleArn,
-      };
-      findings.push({
-        facts,
-        eventId: eventId(item.batch, item.index, event.id),
-        timestamp: event.timestamp ?? failure.consoleTime,
-        requestId: failure.requestId ?? context.requestId,
-        text: failure.text,
-        logGroup: batch.logGroup,
-      });
-    });
-  }
-  return findings;
 }
 
 function pendingLookups(
@@ -153,11 +51,7 @@ function pendingLookups(
     { ids: Set<string>; min: number; max: number; streams: Set<string | null> }
   >();
   for (const finding of findings) {
-    const { kind, function: fn } = finding.facts;
-    if (kind !== 'apigw-invalid-permissions' && kind !== 'apigw-authorizer-invalid-permissions') {
-      continue;
-    }
-    if (fn.arn !== null || fn.name !== null) continue;
+    if (finding.lookup !== true) continue;
     if (finding.logGroup === null || finding.requestId === null || finding.timestamp === null) {
       continue;
     }
@@ -191,96 +85,23 @@ function iso(time: number | null): string | null {
 }
 
 /**
- * The engine: finds every diagnosable failure in the batches, correlates API Gateway lines by
- * request, and groups identical findings (same fingerprint) into one diagnosis with exact counts.
+ * The engine: runs every format family over the prefiltered events, and groups identical findings
+ * (same fingerprint) into one diagnosis with exact counts.
  */
 export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
-  const findings: Finding[] = [];
-  const rest: RestFailure[] = [];
+  const scanners = FORMAT_FAMILIES.map((family) => family.scanner());
   let eventsScanned = 0;
-  // In an outage every line names the same caller and function: parse them once (the memo shares
-  // the immutable parsed values), and hash each distinct denial's fingerprint once. The memo key
-  // covers every field of a denial's facts (principal and function by identity), so it holds
-  // whatever the fingerprint is made of.
-  const memo: InvokeDeniedMemo = { principals: new Map(), functions: new Map() };
-  const deniedKeys = new Map<Principal, Map<FunctionRef, Map<string, string>>>();
   batches.forEach((batch, b) => {
     const events = batch.events;
     eventsScanned += events.length;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      const message = event.message;
-      if (!prefilter(message)) continue;
-      if (message.includes(IAM_MARKER)) {
-        for (const denied of matchInvokeDenied(message, memo)) {
-          const facts: DiagnosisFacts = {
-            kind: 'invoke-access-denied',
-            action: denied.action,
-            principal: denied.principal,
-            function: denied.function,
-            api: null,
-            reason: denied.reason,
-            denyPolicyArn: denied.denyPolicyArn,
-            roleArn: null,
-          };
-          let byFunction = deniedKeys.get(denied.principal);
-          if (byFunction === undefined) {
-            byFunction = new Map();
-            deniedKeys.set(denied.principal, byFunction);
-          }
-          let byVariant = byFunction.get(denied.function);
-          if (byVariant === undefined) {
-            byVariant = new Map();
-            byFunction.set(denied.function, byVariant);
-          }
-          const variant = `${denied.action}\u0000${denied.reason}\u0000${denied.denyPolicyArn ?? '\u0001'}`;
-          let key = byVariant.get(variant);
-          if (key === undefined) {
-            key = fingerprint(facts);
-            byVariant.set(variant, key);
-          }
-          findings.push({
-            facts,
-            key,
-            eventId: eventId(b, i, event.id),
-            timestamp: event.timestamp,
-            requestId: null,
-            text: denied.text,
-            logGroup: batch.logGroup,
-          });
-        }
-      }
-      const failure = matchApiGateway(message);
-      if (failure !== null) rest.push({ batch: b, index: i, failure });
-      const http = matchHttpApi(message);
-      if (http !== null) {
-        findings.push({
-          facts: {
-            kind: http.kind,
-            action: 'lambda:InvokeFunction',
-            principal: apiGatewayPrincipal(batch.owner),
-            function: UNKNOWN_FUNCTION,
-            api: {
-              id: http.apiId,
-              stage: http.stage,
-              httpMethod: http.httpMethod,
-              resourcePath: http.resourcePath,
-              authorizerId: null,
-            },
-            reason: 'unspecified',
-            denyPolicyArn: null,
-            roleArn: null,
-          },
-          eventId: eventId(b, i, event.id),
-          timestamp: event.timestamp,
-          requestId: http.requestId,
-          text: http.text,
-          logGroup: batch.logGroup,
-        });
-      }
+      if (!prefilter(event.message)) continue;
+      const scanned = { batch, batchIndex: b, index: i, event, eventId: eventId(b, i, event.id) };
+      for (const scanner of scanners) scanner.scan(scanned);
     }
   });
-  if (rest.length > 0) findings.push(...restFindings(batches, rest));
+  const findings = scanners.flatMap((scanner) => scanner.findings(batches));
 
   const groups = new Map<string, Group>();
   for (const finding of findings) {

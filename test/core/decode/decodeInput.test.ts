@@ -106,14 +106,14 @@ describe('decodeInput: subscription payloads', () => {
         {
           logStreamName: '072b030ba126b2f4b2374f342be9ed44',
           timestamp: 1536026489779,
-          message: fixture('apigw/invalid-permissions-info.log').split('\n')[0],
+          message: fixture('rest-execution-log/invalid-permissions-info.log').split('\n')[0],
           ingestionTime: 1536026489790,
           eventId: '34254535366754881534587556924695368967726048245496414208',
         },
         {
           logStreamName: '072b030ba126b2f4b2374f342be9ed44',
           timestamp: 1536026489781,
-          message: fixture('apigw/invalid-permissions-info.log').split('\n')[2],
+          message: fixture('rest-execution-log/invalid-permissions-info.log').split('\n')[2],
           ingestionTime: 1536026489790,
           eventId: '34254535366799483024984618170978440404271344968508375041',
         },
@@ -145,7 +145,10 @@ describe('decodeInput: subscription payloads', () => {
 
 describe('decodeInput: plain text', () => {
   test('one event per line, CRLF and blank lines tolerated, log group from options', () => {
-    const text = fixture('apigw/console-test-invalid-permissions.log').replace(/\n/g, '\r\n\r\n');
+    const text = fixture('rest-execution-log/console-test-invalid-permissions.log').replace(
+      /\n/g,
+      '\r\n\r\n',
+    );
     const [batch] = decodeInput(text, { logGroup: 'my-group' });
     expect(batch?.format).toBe('text');
     expect(batch?.logGroup).toBe('my-group');
@@ -163,7 +166,7 @@ describe('decodeInput: plain text', () => {
   });
 
   test('whole-input JSON that is no payload is one event', () => {
-    const [batch] = decodeInput(fixture('access-denied/nodejs10-error-record.json'));
+    const [batch] = decodeInput(fixture('iam-sentence/nodejs10-error-record.json'));
     expect(batch?.events).toHaveLength(1);
     expect(batch?.events[0]?.message).toContain('"errorType": "AccessDeniedException"');
   });

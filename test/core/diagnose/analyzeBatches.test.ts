@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeInput } from '../../../lambda/core/decode/decodeInput';
 import { analyzeBatches } from '../../../lambda/core/diagnose/analyzeBatches';
+import { FORMAT_FAMILIES } from '../../../lambda/core/formats/families';
 import type { Diagnosis, DiagnosisFacts, FunctionRef, LogBatch } from '../../../lambda/core/types';
 import { EVENTS_DIR, fixture } from '../../helpers/fixture';
 
@@ -25,7 +26,7 @@ const APIGW = { type: 'service', service: 'apigateway.amazonaws.com', arn: null 
 // One row per positive fixture: the facts the engine must read from that real line.
 const CASES: readonly Case[] = [
   {
-    file: 'access-denied/no-identity-policy.log',
+    file: 'iam-sentence/no-identity-policy.log',
     expected: {
       kind: 'invoke-access-denied',
       action: 'lambda:InvokeFunction',
@@ -45,7 +46,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/step-functions-cause.json',
+    file: 'iam-sentence/step-functions-cause.json',
     expected: {
       reason: 'no-identity-policy',
       principal: {
@@ -61,7 +62,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/sdk-v2-accountid-placeholder.log',
+    file: 'iam-sentence/sdk-v2-accountid-placeholder.log',
     expected: {
       reason: 'unspecified',
       principal: { type: 'assumed-role', accountId: 'accountid', roleName: 'LambdaName' },
@@ -73,7 +74,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/nodejs10-error-record.json',
+    file: 'iam-sentence/nodejs10-error-record.json',
     expected: {
       reason: 'unspecified',
       principal: { type: 'assumed-role', accountId: '585695036304' },
@@ -82,14 +83,14 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/python-clienterror-10-digit-account.log',
+    file: 'iam-sentence/python-clienterror-10-digit-account.log',
     expected: {
       principal: { type: 'assumed-role', accountId: '1234567890', roleName: 'LambdaExecutionRole' },
       function: { name: 'registrar', region: 'eu-west-2', accountId: '1234567890' },
     },
   },
   {
-    file: 'access-denied/cli-iam-user-masked-account.log',
+    file: 'iam-sentence/cli-iam-user-masked-account.log',
     expected: {
       principal: {
         type: 'iam-user',
@@ -100,7 +101,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/cli-iam-user.log',
+    file: 'iam-sentence/cli-iam-user.log',
     expected: {
       principal: { type: 'iam-user', arn: 'arn:aws:iam::302651359699:user/jasonQ' },
       function: { name: 'CreateThumbnail' },
@@ -108,7 +109,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/app-wrapper-prefix.log',
+    file: 'iam-sentence/app-wrapper-prefix.log',
     expected: {
       reason: 'no-identity-policy',
       principal: { roleName: 'demo-chef-services-backend-DietPlanFunctionRole-IYbVKrVaeQNV' },
@@ -116,18 +117,18 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/trailing-text-after-action.log',
+    file: 'iam-sentence/trailing-text-after-action.log',
     expected: {
       reason: 'no-identity-policy',
       function: { name: 'aws-drs-orchestration-data-management-handler-test' },
     },
   },
   {
-    file: 'access-denied/ruby-placeholders.log',
+    file: 'iam-sentence/ruby-placeholders.log',
     expected: { principal: { type: 'unknown', arn: null }, function: { arn: null } },
   },
   {
-    file: 'access-denied/cognito-internal-role.log',
+    file: 'iam-sentence/cognito-internal-role.log',
     expected: {
       principal: { type: 'service', service: 'cognito-idp.amazonaws.com', accountId: null },
       // ` (Service: AWSLambda; ...)` is not part of the resource
@@ -138,7 +139,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/sns-service-escaped-json.log',
+    file: 'iam-sentence/sns-service-escaped-json.log',
     expected: {
       reason: 'no-resource-policy',
       principal: { type: 'service', service: 'sns.amazonaws.com', arn: null },
@@ -146,7 +147,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/cloudwatch-alarms-display-name.log',
+    file: 'iam-sentence/cloudwatch-alarms-display-name.log',
     expected: {
       reason: 'no-resource-policy',
       principal: { type: 'service', service: 'lambda.alarms.cloudwatch.amazonaws.com' },
@@ -154,20 +155,20 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/cognito-identity-json-message.log',
+    file: 'iam-sentence/cognito-identity-json-message.log',
     expected: {
       principal: { type: 'assumed-role', roleName: 'Cognito_toadkicker_poolUnauth_Role' },
       function: { arn: 'arn:aws:lambda:us-east-1:009825708026:function:LambdAuthCreateUser' },
     },
   },
   {
-    file: 'access-denied/python-handler-parenthesis.log',
+    file: 'iam-sentence/python-handler-parenthesis.log',
     expected: {
       function: { arn: 'arn:aws:lambda:eu-central-1:xxx:function:AWSInstanceSchedulerMain' },
     },
   },
   {
-    file: 'access-denied/explicit-deny-legacy-wrapped.log',
+    file: 'iam-sentence/explicit-deny-legacy-wrapped.log',
     expected: {
       reason: 'explicit-deny',
       denyPolicyArn: null,
@@ -176,7 +177,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/python-clienterror-traceback.log',
+    file: 'iam-sentence/python-clienterror-traceback.log',
     expected: {
       // `: ClientError` after the resource is not part of it
       function: { name: 'QnABot2-ESQidLambda-M9LBJLAZJB9N', qualifier: null },
@@ -184,7 +185,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'access-denied/function-url-iam-user.json',
+    file: 'iam-sentence/function-url-iam-user.json',
     expected: {
       action: 'lambda:InvokeFunctionUrl',
       principal: { type: 'iam-user', arn: 'arn:aws:iam::123456789012:user/ocel-edge' },
@@ -192,7 +193,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'apigw/invalid-permissions-info.log',
+    file: 'rest-execution-log/invalid-permissions-info.log',
     logGroup: 'API-Gateway-Execution-Logs_abc123def45/dev',
     expected: {
       kind: 'apigw-invalid-permissions',
@@ -205,21 +206,21 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'apigw/knowledge-center-integration.log',
+    file: 'rest-execution-log/knowledge-center-integration.log',
     expected: {
       kind: 'apigw-invalid-permissions',
       function: { name: 'example-function', accountId: '############', region: 'region' },
     },
   },
   {
-    file: 'apigw/knowledge-center-authorizer.log',
+    file: 'rest-execution-log/knowledge-center-authorizer.log',
     expected: {
       kind: 'apigw-authorizer-invalid-permissions',
       function: { name: 'example-function' },
     },
   },
   {
-    file: 'apigw/console-test-invalid-permissions.log',
+    file: 'rest-execution-log/console-test-invalid-permissions.log',
     expected: {
       kind: 'apigw-invalid-permissions',
       function: { name: 'stage', accountId: 'account_id', region: 'us-west-2' },
@@ -227,7 +228,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'apigw/no-prefix-serverless-express.log',
+    file: 'rest-execution-log/no-prefix-serverless-express.log',
     expected: {
       kind: 'apigw-invalid-permissions',
       function: NO_FUNCTION,
@@ -235,7 +236,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'apigw/error-level-only.log',
+    file: 'rest-execution-log/error-level-only.log',
     logGroup: 'API-Gateway-Execution-Logs_uwe3g5jm54/Prod',
     expected: {
       kind: 'apigw-invalid-permissions',
@@ -245,7 +246,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'apigw/cannot-assume-role-console.log',
+    file: 'rest-execution-log/cannot-assume-role-console.log',
     expected: {
       kind: 'apigw-cannot-assume-role',
       action: null,
@@ -255,11 +256,11 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'apigw/rest-access-log-json.json',
+    file: 'rest-execution-log/rest-access-log-json.json',
     expected: { kind: 'apigw-invalid-permissions', function: NO_FUNCTION },
   },
   {
-    file: 'http-api/integration-permissions-clf.log',
+    file: 'http-api-access-log/integration-permissions-clf.log',
     expected: {
       kind: 'http-api-integration-permissions',
       principal: APIGW,
@@ -269,11 +270,11 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    file: 'http-api/integration-permissions-kc-curly.log',
+    file: 'http-api-access-log/integration-permissions-kc-curly.log',
     expected: { kind: 'http-api-integration-permissions' },
   },
   {
-    file: 'http-api/authorizer-permissions-kc.log',
+    file: 'http-api-access-log/authorizer-permissions-kc.log',
     expected: { kind: 'http-api-authorizer-permissions' },
   },
 ];
@@ -309,18 +310,18 @@ describe('analyzeBatches over real fixtures', () => {
   });
 
   test('every positive fixture has a row in the table', () => {
-    const dirs = ['access-denied', 'apigw', 'http-api'];
+    const dirs = FORMAT_FAMILIES.map((family) => family.name);
     const files = dirs.flatMap((dir) =>
       readdirSync(join(EVENTS_DIR, dir)).map((name) => `${dir}/${name}`),
     );
     const covered = new Set(CASES.map((row) => row.file));
     // context-only trace: it has no failure line (checked below)
-    const contextOnly = ['apigw/console-test-source-arn-null.log'];
+    const contextOnly = ['rest-execution-log/console-test-source-arn-null.log'];
     expect(files.filter((file) => !covered.has(file) && !contextOnly.includes(file))).toEqual([]);
   });
 
   const negatives = readdirSync(join(EVENTS_DIR, 'negative')).map((name) => `negative/${name}`);
-  test.each([...negatives, 'apigw/console-test-source-arn-null.log'])(
+  test.each([...negatives, 'rest-execution-log/console-test-source-arn-null.log'])(
     '%s yields no diagnosis',
     (file) => {
       const analysis = analyze(file);
@@ -333,7 +334,7 @@ describe('analyzeBatches over real fixtures', () => {
 describe('analyzeBatches grouping', () => {
   // The real 1.11 sentence inside the exact text the Node runtime logs for an SDK v2 error
   // (`Invoke Error ` + TAB + JSON.stringify(err)): errorMessage, message and stack[0].
-  const sentence = fixture('access-denied/no-identity-policy.log')
+  const sentence = fixture('iam-sentence/no-identity-policy.log')
     .trim()
     .replace(/^"errorMessage": "/, '')
     .replace(/",$/, '');
@@ -401,7 +402,7 @@ describe('analyzeBatches grouping', () => {
 
   test('session names do not split an incident; different functions do', () => {
     // Arrange
-    const line = fixture('access-denied/sdk-v2-accountid-placeholder.log').trim();
+    const line = fixture('iam-sentence/sdk-v2-accountid-placeholder.log').trim();
     const otherSession = line.replace(
       'awslambda_959_20151123081502137',
       'awslambda_960_20151123091502999',

@@ -5,10 +5,10 @@ import type { LogBatch } from '../../../lambda/core/types';
 import { fixture } from '../../helpers/fixture';
 
 const GROUP = 'API-Gateway-Execution-Logs_abc123def45/dev';
-const INFO = fixture('apigw/invalid-permissions-info.log')
+const INFO = fixture('rest-execution-log/invalid-permissions-info.log')
   .split('\n')
   .filter((line) => line.trim() !== '');
-const ERROR_ONLY = fixture('apigw/error-level-only.log').trim();
+const ERROR_ONLY = fixture('rest-execution-log/error-level-only.log').trim();
 
 function batch(messages: readonly string[], start = 1536026489779): LogBatch {
   return {
@@ -50,7 +50,9 @@ describe('API Gateway correlation', () => {
 
   test('X-Amz-Source-Arn gives api, method and path; console stage null is not a stage', () => {
     // Arrange: the console trace of 2.4 followed by the console failure line format of #62
-    const trace = fixture('apigw/console-test-source-arn-null.log').trimEnd().split('\n');
+    const trace = fixture('rest-execution-log/console-test-source-arn-null.log')
+      .trimEnd()
+      .split('\n');
     const failure =
       'Fri May 19 11:46:05 UTC 2017 : Execution failed due to configuration error: Invalid permissions on Lambda function';
 

@@ -1,11 +1,24 @@
-import type { FunctionRef, InvokeAction, Principal, Reason } from '../types';
+import { fingerprint } from '../diagnose/fingerprint';
+import type { DiagnosisFacts, FunctionRef, InvokeAction, Principal, Reason } from '../types';
+import type { FamilyScanner, Finding, FormatFamily, MessagePattern, ScannedEvent } from './FormatFamily';
 import { parseFunctionRef, UNKNOWN_FUNCTION } from './parseFunctionRef';
 import { parsePrincipal } from './parsePrincipal';
 import { parseReason } from './parseReason';
-import { PATTERNS } from './patterns';
+
+const ROW: MessagePattern = {
+  name: 'iam-invoke-denied',
+  kind: 'invoke-access-denied',
+  needle: 'lambda:InvokeFunction',
+  marker: ' not authorized to perform: lambda:InvokeFunction',
+  regex: /is not authorized to perform: (lambda:InvokeFunction(?:Url)?)\b/,
+  example:
+    'An error occurred (AccessDeniedException) when calling the Invoke operation: User: arn:aws:iam::302651359699:user/jasonQ is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-west-2:302651359699:function:CreateThumbnail',
+  yields: ['action', 'principal', 'function', 'reason', 'denyPolicyArn'],
+};
 
 /** One IAM denial of lambda:InvokeFunction / lambda:InvokeFunctionUrl found in a message. */
 export interface InvokeDenied {
+  readonly pattern: string;
   readonly action: InvokeAction;
   readonly principal: Principal;
   readonly function: FunctionRef;
@@ -25,7 +38,6 @@ export interface InvokeDeniedMemo {
   readonly functions: Map<string, FunctionRef>;
 }
 
-const ROW = PATTERNS.find((row) => row.name === 'iam-invoke-denied')!;
 const MARKER = ROW.marker;
 const URL_SUFFIX = 'Url';
 const ON_RESOURCE = ' on resource: ';
@@ -116,14 +128,8 @@ function findPrincipal(message: string, isAt: number): Who {
   return { raw: display === '' ? null : display, start: from + before.length - display.length };
 }
 
-/**
- * Finds every IAM denial of `lambda:InvokeFunction(Url)` anywhere in a message: bare, wrapped in SDK
- * errors, JSON strings with escaped quotes, Step Functions causes or Python reprs. The same sentence
- * repeated in one message (Node's Invoke Error prints it three times) yields repeated entries that
- * the caller collapses by fingerprint. With a `memo`, equal principals and functions are the same
- * objects across calls.
- */
-export function matchInvokeDenied(message: string, memo?: InvokeDeniedMemo): InvokeDenied[] {
+/** Every IAM denial in one message; with a `memo`, equal principals and functions are shared. */
+function findInvokeDenied(message: string, memo?: InvokeDeniedMemo): InvokeDenied[] {
   const found: InvokeDenied[] = [];
   let at = message.indexOf(MARKER);
   while (at !== -1) {
@@ -172,6 +178,7 @@ export function matchInvokeDenied(message: string, memo?: InvokeDeniedMemo): Inv
           memo?.principals.set(who.raw, principal);
         }
         found.push({
+          pattern: ROW.name,
           action,
           principal,
           function: fn,
@@ -185,3 +192,73 @@ export function matchInvokeDenied(message: string, memo?: InvokeDeniedMemo): Inv
   }
   return found;
 }
+
+/**
+ * Scanner of one analysis. In an outage every line names the same caller and function: they are
+ * parsed once (the memo shares the immutable parsed values) and each distinct denial's fingerprint
+ * is hashed once. The memo key covers every field of a denial's facts (principal and function by
+ * identity), so it holds whatever the fingerprint is made of.
+ */
+function scanner(): FamilyScanner {
+  const memo: InvokeDeniedMemo = { principals: new Map(), functions: new Map() };
+  const keys = new Map<Principal, Map<FunctionRef, Map<string, string>>>();
+  const found: Finding[] = [];
+  return {
+    scan({ batch, event, eventId }: ScannedEvent): void {
+      const message = event.message;
+      if (!message.includes(MARKER)) return;
+      for (const denied of findInvokeDenied(message, memo)) {
+        const facts: DiagnosisFacts = {
+          kind: 'invoke-access-denied',
+          action: denied.action,
+          principal: denied.principal,
+          function: denied.function,
+          api: null,
+          reason: denied.reason,
+          denyPolicyArn: denied.denyPolicyArn,
+          roleArn: null,
+        };
+        let byFunction = keys.get(denied.principal);
+        if (byFunction === undefined) {
+          byFunction = new Map();
+          keys.set(denied.principal, byFunction);
+        }
+        let byVariant = byFunction.get(denied.function);
+        if (byVariant === undefined) {
+          byVariant = new Map();
+          byFunction.set(denied.function, byVariant);
+        }
+        const variant = `${denied.action}\u0000${denied.reason}\u0000${denied.denyPolicyArn ?? '\u0001'}`;
+        let key = byVariant.get(variant);
+        if (key === undefined) {
+          key = fingerprint(facts);
+          byVariant.set(variant, key);
+        }
+        found.push({
+          facts,
+          key,
+          eventId,
+          timestamp: event.timestamp,
+          requestId: null,
+          text: denied.text,
+          logGroup: batch.logGroup,
+        });
+      }
+    },
+    findings: () => found,
+  };
+}
+
+/**
+ * The IAM sentence `... is not authorized to perform: lambda:InvokeFunction(Url) ...`, anywhere in a
+ * message: bare, wrapped in SDK errors, JSON strings with escaped quotes, Step Functions causes or
+ * Python reprs. `find` returns every denial in a message; the same sentence repeated in one message
+ * (Node's Invoke Error prints it three times) yields repeated entries that grouping collapses.
+ */
+export const iamSentence = {
+  name: 'iam-sentence',
+  rows: [ROW],
+  find: (message: string, memo?: InvokeDeniedMemo): InvokeDenied[] =>
+    findInvokeDenied(message, memo),
+  scanner,
+} as const satisfies FormatFamily;

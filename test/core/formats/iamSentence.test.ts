@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { decodeInput } from '../../../lambda/core/decode/decodeInput';
 import { analyzeBatches } from '../../../lambda/core/diagnose/analyzeBatches';
-import { matchApiGateway } from '../../../lambda/core/formats/matchApiGateway';
-import { matchHttpApi } from '../../../lambda/core/formats/matchHttpApi';
-import { matchInvokeDenied } from '../../../lambda/core/formats/matchInvokeDenied';
+import { httpApiAccessLog } from '../../../lambda/core/formats/httpApiAccessLog';
+import { iamSentence } from '../../../lambda/core/formats/iamSentence';
+import { restExecutionLog } from '../../../lambda/core/formats/restExecutionLog';
 import { fixture } from '../../helpers/fixture';
 
-const REAL = fixture('access-denied/cli-iam-user.log').trim();
+const REAL = fixture('iam-sentence/cli-iam-user.log').trim();
 // Characters that end a token: a value carried as data can never contain them
 
-describe('matchInvokeDenied', () => {
+describe('iamSentence.find', () => {
   test('finds the sentence anywhere and reads every field of a real line', () => {
-    const [denied, ...rest] = matchInvokeDenied(`prefix ${REAL} suffix`);
+    const [denied, ...rest] = iamSentence.find(`prefix ${REAL} suffix`);
     expect(rest).toEqual([]);
     expect(denied).toMatchObject({
       action: 'lambda:InvokeFunction',
@@ -37,12 +37,12 @@ describe('matchInvokeDenied', () => {
       'arn:aws:lambda:us-west-2:302651359699:function:CreateThumbnail',
       resource,
     );
-    const [denied] = matchInvokeDenied(line);
+    const [denied] = iamSentence.find(line);
     expect(denied?.function).toMatchObject({ name, qualifier });
   });
 
   test('no principal: "User is not authorized" and no resource', () => {
-    const [denied] = matchInvokeDenied(
+    const [denied] = iamSentence.find(
       'AccessDeniedException: User is not authorized to perform: lambda:InvokeFunction',
     );
     expect(denied?.principal).toMatchObject({ type: 'unknown', arn: null });
@@ -50,14 +50,14 @@ describe('matchInvokeDenied', () => {
   });
 
   test('other lambda actions and look-alike action names are not matched', () => {
-    expect(matchInvokeDenied(REAL.replace('lambda:InvokeFunction', 'lambda:GetFunction'))).toEqual(
+    expect(iamSentence.find(REAL.replace('lambda:InvokeFunction', 'lambda:GetFunction'))).toEqual(
       [],
     );
     expect(
-      matchInvokeDenied(REAL.replace('lambda:InvokeFunction', 'lambda:InvokeFunctionX')),
+      iamSentence.find(REAL.replace('lambda:InvokeFunction', 'lambda:InvokeFunctionX')),
     ).toEqual([]);
     expect(
-      matchInvokeDenied(REAL.replace('lambda:InvokeFunction', 'lambda:InvokeFunctionUrl'))[0]
+      iamSentence.find(REAL.replace('lambda:InvokeFunction', 'lambda:InvokeFunctionUrl'))[0]
         ?.action,
     ).toBe('lambda:InvokeFunctionUrl');
   });
@@ -68,9 +68,9 @@ describe('matchInvokeDenied', () => {
       .map(([a, b]) => [a, ' is not authorized to perform: lambda:InvokeFunction', b].join(''));
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 300 }), around), (line) => {
-        matchInvokeDenied(line);
-        matchApiGateway(line);
-        matchHttpApi(line);
+        iamSentence.find(line);
+        restExecutionLog.find(line);
+        httpApiAccessLog.find(line);
       }),
       { numRuns: 2000 },
     );
