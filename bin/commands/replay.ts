@@ -37,6 +37,7 @@ import type { LocalStore } from '../replay/localStore';
 import { type DeliveryPlan, planDeliveries } from '../replay/planDeliveries';
 import { ReplayLogLookup } from '../replay/ReplayLogLookup';
 import { ReplaySweeper, SWEEP_INTERVAL_MS } from '../replay/ReplaySweeper';
+import { TerminalNotifier } from '../replay/TerminalNotifier';
 
 /** Options of `invoke-doctor replay`. */
 interface ReplayOptions {
@@ -147,12 +148,14 @@ function buildChannels(options: ReplayOptions, progress: ProgressLine): Notifier
   });
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const built = buildNotifiers({
-    ...(options.json ? {} : { terminal: { stream: stdout, color } }),
     slackWebhookUrl: options.slackWebhook ?? null,
     // A local receiver (http://127.0.0.1:PORT) is fine for a replay on your own machine.
     allowLoopbackWebhook: true,
   });
-  return options.json ? [new JsonLinesNotifier(stdout), ...built] : built;
+  const terminal = options.json
+    ? new JsonLinesNotifier(stdout)
+    : new TerminalNotifier({ stream: stdout, color });
+  return [terminal, ...built];
 }
 
 async function run(

@@ -1,5 +1,5 @@
 import type { Incident } from '../../lambda/core/incidents/incident';
-import { formatDuration } from './formatDuration';
+import { formatDuration } from '../../lambda/core/render/formatDuration';
 import { incidentLabels } from './incidentLabels';
 import { sparkline } from './sparkline';
 

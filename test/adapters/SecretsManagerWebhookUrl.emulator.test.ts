@@ -177,14 +177,12 @@ describe('validateWebhookUrl', () => {
 });
 
 describe('buildNotifiers', () => {
-  test('builds only the channels configured, terminal first', () => {
-    const stream = process.stdout;
+  test('builds only the channels configured, Slack first', () => {
     const channels = buildNotifiers({
-      terminal: { stream },
       slackWebhookUrl: SLACK_URL,
       topicArn: `arn:aws:sns:${TEST_REGION}:123456789012:alerts`,
     }).map((n) => n.channel);
-    expect(channels).toEqual(['terminal', 'slack', 'sns']);
+    expect(channels).toEqual(['slack', 'sns']);
     expect(buildNotifiers({ topicArn: null, slackWebhookSecretId: null })).toEqual([]);
   });
 

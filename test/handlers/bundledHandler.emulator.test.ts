@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { measureBundle } from '../../bench/measureBundle';
 import { DynamoDbIncidentRepository } from '../../lambda/adapters/DynamoDbIncidentRepository';
-import { RUNTIME_ENV } from '../../lambda/core/constants';
 import { awslogsPayload, eventId } from '../helpers/awslogsPayload';
 import { createIncidentsTable, type IncidentsTable } from '../helpers/createIncidentsTable';
 import { fixture } from '../helpers/fixture';
+import { RUNTIME_ENV } from '../helpers/runtimeEnv';
 
 const run = promisify(execFile);
 

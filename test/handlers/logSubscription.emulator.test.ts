@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { runtimeConfig } from '../../lambda/adapters/runtimeConfig';
-import { RUNTIME_ENV } from '../../lambda/core/constants';
 import { decodeAwslogs } from '../../lambda/core/decode/decodeAwslogs';
 import { analyzeBatches } from '../../lambda/core/diagnose/analyzeBatches';
 import { ConfigError } from '../../lambda/core/errors';
@@ -28,6 +27,7 @@ import { captureStdout, metricSum, type Record } from '../helpers/capture';
 import { TEST_REGION } from '../helpers/moto';
 import { motoEndpoint } from '../helpers/motoEndpoint';
 import { EVENTS_DIR } from '../helpers/paths';
+import { RUNTIME_ENV } from '../helpers/runtimeEnv';
 
 const NOW = 1_700_000_000_000;
 const WITHOUT_LOOKUP: HandlerDeps = { config: runtimeConfig({}), lookup: null, now: () => NOW };

@@ -43,7 +43,7 @@ export async function restApi(
   const res = await fetch(`${motoEndpoint()}${path}`, {
     method,
     headers: { authorization: authorization(service), 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${service} ${method} ${path}: ${res.status} ${text}`);

@@ -1,6 +1,8 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
-import { FILTER_PATTERN, RUNTIME_ENV } from '../../lambda/core/constants';
-import { CONFIG_CONTEXT_KEY, InvalidConfigError } from '../../lib/config';
+import { FILTER_PATTERN } from '../../lambda/core/constants';
+import { ConfigError } from '../../lambda/core/errors';
+import { CONFIG_CONTEXT_KEY, SETTINGS } from '../../lambda/core/settings';
+import { RUNTIME_ENV } from '../helpers/runtimeEnv';
 import {
   acknowledgements,
   cfnLint,
@@ -154,7 +156,7 @@ describe.each(Object.entries(variants))('InvokeDoctorStack (%s)', (name, { stack
     expect(groups.sort()).toEqual(OWN_LOG_GROUPS.map((name) => [name, 30]).sort());
   });
 
-  it('sets the runtime environment from RUNTIME_ENV, never a webhook URL', () => {
+  it('sets the runtime environment from the settings table, never a webhook URL', () => {
     // Arrange
     const fn = propertiesOf(template, 'AWS::Lambda::Function', responderId);
     const vars = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -164,9 +166,9 @@ describe.each(Object.entries(variants))('InvokeDoctorStack (%s)', (name, { stack
       [RUNTIME_ENV.incidentsTable]: { Ref: expect.stringMatching(/^DoctorIncidents/) },
       [RUNTIME_ENV.alertTopicArn]: { Ref: expect.stringMatching(/^DoctorAlertsTopic/) },
       [RUNTIME_ENV.chatFormat]: 'false',
-      [RUNTIME_ENV.updateIntervalMinutes]: '15',
-      [RUNTIME_ENV.quietPeriodMinutes]: '10',
-      [RUNTIME_ENV.resolvedTtlDays]: '90',
+      [RUNTIME_ENV.updateIntervalMinutes]: String(SETTINGS.updateIntervalMinutes.default),
+      [RUNTIME_ENV.quietPeriodMinutes]: String(SETTINGS.quietPeriodMinutes.default),
+      [RUNTIME_ENV.resolvedTtlDays]: String(SETTINGS.resolvedTtlDays.default),
       [RUNTIME_ENV.contextLookup]: 'true',
     });
   });
@@ -664,7 +666,7 @@ describe('InvokeDoctorStack options', () => {
       });
 
     // Assert
-    expect(attempt).toThrow(InvalidConfigError);
+    expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(
       `${CONFIG_CONTEXT_KEY}.logGroups[1]: "/invoke-doctor/InvokeDoctor/responder" is invoke-doctor's own log group`,
     );

@@ -1,9 +1,6 @@
-import {
-  CONFIG_CONTEXT_KEY,
-  InvalidConfigError,
-  logGroupTargets,
-  parseConfig,
-} from '../../lib/config';
+import { ConfigError } from '../../lambda/core/errors';
+import { CONFIG_CONTEXT_KEY, SETTINGS } from '../../lambda/core/settings';
+import { logGroupTargets, parseConfig } from '../../lib/config';
 import { exampleConfig } from '../helpers/synth';
 
 const K = CONFIG_CONTEXT_KEY;
@@ -18,8 +15,12 @@ describe('parseConfig', () => {
       alarmEmails: [],
       snsChatFormat: false,
       contextLookup: true,
-      incidents: { updateIntervalMinutes: 15, quietPeriodMinutes: 10, resolvedTtlDays: 90 },
-      logRetentionDays: 30,
+      incidents: {
+        updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
+        quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
+        resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
+      },
+      logRetentionDays: SETTINGS.logRetentionDays.default,
     });
     expect(parseConfig(exampleConfig()).restApis).toEqual([{ id: 'a1b2c3d4e5', stages: ['prod'] }]);
   });
@@ -28,9 +29,9 @@ describe('parseConfig', () => {
     const config = parseConfig('{"accountWide":true,"incidents":{"quietPeriodMinutes":20}}');
     expect(config.accountWide).toBe(true);
     expect(config.incidents).toEqual({
-      updateIntervalMinutes: 15,
+      updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
       quietPeriodMinutes: 20,
-      resolvedTtlDays: 90,
+      resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
     });
   });
 
@@ -141,7 +142,7 @@ describe('parseConfig', () => {
     const attempt = () => parseConfig(raw);
 
     // Assert
-    expect(attempt).toThrow(InvalidConfigError);
+    expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(message);
   });
 
@@ -155,8 +156,8 @@ describe('parseConfig', () => {
     }
 
     // Assert
-    expect(caught).toBeInstanceOf(InvalidConfigError);
-    expect((caught as InvalidConfigError).field).toBe(`${K}.restApis[0].stages[1]`);
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).field).toBe(`${K}.restApis[0].stages[1]`);
   });
 });
 

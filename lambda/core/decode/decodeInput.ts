@@ -7,7 +7,7 @@ import { splitText } from './splitText';
 /** Options of {@link decodeInput}. */
 export interface DecodeOptions {
   /** Log group of plain text / filter-log-events input (payloads carry their own). */
-  readonly logGroup?: string;
+  readonly logGroup?: string | undefined;
 }
 
 const PAYLOAD_KEYS = ['"awslogs"', '"messageType"', '"logEvents"'] as const;

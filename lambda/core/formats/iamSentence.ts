@@ -1,6 +1,12 @@
 import { fingerprint } from '../diagnose/fingerprint';
 import type { DiagnosisFacts, FunctionRef, InvokeAction, Principal, Reason } from '../types';
-import type { FamilyScanner, Finding, FormatFamily, MessagePattern, ScannedEvent } from './FormatFamily';
+import type {
+  FamilyScanner,
+  Finding,
+  FormatFamily,
+  MessagePattern,
+  ScannedEvent,
+} from './FormatFamily';
 import { parseFunctionRef, UNKNOWN_FUNCTION } from './parseFunctionRef';
 import { parsePrincipal } from './parsePrincipal';
 import { parseReason } from './parseReason';

@@ -52,7 +52,9 @@ describe('invoke-doctor diagnose', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(0);
-    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // the version printed is package.json's, not a copy kept in the CLI
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(result.stdout.trim()).toBe(pkg.version);
   });
 
   test('--help lists the sub-commands and exits 0', () => {
@@ -67,8 +69,8 @@ describe('invoke-doctor diagnose', () => {
     const result = runCli([
       'diagnose',
       '--json',
-      join(events, 'access-denied', 'no-identity-policy.log'),
-      join(events, 'apigw', 'invalid-permissions-info.log'),
+      join(events, 'iam-sentence', 'no-identity-policy.log'),
+      join(events, 'rest-execution-log', 'invalid-permissions-info.log'),
     ]);
     // Assert
     expect(result.code).toBe(0);
@@ -90,7 +92,7 @@ describe('invoke-doctor diagnose', () => {
 
   test('reads plain text from stdin and groups identical findings with occurrences', () => {
     // Arrange
-    const line = readFileSync(join(events, 'access-denied', 'cli-iam-user.log'), 'utf8').trim();
+    const line = readFileSync(join(events, 'iam-sentence', 'cli-iam-user.log'), 'utf8').trim();
     // Act
     const result = runCli(['diagnose', '--json'], { input: `${line}\n${line}\n${line}\n` });
     // Assert
@@ -101,7 +103,7 @@ describe('invoke-doctor diagnose', () => {
   });
 
   test('prints a readable report with the fix command by default', () => {
-    const result = runCli(['diagnose', join(events, 'access-denied', 'cli-iam-user.log')]);
+    const result = runCli(['diagnose', join(events, 'iam-sentence', 'cli-iam-user.log')]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('who:');
     expect(result.stdout).toContain('aws iam put-user-policy');
@@ -147,7 +149,7 @@ describe('invoke-doctor diagnose', () => {
       'diagnose',
       '--json',
       bad,
-      join(events, 'access-denied', 'cli-iam-user.log'),
+      join(events, 'iam-sentence', 'cli-iam-user.log'),
     ]);
     // Assert
     expect(result.code).toBe(2);

@@ -8,7 +8,6 @@ import {
   DeleteStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { parseSince } from '../../../bin/cli/parseSince';
-import { formatDuration } from '../../../bin/render/formatDuration';
 import { sparkline } from '../../../bin/render/sparkline';
 import { DynamoDbIncidentRepository } from '../../../lambda/adapters/DynamoDbIncidentRepository';
 import { decodeInput } from '../../../lambda/core/decode/decodeInput';
@@ -16,6 +15,7 @@ import { ConfigError } from '../../../lambda/core/errors';
 import { IncidentService } from '../../../lambda/core/incidents/IncidentService';
 import type { Incident } from '../../../lambda/core/incidents/incident';
 import { processLogBatch } from '../../../lambda/core/processLogBatch';
+import { formatDuration } from '../../../lambda/core/render/formatDuration';
 import type { LogBatch } from '../../../lambda/core/types';
 import { createIncidentsTable, type IncidentsTable } from '../../helpers/createIncidentsTable';
 import { motoEnv, TEST_REGION } from '../../helpers/moto';

@@ -118,9 +118,7 @@ describe('renderSlackMessage', () => {
     const texts = slackTexts(payload)
       .map((t) => shown(t.text))
       .join('\n');
-    expect(texts).toContain(
-      'No occurrences since 2026-05-04 09:26:41 UTC. The outage lasted 15 min',
-    );
+    expect(texts).toContain('No occurrences since 2026-05-04 09:26:41 UTC. The outage lasted 15m');
     expect(texts).toContain('*Resolved*');
     expect(slackCodeBlocks(payload)).toEqual([]);
   });

@@ -83,7 +83,7 @@ describe('InvokeDoctor', () => {
     [
       'an invalid log group name',
       (s) => new InvokeDoctor(s, 'Doctor', { logGroupNames: ['has space'] }),
-      'not a log group name',
+      'expected a log group name',
     ],
     [
       'more log groups than the resource policy holds',
@@ -115,7 +115,7 @@ describe('InvokeDoctor', () => {
           accountWide: true,
           slackWebhookSecretName: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x',
         }),
-      'slackWebhookSecretName must be a secret NAME',
+      "slackWebhookSecretName must be the secret's NAME (not its ARN)",
     ],
     [
       'a second InvokeDoctor in the same stack',

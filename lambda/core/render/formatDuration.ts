@@ -1,4 +1,7 @@
-/** A duration for people: `45s`, `12m`, `1h 05m`, `2d 3h`. Negative or invalid: `-`. */
+/**
+ * The one duration style of every output (terminal, alerts, tables): `45s`, `12m`, `1h 05m`,
+ * `2d 3h`. Negative or invalid: `-`.
+ */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';
   const seconds = Math.round(ms / 1000);
