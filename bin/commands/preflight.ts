@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import type {
-  CheckResult,
-  PreflightClients,
-  PreflightReport,
-} from '../../lambda/adapters/preflight/runPreflight';
 import { ConfigError } from '../../lambda/core/errors';
-import { runAction } from './runAction';
+import { runAction } from '../cli/runAction';
+import type { CheckResult, PreflightClients, PreflightReport } from '../preflight/runPreflight';
 
 /** Options of `invoke-doctor preflight`. */
 interface PreflightOptions {
@@ -40,7 +36,7 @@ async function preflight(options: PreflightOptions): Promise<void> {
   const targets = loadConfig(options.config ?? 'cdk.json');
   // Loaded here, not at the top: the SDK and zod cost hundreds of ms that `--help` should not pay.
   const { runPreflight } =
-    require('../../lambda/adapters/preflight/runPreflight') as typeof import('../../lambda/adapters/preflight/runPreflight');
+    require('../preflight/runPreflight') as typeof import('../preflight/runPreflight');
   const report = await runPreflight(targets, await createClients(options.region));
   process.stdout.write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : renderPreflightText(report),

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { IncidentService } from '../core/IncidentService';
+import { IncidentService } from '../core/incidents/IncidentService';
 import type { Clock } from '../core/ports/Clock';
 import type { DeliveryContext, DiagnosisSink } from '../core/ports/DiagnosisSink';
 import type { IncidentRepository } from '../core/ports/IncidentRepository';

@@ -1,11 +1,11 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { TerminalNotifier } from '../../bin/replay/TerminalNotifier';
 import { ConfigError } from '../core/errors';
 import type { Notifier } from '../core/ports/Notifier';
 import { SecretsManagerWebhookUrl, validateWebhookUrl } from './SecretsManagerWebhookUrl';
 import { SlackNotifier, type SlackNotifierOptions } from './SlackNotifier';
 import { SnsNotifier } from './SnsNotifier';
-import { TerminalNotifier } from './TerminalNotifier';
 
 /** Which alert channels exist; built by the handler / sweeper from runtime config, by replay from flags. */
 export interface NotifierConfig {

@@ -7,7 +7,7 @@ import { LoggingSink } from '../adapters/LoggingSink';
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
 import { SystemClock } from '../adapters/SystemClock';
 import { recordBadPayload, recordDelivery, type Telemetry, telemetry } from '../adapters/telemetry';
-import { decodeAwslogs } from '../core/decodeAwslogs';
+import { decodeAwslogs } from '../core/decode/decodeAwslogs';
 import { InvalidPayloadError } from '../core/errors';
 import type { DiagnosisSink } from '../core/ports/DiagnosisSink';
 import type { LogLookup, LogLookupQuery } from '../core/ports/LogLookup';

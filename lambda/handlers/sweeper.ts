@@ -6,7 +6,7 @@ import { DynamoDbIncidentRepository } from '../adapters/DynamoDbIncidentReposito
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
 import { SystemClock } from '../adapters/SystemClock';
 import { type Telemetry, telemetry } from '../adapters/telemetry';
-import type { IncidentService } from '../core/IncidentService';
+import type { IncidentService } from '../core/incidents/IncidentService';
 import type { IncidentRepository } from '../core/ports/IncidentRepository';
 import type { Notifier } from '../core/ports/Notifier';
 

@@ -1,4 +1,4 @@
-import type { Incident, Notification, NotificationKind } from '../incident';
+import type { Incident, Notification, NotificationKind } from '../incidents/incident';
 import type { DiagnosisKind, Fix, FixKind, Reason } from '../types';
 
 /** One labelled value of an alert; `value` is raw text (possibly from a log) and is escaped by each renderer. */

@@ -6,7 +6,7 @@ import {
   type IncidentDelivery,
   toIncidentDeliveries,
 } from '../../../lambda/core/incidents/toIncidentDeliveries';
-import { lambdaDenial } from './lambdaDenial';
+import { lambdaDenial } from '../../helpers/lambdaDenial';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 const MINUTE = 60_000;

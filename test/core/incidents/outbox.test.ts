@@ -5,7 +5,7 @@ import type { IncidentRecord } from '../../../lambda/core/incidents/IncidentReco
 import { incidentPolicy } from '../../../lambda/core/incidents/incidentPolicy';
 import { toIncidentDeliveries } from '../../../lambda/core/incidents/toIncidentDeliveries';
 import { toNotification } from '../../../lambda/core/incidents/toNotification';
-import { lambdaDenial } from './lambdaDenial';
+import { lambdaDenial } from '../../helpers/lambdaDenial';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 const policy = incidentPolicy();

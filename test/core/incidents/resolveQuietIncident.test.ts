@@ -3,7 +3,7 @@ import type { IncidentRecord } from '../../../lambda/core/incidents/IncidentReco
 import { incidentPolicy } from '../../../lambda/core/incidents/incidentPolicy';
 import { resolveQuietIncident } from '../../../lambda/core/incidents/resolveQuietIncident';
 import { toIncidentDeliveries } from '../../../lambda/core/incidents/toIncidentDeliveries';
-import { lambdaDenial } from './lambdaDenial';
+import { lambdaDenial } from '../../helpers/lambdaDenial';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 const MINUTE = 60_000;

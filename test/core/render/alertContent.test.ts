@@ -4,7 +4,7 @@ import {
   duration,
   shellWord,
 } from '../../../lambda/core/render/alertContent';
-import { DIAGNOSES, notificationFor } from '../../fixtures/alerts';
+import { DIAGNOSES, notificationFor } from '../../helpers/alerts';
 
 describe('alertContent', () => {
   test.each([
