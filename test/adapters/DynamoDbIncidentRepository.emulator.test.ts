@@ -8,7 +8,6 @@ import { DynamoDbIncidentRepository } from '../../lambda/adapters/DynamoDbIncide
 import { ensureIncidentsTable } from '../../lambda/adapters/ensureIncidentsTable';
 import { applyDelivery } from '../../lambda/core/incidents/applyDelivery';
 import type { IncidentRecord } from '../../lambda/core/incidents/IncidentRecord';
-import { incidentPolicy } from '../../lambda/core/incidents/incidentPolicy';
 import { resolveQuietIncident } from '../../lambda/core/incidents/resolveQuietIncident';
 import { toIncidentDeliveries } from '../../lambda/core/incidents/toIncidentDeliveries';
 import type { Diagnosis } from '../../lambda/core/types';
@@ -18,10 +17,11 @@ import {
   type TableBackend,
 } from '../helpers/createIncidentsTable';
 import { lambdaDenial } from '../helpers/lambdaDenial';
+import { TEST_POLICY } from '../helpers/testPolicy';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 const MINUTE = 60_000;
-const policy = incidentPolicy();
+const policy = TEST_POLICY;
 
 /** An open incident for a function named `functionName` (fingerprint derived from it). */
 function openRecord(

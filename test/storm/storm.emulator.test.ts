@@ -16,6 +16,7 @@ import {
   lambdaDelivery,
   type StormDelivery,
 } from '../helpers/stormTraffic';
+import { TEST_POLICY } from '../helpers/testPolicy';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 const SECOND = 1_000;
@@ -115,6 +116,7 @@ async function stormThrough(
         notifiers: channels.notifiers(),
         clock,
         sleep: async () => {},
+        policy: TEST_POLICY,
       }),
   );
   const logGroup = new ExecutionLogGroup();

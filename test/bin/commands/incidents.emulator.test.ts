@@ -22,6 +22,7 @@ import { motoEnv, TEST_REGION } from '../../helpers/moto';
 import { motoEndpoint } from '../../helpers/motoEndpoint';
 import { ROOT } from '../../helpers/paths';
 import { runCli } from '../../helpers/runCli';
+import { TEST_POLICY } from '../../helpers/testPolicy';
 
 const SAMPLE = join(ROOT, 'samples', 'outage');
 const MINUTE = 60_000;
@@ -61,7 +62,7 @@ describe('invoke-doctor incidents against the deployed table (moto)', () => {
       tableName: table.tableName,
     });
     const clock = { time: 0, now: () => clock.time };
-    const service = new IncidentService({ repository, notifiers: [], clock });
+    const service = new IncidentService({ repository, notifiers: [], clock, policy: TEST_POLICY });
     const batches = [
       ...sampleBatches('lambda-reports-scheduler'),
       ...sampleBatches('lambda-billing-invoice-worker'),

@@ -16,6 +16,7 @@ import {
 import { type FixedClock, fixedClock } from '../../helpers/fixedClock';
 import { lambdaDenial } from '../../helpers/lambdaDenial';
 import { type RecordingNotifier, recordingNotifier } from '../../helpers/recordingNotifier';
+import { TEST_POLICY } from '../../helpers/testPolicy';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 const MINUTE = 60_000;
@@ -68,6 +69,7 @@ function harness(table: IncidentsTable): Harness {
           sleeps.push(ms);
         },
         random: () => 0.5,
+        policy: TEST_POLICY,
         ...overrides,
       }),
   };
@@ -222,7 +224,7 @@ describe('IncidentService (dynalite)', () => {
     // Arrange: what a crashed invocation leaves behind (claim written, nothing sent).
     const h = harness(table);
     const delivery = toIncidentDeliveries([denial('svccrash', T0, 6, 0)], T0)[0]!;
-    const policy = incidentPolicy();
+    const policy = TEST_POLICY;
     const decision = applyDelivery({
       latest: null,
       lastEpisode: 0,

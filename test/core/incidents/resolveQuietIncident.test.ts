@@ -7,7 +7,8 @@ import { lambdaDenial } from '../../helpers/lambdaDenial';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 const MINUTE = 60_000;
-const policy = incidentPolicy();
+// The mechanism under test, with its own timings: independent of the shipped defaults.
+const policy = incidentPolicy({ quietPeriodMs: 10 * MINUTE, resolvedTtlDays: 90 });
 
 function openIncident(now = T0): IncidentRecord {
   const decision = applyDelivery({
