@@ -4,7 +4,6 @@ import {
   IncidentService,
   type IncidentServiceOptions,
 } from '../../../lambda/core/incidents/IncidentService';
-import { incidentPolicy } from '../../../lambda/core/incidents/incidentPolicy';
 import { toIncidentDeliveries } from '../../../lambda/core/incidents/toIncidentDeliveries';
 import type { DeliveryContext } from '../../../lambda/core/ports/DiagnosisSink';
 import type { Diagnosis } from '../../../lambda/core/types';
