@@ -301,7 +301,7 @@ function lambdaSource(rand: () => number, ratio: number): Source {
 
 // ---------------------------------------------------------------------------------------------
 // (c) Every line a denial: the Node `Invoke Error` line above (the sentence three times, the
-// longest), and the shortest real shapes, verbatim from test/events/access-denied/:
+// longest), and the shortest real shapes, verbatim from test/events/iam-sentence/:
 // python-clienterror-10-digit-account.log (formats.md 1.21) and app-wrapper-prefix.log (1.26).
 
 const SHORT_DENIALS = [

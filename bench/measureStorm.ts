@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startDynalite } from '../bin/replay/startDynalite';
 import { DynamoDbIncidentRepository } from '../lambda/adapters/DynamoDbIncidentRepository';
 import { ensureIncidentsTable } from '../lambda/adapters/ensureIncidentsTable';
-import { startDynalite } from '../lambda/adapters/startDynalite';
-import { decodeAwslogs } from '../lambda/core/decodeAwslogs';
-import { IncidentService } from '../lambda/core/IncidentService';
+import { decodeAwslogs } from '../lambda/core/decode/decodeAwslogs';
+import { IncidentService } from '../lambda/core/incidents/IncidentService';
 import type { Notifier } from '../lambda/core/ports/Notifier';
 import { processLogBatch } from '../lambda/core/processLogBatch';
 import { buildPayload, type PayloadKind } from './buildPayload';

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { CONFIG_CONTEXT_KEY, InvalidConfigError, parseConfig } from '../lib/config';
+import { ConfigError } from '../lambda/core/errors';
+import { CONFIG_CONTEXT_KEY } from '../lambda/core/settings';
+import { parseConfig } from '../lib/config';
 import { InvokeDoctorStack } from '../lib/InvokeDoctorStack';
 
 /** CDK entry (cdk.json "app"): validate the `invoke-doctor` context, build the stack, run cdk-nag. */
@@ -12,7 +14,7 @@ try {
   // Any unacknowledged finding fails the synth, so a deploy can never skip the review.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 } catch (error) {
-  if (!(error instanceof InvalidConfigError)) throw error;
+  if (!(error instanceof ConfigError)) throw error;
   // One line naming the field, instead of a stack trace through CDK internals.
   console.error(`invoke-doctor: invalid configuration: ${error.message}`);
   process.exit(2);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { version } from '../package.json';
 import { diagnoseCommand } from './commands/diagnose';
 import { incidentsCommand } from './commands/incidents';
 import { preflightCommand } from './commands/preflight';
@@ -15,7 +16,7 @@ const program = new Command()
   .description(
     'Diagnose "not authorized to perform: lambda:InvokeFunction" and API Gateway "Invalid permissions on Lambda function" failures, and print the exact fix.',
   )
-  .version('0.1.0');
+  .version(version);
 
 program.addCommand(diagnoseCommand());
 program.addCommand(preflightCommand());

@@ -1,7 +1,8 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { InvalidConfigError, type InvokeDoctorConfig, logGroupTargets } from './config';
+import { ConfigError } from '../lambda/core/errors';
+import { type InvokeDoctorConfig, logGroupTargets } from './config';
 import { InvokeDoctor } from './constructs/InvokeDoctor';
 
 /** Props of {@link InvokeDoctorStack}. */
@@ -43,7 +44,7 @@ export class InvokeDoctorStack extends Stack {
       try {
         this.doctor.watchLogGroup(target.logGroupName);
       } catch (cause) {
-        throw new InvalidConfigError(target.field, (cause as Error).message, { cause });
+        throw new ConfigError(target.field, (cause as Error).message, { cause });
       }
     }
 

@@ -1,13 +1,13 @@
 import { Command } from 'commander';
-import { analyzeBatches } from '../../lambda/core/analyzeBatches';
-import { decodeInput } from '../../lambda/core/decodeInput';
+import { decodeInput } from '../../lambda/core/decode/decodeInput';
+import { analyzeBatches } from '../../lambda/core/diagnose/analyzeBatches';
 import { InvalidPayloadError } from '../../lambda/core/errors';
 import type { LogBatch } from '../../lambda/core/types';
-import { diagnosisJson } from './diagnosisJson';
-import { readInputs, readOne } from './readInputs';
-import { renderDiagnosisText } from './renderDiagnosisText';
-import { runAction } from './runAction';
-import { samplePath } from './samplePath';
+import { readInputs, readOne } from '../cli/readInputs';
+import { runAction } from '../cli/runAction';
+import { samplePath } from '../cli/samplePath';
+import { diagnosisJson } from '../render/diagnosisJson';
+import { renderDiagnosisText } from '../render/renderDiagnosisText';
 
 /** Options of `invoke-doctor diagnose`. */
 interface DiagnoseOptions {

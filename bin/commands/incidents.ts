@@ -2,16 +2,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, InvokeDoctorError } from '../../lambda/core/errors';
-import type { Incident, IncidentStatus } from '../../lambda/core/incident';
 import type { IncidentRecord } from '../../lambda/core/incidents/IncidentRecord';
+import type { Incident, IncidentStatus } from '../../lambda/core/incidents/incident';
 import { parseIncidentId } from '../../lambda/core/incidents/incidentId';
 import { toIncident } from '../../lambda/core/incidents/toIncident';
 import type { IncidentQuery, IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
-import { parseSince } from './parseSince';
-import { renderIncidentDetail } from './renderIncidentDetail';
-import { renderIncidentTable } from './renderIncidentTable';
-import { runAction } from './runAction';
-import { safeStdout } from './safeStdout';
+import { parseSince } from '../cli/parseSince';
+import { runAction } from '../cli/runAction';
+import { safeStdout } from '../cli/safeStdout';
+import { renderIncidentDetail } from '../render/renderIncidentDetail';
+import { renderIncidentTable } from '../render/renderIncidentTable';
 
 /** Stack name `npx cdk deploy` uses (bin/app.ts). */
 export const DEFAULT_STACK_NAME = 'InvokeDoctor';
@@ -245,8 +245,7 @@ async function openSource(options: SourceOptions): Promise<Source> {
   const { DynamoDbIncidentRepository } =
     require('../../lambda/adapters/DynamoDbIncidentRepository') as typeof import('../../lambda/adapters/DynamoDbIncidentRepository');
   if (local || (!aws && existsSync(join('.invoke-doctor', 'dynalite')))) {
-    const { localStore } =
-      require('../../lambda/adapters/localStore') as typeof import('../../lambda/adapters/localStore');
+    const { localStore } = require('../replay/localStore') as typeof import('../replay/localStore');
     const store = await localStore({
       ...(options.store ? { dir: options.store } : {}),
       create: false,
@@ -271,7 +270,8 @@ async function openSource(options: SourceOptions): Promise<Source> {
   if (tableName === undefined) {
     const { CloudFormationClient } =
       require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation');
-    const { findTableName } = require('./findTableName') as typeof import('./findTableName');
+    const { findTableName } =
+      require('../cli/findTableName') as typeof import('../cli/findTableName');
     const cfn = new CloudFormationClient(region);
     const stack = options.stack ?? DEFAULT_STACK_NAME;
     try {

@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import type {
-  CheckResult,
-  PreflightClients,
-  PreflightReport,
-} from '../../lambda/adapters/preflight/runPreflight';
 import { ConfigError } from '../../lambda/core/errors';
-import { runAction } from './runAction';
+import { CONFIG_CONTEXT_KEY } from '../../lambda/core/settings';
+import { runAction } from '../cli/runAction';
+import type { CheckResult, PreflightClients, PreflightReport } from '../preflight/runPreflight';
 
 /** Options of `invoke-doctor preflight`. */
 interface PreflightOptions {
@@ -40,7 +37,7 @@ async function preflight(options: PreflightOptions): Promise<void> {
   const targets = loadConfig(options.config ?? 'cdk.json');
   // Loaded here, not at the top: the SDK and zod cost hundreds of ms that `--help` should not pay.
   const { runPreflight } =
-    require('../../lambda/adapters/preflight/runPreflight') as typeof import('../../lambda/adapters/preflight/runPreflight');
+    require('../preflight/runPreflight') as typeof import('../preflight/runPreflight');
   const report = await runPreflight(targets, await createClients(options.region));
   process.stdout.write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : renderPreflightText(report),
@@ -50,8 +47,7 @@ async function preflight(options: PreflightOptions): Promise<void> {
 
 /** Reads the config the stack uses: `context["invoke-doctor"]` of a cdk.json, or the object itself. */
 function loadConfig(file: string): import('../../lib/config').InvokeDoctorConfig {
-  const { CONFIG_CONTEXT_KEY, InvalidConfigError, parseConfig } =
-    require('../../lib/config') as typeof import('../../lib/config');
+  const { parseConfig } = require('../../lib/config') as typeof import('../../lib/config');
   const path = resolve(file);
   let json: unknown;
   try {
@@ -76,16 +72,7 @@ function loadConfig(file: string): import('../../lib/config').InvokeDoctorConfig
         : context
           ? undefined
           : json;
-  try {
-    return parseConfig(raw);
-  } catch (error) {
-    if (!(error instanceof InvalidConfigError)) throw error;
-    // The CLI's exit code 2 belongs to ConfigError; keep the field path the stack reports.
-    const message = error.message.startsWith(`${error.field}: `)
-      ? error.message.slice(error.field.length + 2)
-      : error.message;
-    throw new ConfigError(error.field, message, { cause: error });
-  }
+  return parseConfig(raw);
 }
 
 async function createClients(region: string | undefined): Promise<PreflightClients> {

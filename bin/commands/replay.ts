@@ -2,33 +2,42 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
-import type { LocalStore } from '../../lambda/adapters/localStore';
-import { decodeInput } from '../../lambda/core/decodeInput';
+import { decodeInput } from '../../lambda/core/decode/decodeInput';
+import { prefilter } from '../../lambda/core/diagnose/prefilter';
 import { InvalidPayloadError, NotificationError } from '../../lambda/core/errors';
 import {
   IncidentService,
   type RecordedIncident,
   type SweepReport,
-} from '../../lambda/core/IncidentService';
-import type { Incident, Notification, NotificationKind } from '../../lambda/core/incident';
+} from '../../lambda/core/incidents/IncidentService';
+import type {
+  Incident,
+  Notification,
+  NotificationKind,
+} from '../../lambda/core/incidents/incident';
 import { DEFAULT_INCIDENT_POLICY } from '../../lambda/core/incidents/incidentPolicy';
 import { toIncident } from '../../lambda/core/incidents/toIncident';
 import type { DiagnosisSink } from '../../lambda/core/ports/DiagnosisSink';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
-import { prefilter } from '../../lambda/core/prefilter';
 import { processLogBatch } from '../../lambda/core/processLogBatch';
 import { shellWord } from '../../lambda/core/render/alertContent';
 import type { LogBatch } from '../../lambda/core/types';
-import { JsonLinesNotifier } from './JsonLinesNotifier';
-import { ProgressLine } from './ProgressLine';
-import { type DeliveryPlan, planDeliveries } from './planDeliveries';
-import { ReplayLogLookup } from './ReplayLogLookup';
-import { ReplaySweeper, SWEEP_INTERVAL_MS } from './ReplaySweeper';
-import { readOne } from './readInputs';
-import { type ReplayOutcome, renderReplaySummary, replaySummaryJson } from './renderReplaySummary';
-import { runAction } from './runAction';
-import { safeStdout } from './safeStdout';
-import { samplePath } from './samplePath';
+import { readOne } from '../cli/readInputs';
+import { runAction } from '../cli/runAction';
+import { safeStdout } from '../cli/safeStdout';
+import { samplePath } from '../cli/samplePath';
+import { ProgressLine } from '../render/ProgressLine';
+import {
+  type ReplayOutcome,
+  renderReplaySummary,
+  replaySummaryJson,
+} from '../render/renderReplaySummary';
+import { JsonLinesNotifier } from '../replay/JsonLinesNotifier';
+import type { LocalStore } from '../replay/localStore';
+import { type DeliveryPlan, planDeliveries } from '../replay/planDeliveries';
+import { ReplayLogLookup } from '../replay/ReplayLogLookup';
+import { ReplaySweeper, SWEEP_INTERVAL_MS } from '../replay/ReplaySweeper';
+import { TerminalNotifier } from '../replay/TerminalNotifier';
 
 /** Options of `invoke-doctor replay`. */
 interface ReplayOptions {
@@ -89,8 +98,7 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
   progress.total = plan.deliveries.length;
 
   // Loaded here, not at the top: the SDK and dynalite cost time that `--help` should not pay.
-  const { localStore } =
-    require('../../lambda/adapters/localStore') as typeof import('../../lambda/adapters/localStore');
+  const { localStore } = require('../replay/localStore') as typeof import('../replay/localStore');
   const store = await localStore({
     ...(options.store ? { dir: options.store } : {}),
     create: true,
@@ -140,12 +148,14 @@ function buildChannels(options: ReplayOptions, progress: ProgressLine): Notifier
   });
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const built = buildNotifiers({
-    ...(options.json ? {} : { terminal: { stream: stdout, color } }),
     slackWebhookUrl: options.slackWebhook ?? null,
     // A local receiver (http://127.0.0.1:PORT) is fine for a replay on your own machine.
     allowLoopbackWebhook: true,
   });
-  return options.json ? [new JsonLinesNotifier(stdout), ...built] : built;
+  const terminal = options.json
+    ? new JsonLinesNotifier(stdout)
+    : new TerminalNotifier({ stream: stdout, color });
+  return [terminal, ...built];
 }
 
 async function run(

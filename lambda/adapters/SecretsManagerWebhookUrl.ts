@@ -1,6 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { RUNTIME_ENV } from '../core/constants';
 import { ConfigError } from '../core/errors';
+import { SETTINGS } from '../core/settings';
 import { awsSdk } from './awsSdk';
 import type { WebhookUrlSource } from './SlackNotifier';
 
@@ -25,7 +25,7 @@ const CONFIG_ERRORS = new Set([
   'InvalidRequestException',
   'InvalidParameterException',
 ]);
-const SECRET_FIELD = RUNTIME_ENV.slackWebhookSecret;
+const SECRET_FIELD = SETTINGS.slackWebhookSecretId.env;
 
 /**
  * The Slack webhook URL read from Secrets Manager once per container (per instance; build it at

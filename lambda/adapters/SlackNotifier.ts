@@ -1,5 +1,5 @@
 import { ConfigError, NotificationError } from '../core/errors';
-import type { Notification } from '../core/incident';
+import type { Notification } from '../core/incidents/incident';
 import type { Notifier } from '../core/ports/Notifier';
 import { renderSlackMessage } from '../core/render/renderSlackMessage';
 

@@ -1,6 +1,6 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { NotificationError } from '../core/errors';
-import type { Notification } from '../core/incident';
+import type { Notification } from '../core/incidents/incident';
 import type { Notifier } from '../core/ports/Notifier';
 import { renderChatMessage } from '../core/render/renderChatMessage';
 import { renderSnsMessage } from '../core/render/renderSnsMessage';

@@ -1,42 +1,57 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { IncidentService } from '../core/IncidentService';
+import { IncidentService } from '../core/incidents/IncidentService';
+import { METRIC } from '../core/metrics';
 import type { Clock } from '../core/ports/Clock';
 import type { DeliveryContext, DiagnosisSink } from '../core/ports/DiagnosisSink';
 import type { IncidentRepository } from '../core/ports/IncidentRepository';
 import type { Notifier } from '../core/ports/Notifier';
 import type { Diagnosis } from '../core/types';
+import { buildNotifiers } from './buildNotifiers';
+import { DynamoDbIncidentRepository } from './DynamoDbIncidentRepository';
 import type { RuntimeConfig } from './runtimeConfig';
+import { SystemClock } from './SystemClock';
 
 const MINUTE = 60_000;
 
-/** Metric names of the incident lifecycle (the stack's dashboard and alarms use exactly these). */
-export const INCIDENT_METRIC = {
-  opened: 'IncidentsOpened',
-  resolved: 'IncidentsResolved',
-  notificationsFailed: 'NotificationsFailed',
-} as const;
+/** Parts of the incident use case a caller may supply instead of the production defaults. */
+export interface IncidentServiceParts {
+  /** Default: DynamoDbIncidentRepository on the configured table. */
+  readonly repository?: IncidentRepository | undefined;
+  /** Default: the channels the configuration names (Slack secret, SNS topic). */
+  readonly notifiers?: readonly Notifier[] | undefined;
+  readonly clock?: (Clock & { sleep(ms: number): Promise<void> }) | undefined;
+}
 
 /**
- * Builds the incident use case from the runtime config, the same way for the log handler and the
- * sweeper so both agree on the lifecycle timings. Channels that retry on their own (Slack honours
- * Retry-After, the SNS client retries) get one attempt per invocation here: the sweeper's schedule
- * is the backoff beyond that.
+ * Builds the incident use case from the runtime config, the one way both the log handler and the
+ * sweeper do, so they agree on the store, the channels and the lifecycle timings. Null when no
+ * incidents table is configured (diagnoses are then only logged). Channels that retry on their own
+ * (Slack honours Retry-After, the SNS client retries) get one attempt per invocation here: the
+ * sweeper's schedule is the backoff beyond that. SDK clients are created on first use.
  */
 export function buildIncidentService(
   config: RuntimeConfig,
-  deps: {
-    repository: IncidentRepository;
-    notifiers: readonly Notifier[];
-    clock: Clock & { sleep(ms: number): Promise<void> };
-  },
-): IncidentService {
+  parts: IncidentServiceParts = {},
+): IncidentService | null {
+  let repository = parts.repository;
+  if (!repository) {
+    if (!config.incidentsTableName) return null;
+    repository = new DynamoDbIncidentRepository({ tableName: config.incidentsTableName });
+  }
+  const clock = parts.clock ?? new SystemClock();
   return new IncidentService({
-    repository: deps.repository,
-    notifiers: deps.notifiers,
-    clock: deps.clock,
-    sleep: (ms) => deps.clock.sleep(ms),
+    repository,
+    notifiers:
+      parts.notifiers ??
+      buildNotifiers({
+        topicArn: config.alertTopicArn,
+        slackWebhookSecretId: config.slackWebhookSecretId,
+        chatFormat: config.chatFormat,
+      }),
+    clock,
+    sleep: (ms) => clock.sleep(ms),
     retry: { attempts: 1 },
     policy: {
       updateIntervalMs: config.updateIntervalMinutes * MINUTE,
@@ -65,9 +80,9 @@ export class IncidentSink implements DiagnosisSink {
     const opened = recorded.filter((r) => r.outcome === 'opened').length;
     const failed = recorded.flatMap((r) => r.sends.filter((s) => !s.ok));
     const { metrics, logger } = this.telemetry;
-    if (opened > 0) metrics.addMetric(INCIDENT_METRIC.opened, MetricUnit.Count, opened);
+    if (opened > 0) metrics.addMetric(METRIC.incidentsOpened, MetricUnit.Count, opened);
     if (failed.length > 0) {
-      metrics.addMetric(INCIDENT_METRIC.notificationsFailed, MetricUnit.Count, failed.length);
+      metrics.addMetric(METRIC.notificationsFailed, MetricUnit.Count, failed.length);
       for (const failure of failed) logger.warn('notification pending', { ...failure });
     }
   }

@@ -5,7 +5,6 @@ import type { Notifier } from '../core/ports/Notifier';
 import { SecretsManagerWebhookUrl, validateWebhookUrl } from './SecretsManagerWebhookUrl';
 import { SlackNotifier, type SlackNotifierOptions } from './SlackNotifier';
 import { SnsNotifier } from './SnsNotifier';
-import { TerminalNotifier } from './TerminalNotifier';
 
 /** Which alert channels exist; built by the handler / sweeper from runtime config, by replay from flags. */
 export interface NotifierConfig {
@@ -21,8 +20,6 @@ export interface NotifierConfig {
   readonly chatFormat?: boolean;
   /** Slack retry tuning (defaults: 3 attempts, waits up to 10 s); lower it when the caller retries too. */
   readonly slackRetry?: { readonly maxAttempts?: number; readonly maxDelayMs?: number };
-  /** Print alerts to a terminal stream (replay). */
-  readonly terminal?: { readonly stream: NodeJS.WritableStream; readonly color?: boolean };
 }
 
 /** Injectable clients and seams; defaults are the SDK clients and global fetch. */
@@ -34,20 +31,12 @@ export interface NotifierClients {
 }
 
 /**
- * Builds the notifiers the configuration asks for, terminal first, then Slack, then SNS. Call it
+ * Builds the notifiers the configuration asks for: Slack, then SNS. Call it
  * once per container (module scope) so the webhook secret is read once. Throws ConfigError for an
  * impossible combination or an invalid direct webhook URL.
  */
 export function buildNotifiers(config: NotifierConfig, clients: NotifierClients = {}): Notifier[] {
   const notifiers: Notifier[] = [];
-  if (config.terminal) {
-    notifiers.push(
-      new TerminalNotifier({
-        stream: config.terminal.stream,
-        color: config.terminal.color ?? false,
-      }),
-    );
-  }
   const slack = slackOptions(config, clients);
   if (slack) notifiers.push(new SlackNotifier(slack));
   if (config.topicArn) {

@@ -1,27 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../core/metrics';
 import type { Diagnosis } from '../core/types';
-
-/** CloudWatch metrics namespace (POWERTOOLS_METRICS_NAMESPACE overrides it). */
-export const METRICS_NAMESPACE = 'InvokeDoctor';
-
-/** Service name on every log record and the `service` dimension of every metric. */
-export const SERVICE_NAME = 'invoke-doctor';
-
-/**
- * Metric names the handler emits (EMF). Every metric carries the `service` dimension Powertools adds;
- * `Diagnoses` also carries `kind`. Dashboards and alarms must use exactly these dimension sets.
- */
-export const METRIC = {
-  /** Diagnoses produced, per `kind`. */
-  diagnoses: 'Diagnoses',
-  /** Log events read from deliveries. */
-  eventsScanned: 'EventsScanned',
-  /** Deliveries that could not be decoded (and were dropped, not retried). */
-  badPayloads: 'BadPayloads',
-  /** FilterLogEvents context lookups made. */
-  lookups: 'Lookups',
-} as const;
 
 /** The handler's logger and metrics. */
 export interface Telemetry {

@@ -73,7 +73,30 @@ export const AWS_FORMATS = {
   /** Service principals such as `sns.amazonaws.com` or `lambda.alarms.cloudwatch.amazonaws.com`. */
   servicePrincipal: /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,4}amazonaws\.com(?:\.cn)?$/,
   statementId: /^[A-Za-z0-9_-]{1,100}$/,
+  /** CloudWatch Logs log group names: 1-512 of `[.-_/#A-Za-z0-9]`. */
+  logGroupName: /^[.\-_/#A-Za-z0-9]{1,512}$/,
+  /** Secrets Manager secret names (an ARN is not a name: the IAM scope is built from the name). */
+  secretName: /^[A-Za-z0-9/_+=.@-]{1,512}$/,
+  /** A secret name or a full secret ARN. */
+  secretId: whole(
+    `(?:arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:[A-Za-z0-9/_+=.@-]{1,512}|[A-Za-z0-9/_+=.@-]{1,512})`,
+  ),
+  /** DynamoDB table names: 3-255 of `[a-zA-Z0-9_.-]`. */
+  tableName: /^[A-Za-z0-9_.-]{3,255}$/,
+  snsTopicArn: whole(`arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:[A-Za-z0-9_-]{1,256}(?:\\.fifo)?`),
 } as const;
+
+/** What a value of a format looks like, for error messages that name the expected form. */
+export const AWS_FORMAT_HINTS: Partial<Record<keyof typeof AWS_FORMATS, string>> = {
+  apiId: 'a REST API id: 10 lowercase letters or digits',
+  stageName: 'a stage name: letters, digits, - or _',
+  functionName: 'a Lambda function name (not an ARN), up to 64 of A-Z a-z 0-9 - _',
+  logGroupName: 'a log group name: up to 512 of A-Z a-z 0-9 . - _ / #',
+  secretName: "the secret's NAME (not its ARN): letters, digits and /_+=.@-",
+  secretId: 'a secret name or ARN',
+  tableName: 'a table name',
+  snsTopicArn: 'an SNS topic ARN',
+};
 
 /** A named AWS format, a key of {@link AWS_FORMATS}. */
 export type AwsFormat = keyof typeof AWS_FORMATS;

@@ -29,29 +29,6 @@ export const APIGW_EXECUTION_LOG_PREFIX = 'API-Gateway-Execution-Logs_';
 export const LAMBDA_LOG_GROUP_PREFIX = '/aws/lambda/';
 
 /**
- * Names of the environment variables the stack sets on its functions. Only lambda/adapters reads
- * them (runtimeConfig); lib/ sets them. Listed here so the two cannot disagree.
- */
-export const RUNTIME_ENV = {
-  /** DynamoDB incidents table name (absent: incidents disabled, diagnoses are only logged). */
-  incidentsTable: 'INCIDENTS_TABLE_NAME',
-  /** SNS alert topic ARN. */
-  alertTopicArn: 'ALERT_TOPIC_ARN',
-  /** Secrets Manager secret id (ARN or name) holding the Slack incoming-webhook URL; absent: no Slack. */
-  slackWebhookSecret: 'SLACK_WEBHOOK_SECRET_ID',
-  /** `true` to publish Amazon Q Developer in chat applications custom notifications to SNS. */
-  chatFormat: 'SNS_CHAT_FORMAT',
-  /** Minutes between update notifications while an incident continues (default 15). */
-  updateIntervalMinutes: 'UPDATE_INTERVAL_MINUTES',
-  /** Minutes without occurrences after which an incident is resolved (default 10). */
-  quietPeriodMinutes: 'QUIET_PERIOD_MINUTES',
-  /** Days a resolved incident is kept before DynamoDB TTL removes it (default 90). */
-  resolvedTtlDays: 'RESOLVED_TTL_DAYS',
-  /** `false` disables the FilterLogEvents context lookup (default enabled). */
-  contextLookup: 'CONTEXT_LOOKUP',
-} as const;
-
-/**
  * Key and attribute names of the incidents table: the stack creates it (lib/), the repository codes
  * against it and the local store / tests create the same schema (ensureIncidentsTable).
  */

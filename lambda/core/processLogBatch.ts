@@ -1,4 +1,4 @@
-import { analyzeBatches } from './analyzeBatches';
+import { analyzeBatches } from './diagnose/analyzeBatches';
 import type { DiagnosisSink } from './ports/DiagnosisSink';
 import type { LogLookup } from './ports/LogLookup';
 import type { Diagnosis, LogBatch } from './types';

@@ -1,13 +1,10 @@
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { buildIncidentService, IncidentSink } from '../adapters/buildIncidentService';
-import { buildNotifiers } from '../adapters/buildNotifiers';
 import { CloudWatchLogsLookup } from '../adapters/CloudWatchLogsLookup';
-import { DynamoDbIncidentRepository } from '../adapters/DynamoDbIncidentRepository';
 import { LoggingSink } from '../adapters/LoggingSink';
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
-import { SystemClock } from '../adapters/SystemClock';
 import { recordBadPayload, recordDelivery, type Telemetry, telemetry } from '../adapters/telemetry';
-import { decodeAwslogs } from '../core/decodeAwslogs';
+import { decodeAwslogs } from '../core/decode/decodeAwslogs';
 import { InvalidPayloadError } from '../core/errors';
 import type { DiagnosisSink } from '../core/ports/DiagnosisSink';
 import type { LogLookup, LogLookupQuery } from '../core/ports/LogLookup';
@@ -55,19 +52,8 @@ export type LogSubscriptionHandler = (
  */
 export function buildSink(config: RuntimeConfig, t: Telemetry): DiagnosisSink {
   const log = new LoggingSink(t.logger);
-  if (!config.incidentsTableName) return log;
-  const notifiers = buildNotifiers({
-    topicArn: config.alertTopicArn,
-    slackWebhookSecretId: config.slackWebhookSecretId,
-    chatFormat: config.chatFormat,
-  });
-  const repository = new DynamoDbIncidentRepository({ tableName: config.incidentsTableName });
-  const service = buildIncidentService(config, {
-    repository,
-    notifiers,
-    clock: new SystemClock(),
-  });
-  return new IncidentSink(service, log, t);
+  const service = buildIncidentService(config);
+  return service === null ? log : new IncidentSink(service, log, t);
 }
 
 /**

@@ -1,12 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { buildIncidentService, INCIDENT_METRIC } from '../adapters/buildIncidentService';
-import { buildNotifiers } from '../adapters/buildNotifiers';
-import { DynamoDbIncidentRepository } from '../adapters/DynamoDbIncidentRepository';
+import { buildIncidentService } from '../adapters/buildIncidentService';
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
-import { SystemClock } from '../adapters/SystemClock';
+import type { SystemClock } from '../adapters/SystemClock';
 import { type Telemetry, telemetry } from '../adapters/telemetry';
-import type { IncidentService } from '../core/IncidentService';
+import type { IncidentService } from '../core/incidents/IncidentService';
+import { METRIC } from '../core/metrics';
 import type { IncidentRepository } from '../core/ports/IncidentRepository';
 import type { Notifier } from '../core/ports/Notifier';
 
@@ -62,8 +61,8 @@ export function createSweeper(deps: SweeperDeps = {}) {
       }
       logger.info('sweep done', { ...summary, resolvedIds: report.resolved });
       const { metrics } = wiring.telemetry;
-      metrics.addMetric(INCIDENT_METRIC.resolved, MetricUnit.Count, summary.resolved);
-      metrics.addMetric(INCIDENT_METRIC.notificationsFailed, MetricUnit.Count, summary.failed);
+      metrics.addMetric(METRIC.incidentsResolved, MetricUnit.Count, summary.resolved);
+      metrics.addMetric(METRIC.notificationsFailed, MetricUnit.Count, summary.failed);
       return summary;
     } catch (error) {
       logger.error('sweep failed', error as Error);
@@ -77,23 +76,10 @@ export function createSweeper(deps: SweeperDeps = {}) {
 
 function wire(deps: SweeperDeps): { service: IncidentService | null; telemetry: Telemetry } {
   const config = deps.config ?? runtimeConfig();
-  const tel = deps.telemetry ?? telemetry();
-  let repository = deps.repository;
-  if (!repository) {
-    if (!config.incidentsTableName) return { service: null, telemetry: tel };
-    repository = new DynamoDbIncidentRepository({ tableName: config.incidentsTableName });
-  }
-  const notifiers =
-    deps.notifiers ??
-    buildNotifiers({
-      topicArn: config.alertTopicArn,
-      slackWebhookSecretId: config.slackWebhookSecretId,
-      chatFormat: config.chatFormat,
-    });
-  const clock = deps.clock ?? new SystemClock();
+  const { repository, notifiers, clock } = deps;
   return {
     service: buildIncidentService(config, { repository, notifiers, clock }),
-    telemetry: tel,
+    telemetry: deps.telemetry ?? telemetry(),
   };
 }
 

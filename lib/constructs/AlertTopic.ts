@@ -12,7 +12,7 @@ export interface AlertTopicProps {
    * Email addresses to subscribe (each receives a confirmation message first).
    * @default - no subscriptions
    */
-  readonly emails?: readonly string[];
+  readonly emails?: readonly string[] | undefined;
   /** Queue that keeps email deliveries SNS finally gave up on. */
   readonly deadLetterQueue: sqs.IQueue;
 }

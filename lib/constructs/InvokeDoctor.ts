@@ -8,11 +8,15 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FILTER_PATTERN, RUNTIME_ENV } from '../../lambda/core/constants';
+import { AWS_FORMAT_HINTS, AWS_FORMATS } from '../../lambda/core/awsFormats';
+import { FILTER_PATTERN } from '../../lambda/core/constants';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/core/metrics';
+import { SETTINGS } from '../../lambda/core/settings';
+import { runtimeEnvironment } from '../runtimeEnvironment';
 import { AlertTopic } from './AlertTopic';
 import { IncidentsTable } from './IncidentsTable';
 import { InvokeDoctorFunction } from './InvokeDoctorFunction';
-import { METRICS, Monitoring } from './Monitoring';
+import { Monitoring } from './Monitoring';
 
 /**
  * Most log groups one responder can watch with per-group subscriptions: each adds a statement of
@@ -45,7 +49,7 @@ export interface InvokeDoctorProps {
    * functions may read exactly that secret; the URL never appears in the template or environment.
    * @default - no Slack alerts
    */
-  readonly slackWebhookSecretName?: string;
+  readonly slackWebhookSecretName?: string | undefined;
   /**
    * Publish the Amazon Q Developer in chat applications custom-notification format to the topic.
    * @default false
@@ -59,24 +63,24 @@ export interface InvokeDoctorProps {
   readonly contextLookup?: boolean;
   /**
    * Time between update notifications while an incident continues (whole minutes, 1 to 1440).
-   * @default Duration.minutes(15)
+   * @default - `SETTINGS.updateIntervalMinutes` (docs/configuration.md)
    */
   readonly updateInterval?: Duration;
   /**
    * Time without occurrences after which the sweeper resolves an incident (whole minutes, 1 to 1440).
-   * @default Duration.minutes(10)
+   * @default - `SETTINGS.quietPeriodMinutes` (docs/configuration.md)
    */
   readonly quietPeriod?: Duration;
   /**
    * How long a resolved incident is kept before DynamoDB TTL removes it (whole days, 1 to 3650).
-   * @default Duration.days(90)
+   * @default - `SETTINGS.resolvedTtlDays` (docs/configuration.md)
    */
   readonly resolvedRetention?: Duration;
   /**
    * Retention of the responder's and sweeper's log groups.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - `SETTINGS.logRetentionDays` (docs/configuration.md)
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logRetention?: logs.RetentionDays | undefined;
   /**
    * Reserved concurrency of the responder. CloudWatch Logs invokes it asynchronously, so a throttled
    * delivery waits in Lambda's async queue instead of being lost; a cap protects the 5 requests/s
@@ -84,7 +88,7 @@ export interface InvokeDoctorProps {
    * concurrency quota (10), hence no default.
    * @default - none (unreserved)
    */
-  readonly reservedConcurrentExecutions?: number;
+  readonly reservedConcurrentExecutions?: number | undefined;
 }
 
 // Names derive from the stack name, so a second InvokeDoctor in one stack would collide.
@@ -130,8 +134,8 @@ export class InvokeDoctor extends Construct {
     if (Token.isUnresolved(stack.stackName)) {
       throw new Error('InvokeDoctor: the stack name must be a literal (it names the log groups)');
     }
-    this.accountWide = props.accountWide ?? false;
-    this.contextLookup = props.contextLookup ?? true;
+    this.accountWide = props.accountWide ?? SETTINGS.accountWide.default;
+    this.contextLookup = props.contextLookup ?? SETTINGS.contextLookup.default;
     this.qualifier = `invoke-doctor-${stack.stackName}`;
     if (this.accountWide && (props.logGroupNames?.length ?? 0) > 0) {
       throw new Error(
@@ -140,18 +144,19 @@ export class InvokeDoctor extends Construct {
     }
     const updateMinutes = wholeUnits(
       props.updateInterval,
-      15,
+      SETTINGS.updateIntervalMinutes,
       'updateInterval',
-      'minutes',
-      1,
-      1440,
     );
-    const quietMinutes = wholeUnits(props.quietPeriod, 10, 'quietPeriod', 'minutes', 1, 1440);
-    const ttlDays = wholeUnits(props.resolvedRetention, 90, 'resolvedRetention', 'days', 1, 3650);
+    const quietMinutes = wholeUnits(props.quietPeriod, SETTINGS.quietPeriodMinutes, 'quietPeriod');
+    const ttlDays = wholeUnits(
+      props.resolvedRetention,
+      SETTINGS.resolvedTtlDays,
+      'resolvedRetention',
+    );
     const secretName = props.slackWebhookSecretName;
-    if (secretName !== undefined && !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(secretName)) {
+    if (secretName !== undefined && !AWS_FORMATS.secretName.test(secretName)) {
       throw new Error(
-        `InvokeDoctor: slackWebhookSecretName must be a secret NAME (letters, digits, /_+=.@-), got "${secretName}"`,
+        `InvokeDoctor: slackWebhookSecretName must be ${AWS_FORMAT_HINTS.secretName}, got "${secretName}"`,
       );
     }
 
@@ -185,17 +190,19 @@ export class InvokeDoctor extends Construct {
     });
 
     const environment: Record<string, string> = {
-      [RUNTIME_ENV.incidentsTable]: this.table.tableName,
-      [RUNTIME_ENV.alertTopicArn]: this.alerts.topic.topicArn,
-      [RUNTIME_ENV.chatFormat]: String(props.snsChatFormat ?? false),
-      [RUNTIME_ENV.updateIntervalMinutes]: String(updateMinutes),
-      [RUNTIME_ENV.quietPeriodMinutes]: String(quietMinutes),
-      [RUNTIME_ENV.resolvedTtlDays]: String(ttlDays),
-      [RUNTIME_ENV.contextLookup]: String(this.contextLookup),
-      POWERTOOLS_SERVICE_NAME: METRICS.service,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
-      // The secret's NAME only; the functions read the URL at runtime.
-      ...(secretName === undefined ? {} : { [RUNTIME_ENV.slackWebhookSecret]: secretName }),
+      ...runtimeEnvironment({
+        incidentsTableName: this.table.tableName,
+        alertTopicArn: this.alerts.topic.topicArn,
+        chatFormat: props.snsChatFormat ?? SETTINGS.chatFormat.default,
+        updateIntervalMinutes: updateMinutes,
+        quietPeriodMinutes: quietMinutes,
+        resolvedTtlDays: ttlDays,
+        contextLookup: this.contextLookup,
+        // The secret's NAME only; the functions read the URL at runtime.
+        slackWebhookSecretId: secretName ?? null,
+      }),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
     const onFailure = new destinations.SqsDestination(this.failureQueue);
 
@@ -310,9 +317,9 @@ export class InvokeDoctor extends Construct {
         'InvokeDoctor.watchLogGroup: the log group name must be a literal (it is checked against invoke-doctor’s own log groups)',
       );
     }
-    if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) {
+    if (!AWS_FORMATS.logGroupName.test(name)) {
       throw new Error(
-        `InvokeDoctor.watchLogGroup("${name}"): not a log group name (up to 512 of A-Z a-z 0-9 . - _ / #)`,
+        `InvokeDoctor.watchLogGroup("${name}"): expected ${AWS_FORMAT_HINTS.logGroupName}`,
       );
     }
     if (this.ownLogGroupNames.includes(name)) {
@@ -407,15 +414,19 @@ function constructIdFor(name: string): string {
   return `${letters}${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }
 
+// A Duration prop read in the unit, bounds and default of its setting.
 function wholeUnits(
   value: Duration | undefined,
-  fallback: number,
+  setting: {
+    readonly unit: 'minutes' | 'days';
+    readonly min: number;
+    readonly max: number;
+    readonly default: number;
+  },
   prop: string,
-  unit: 'minutes' | 'days',
-  min: number,
-  max: number,
 ): number {
-  if (value === undefined) return fallback;
+  const { unit, min, max } = setting;
+  if (value === undefined) return setting.default;
   const n =
     unit === 'minutes' ? value.toMinutes({ integral: false }) : value.toDays({ integral: false });
   if (!Number.isInteger(n) || n < min || n > max) {

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { SETTINGS } from '../../lambda/core/settings';
 import { projectRoot } from '../projectRoot';
 
 /** Props of {@link InvokeDoctorFunction}: the house defaults fix everything else. */
@@ -15,9 +16,9 @@ export interface InvokeDoctorFunctionProps {
   readonly logGroupName: string;
   /**
    * Retention of the function's log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - `SETTINGS.logRetentionDays` (docs/configuration.md)
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logRetention?: logs.RetentionDays | undefined;
   /** One-line description shown in the Lambda console. */
   readonly description: string;
   /**
@@ -51,7 +52,7 @@ export interface InvokeDoctorFunctionProps {
    * Reserved concurrency.
    * @default - none: the function draws on the account's unreserved concurrency
    */
-  readonly reservedConcurrentExecutions?: number;
+  readonly reservedConcurrentExecutions?: number | undefined;
 }
 
 /**
@@ -68,7 +69,7 @@ export class InvokeDoctorFunction extends NodejsFunction {
     // Explicit log group: retention is set by the stack, and its name is known at synth time.
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       logGroupName: props.logGroupName,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? (SETTINGS.logRetentionDays.default as logs.RetentionDays),
       // Fixed name: a retained group would block the next deploy of the same stack name.
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -105,7 +106,9 @@ export class InvokeDoctorFunction extends NodejsFunction {
       retryAttempts: props.retryAttempts ?? 2,
       maxEventAge: props.maxEventAge ?? Duration.hours(1),
       onFailure: props.onFailure,
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',

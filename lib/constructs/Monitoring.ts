@@ -5,12 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** EMF namespace and `service` dimension the handlers emit with (Powertools Metrics). */
-export const METRICS = {
-  namespace: 'InvokeDoctor',
-  service: 'invoke-doctor',
-} as const;
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/core/metrics';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -29,9 +24,9 @@ const PERIOD = Duration.minutes(5);
 // A handler metric (EMF): Powertools adds the `service` dimension to every one.
 function emf(metricName: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: METRICS.namespace,
+    namespace: METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { service: METRICS.service },
+    dimensionsMap: { service: SERVICE_NAME },
     period: PERIOD,
     statistic: cloudwatch.Stats.SUM,
   });
@@ -52,7 +47,7 @@ export class Monitoring extends Construct {
     super(scope, id);
     const { responder, sweeper, failureQueue, topic } = props;
     const sum = { period: PERIOD, statistic: cloudwatch.Stats.SUM };
-    const notificationsFailed = emf('NotificationsFailed');
+    const notificationsFailed = emf(METRIC.notificationsFailed);
 
     this.alarms = [
       this.alarm('ResponderErrors', responder.metricErrors(sum), {
@@ -97,7 +92,7 @@ export class Monitoring extends Construct {
         left: [
           new cloudwatch.MathExpression({
             // One series per `kind`, whatever kinds the engine adds later.
-            expression: `SEARCH('{${METRICS.namespace},kind,service} MetricName="Diagnoses" service="${METRICS.service}"', 'Sum', ${PERIOD.toSeconds()})`,
+            expression: `SEARCH('{${METRICS_NAMESPACE},kind,service} MetricName="${METRIC.diagnoses}" service="${SERVICE_NAME}"', 'Sum', ${PERIOD.toSeconds()})`,
             label: '',
             period: PERIOD,
           }),
@@ -106,15 +101,15 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Events scanned, lookups, bad payloads',
-        left: [emf('EventsScanned')],
-        right: [emf('Lookups'), emf('BadPayloads')],
+        left: [emf(METRIC.eventsScanned)],
+        right: [emf(METRIC.lookups), emf(METRIC.badPayloads)],
         width: 12,
       }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Incidents',
-        left: [emf('IncidentsOpened'), emf('IncidentsResolved'), notificationsFailed],
+        left: [emf(METRIC.incidentsOpened), emf(METRIC.incidentsResolved), notificationsFailed],
         width: 8,
       }),
       new cloudwatch.GraphWidget({

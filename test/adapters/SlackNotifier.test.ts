@@ -1,6 +1,6 @@
 import { SlackNotifier, type WebhookUrlSource } from '../../lambda/adapters/SlackNotifier';
 import { ConfigError, NotificationError } from '../../lambda/core/errors';
-import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor } from '../fixtures/alerts';
+import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor } from '../helpers/alerts';
 import { freePort } from '../helpers/moto';
 import { type SlackReceiver, startSlackReceiver } from '../helpers/slackReceiver';
 

@@ -1,6 +1,7 @@
-import { RUNTIME_DEFAULTS, runtimeConfig } from '../../lambda/adapters/runtimeConfig';
-import { RUNTIME_ENV } from '../../lambda/core/constants';
+import { runtimeConfig } from '../../lambda/adapters/runtimeConfig';
 import { ConfigError } from '../../lambda/core/errors';
+import { SETTINGS } from '../../lambda/core/settings';
+import { RUNTIME_ENV } from '../helpers/runtimeEnv';
 
 describe('runtimeConfig', () => {
   test('an empty environment gives the logging-only defaults', () => {
@@ -9,9 +10,9 @@ describe('runtimeConfig', () => {
       alertTopicArn: null,
       slackWebhookSecretId: null,
       chatFormat: false,
-      updateIntervalMinutes: RUNTIME_DEFAULTS.updateIntervalMinutes,
-      quietPeriodMinutes: RUNTIME_DEFAULTS.quietPeriodMinutes,
-      resolvedTtlDays: RUNTIME_DEFAULTS.resolvedTtlDays,
+      updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
+      quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
+      resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
       contextLookup: true,
     });
   });

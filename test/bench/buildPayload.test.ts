@@ -8,8 +8,8 @@ import {
   PAYLOAD_KINDS,
   type PayloadKind,
 } from '../../bench/buildPayload';
-import { analyzeBatches } from '../../lambda/core/analyzeBatches';
-import { decodeAwslogs } from '../../lambda/core/decodeAwslogs';
+import { decodeAwslogs } from '../../lambda/core/decode/decodeAwslogs';
+import { analyzeBatches } from '../../lambda/core/diagnose/analyzeBatches';
 
 interface DataMessage {
   messageType: string;

@@ -2,10 +2,10 @@ import type { DeliveryContext, DiagnosisSink } from '../../lambda/core/ports/Dia
 import type { LogLookup, LogLookupQuery } from '../../lambda/core/ports/LogLookup';
 import { processLogBatch } from '../../lambda/core/processLogBatch';
 import type { Diagnosis, LogBatch, LogEvent } from '../../lambda/core/types';
-import { fixture } from './fixture';
+import { fixture } from '../helpers/fixture';
 
 const GROUP = 'API-Gateway-Execution-Logs_abc123def45/dev';
-const [SENDING, FAILURE] = fixture('apigw/invalid-permissions-info.log')
+const [SENDING, FAILURE] = fixture('rest-execution-log/invalid-permissions-info.log')
   .split('\n')
   .filter((line) => line.trim() !== '');
 

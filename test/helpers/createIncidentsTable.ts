@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { countDynamoDbCalls } from '../../bench/countDynamoDbCalls';
+import { startDynalite } from '../../bin/replay/startDynalite';
 import { ensureIncidentsTable } from '../../lambda/adapters/ensureIncidentsTable';
-import { startDynalite } from '../../lambda/adapters/startDynalite';
 import { TEST_REGION } from './moto';
 import { motoEndpoint } from './motoEndpoint';
 

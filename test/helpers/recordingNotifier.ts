@@ -1,5 +1,5 @@
 import { NotificationError } from '../../lambda/core/errors';
-import type { Notification } from '../../lambda/core/incident';
+import type { Notification } from '../../lambda/core/incidents/incident';
 import type { Clock } from '../../lambda/core/ports/Clock';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
 

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT } from './paths';
 
 /** Absolute path of the compiled CLI (built by `npm run build`, which `npm test` and `npm ci` run). */
-export const CLI = join(__dirname, '..', '..', 'dist', 'bin', 'cli.js');
+export const CLI = join(ROOT, 'dist', 'bin', 'cli.js');
 
 /** Result of one CLI run. */
 export interface CliResult {

@@ -1,7 +1,8 @@
 /** Builds a shell command from trusted literals and checked values; the only place commands are joined. */
-import { shellQuote } from '../shellQuote';
+
 import type { Checked } from './checked';
 import { problemsOf } from './checked';
+import { shellQuote } from './shellQuote';
 
 /** A word of a command: a literal of ours (`aws`, `--region`) or a checked value (always quoted). */
 export type Word = string | Checked;

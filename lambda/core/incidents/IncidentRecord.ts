@@ -1,4 +1,4 @@
-import type { Incident, NotificationKind } from '../incident';
+import type { Incident, NotificationKind } from './incident';
 
 /**
  * A notification claimed for an incident and not yet delivered to every channel. It lives on the

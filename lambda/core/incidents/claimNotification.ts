@@ -1,5 +1,5 @@
-import type { NotificationKind } from '../incident';
 import type { IncidentRecord, OutboxEntry } from './IncidentRecord';
+import type { NotificationKind } from './incident';
 import type { IncidentPolicy } from './incidentPolicy';
 
 /** A new incident state to write, and what the writer must do once the write succeeds. */

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors';
+import { SETTINGS } from '../settings';
 
 /** Timings and bounds of the incident lifecycle. */
 export interface IncidentPolicy {
@@ -23,11 +24,11 @@ export interface IncidentPolicy {
 
 const MINUTE = 60_000;
 
-/** Defaults: updates every 15 minutes, resolved after 10 quiet minutes, kept 90 days. */
+/** Defaults: the lifecycle timings of the settings table, plus the store's internal bounds. */
 export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
-  updateIntervalMs: 15 * MINUTE,
-  quietPeriodMs: 10 * MINUTE,
-  resolvedTtlDays: 90,
+  updateIntervalMs: SETTINGS.updateIntervalMinutes.default * MINUTE,
+  quietPeriodMs: SETTINGS.quietPeriodMinutes.default * MINUTE,
+  resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
   dedupWindowMs: 6 * 60 * MINUTE,
   maxRememberedDeliveries: 256,
   maxHourlyBuckets: 24 * 14,

@@ -1,5 +1,5 @@
-import type { Incident } from '../incident';
 import type { IncidentRecord } from './IncidentRecord';
+import type { Incident } from './incident';
 
 /** The public view of a stored incident (what notifiers, the CLI and `--json` see). */
 export function toIncident(record: IncidentRecord): Incident {

@@ -1,5 +1,5 @@
-import type { Notification } from '../incident';
 import type { IncidentRecord, OutboxEntry } from './IncidentRecord';
+import type { Notification } from './incident';
 import { toIncident } from './toIncident';
 
 /**

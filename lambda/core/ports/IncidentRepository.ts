@@ -1,5 +1,5 @@
-import type { IncidentStatus, NotificationKind } from '../incident';
 import type { IncidentRecord } from '../incidents/IncidentRecord';
+import type { IncidentStatus, NotificationKind } from '../incidents/incident';
 
 /** A fingerprint's latest episode and the highest episode number it ever had. */
 export interface IncidentHead {

@@ -1,4 +1,4 @@
-import type { Notification } from '../incident';
+import type { Notification } from '../incidents/incident';
 
 /** Port: one alert channel (Slack, SNS, terminal). `send` throws NotificationError on failure. */
 export interface Notifier {

@@ -1,5 +1,6 @@
-import type { Incident, Notification, NotificationKind } from '../incident';
+import type { Incident, Notification, NotificationKind } from '../incidents/incident';
 import type { DiagnosisKind, Fix, FixKind, Reason } from '../types';
+import { formatDuration } from './formatDuration';
 
 /** One labelled value of an alert; `value` is raw text (possibly from a log) and is escaped by each renderer. */
 export interface AlertFact {
@@ -246,18 +247,11 @@ export function displayTime(iso: string): string {
   return m ? `${m[1]} ${m[2]} UTC` : iso;
 }
 
-/** Human duration between two ISO timestamps: `45 s`, `12 min`, `2 h 5 min`, `3 d 4 h`. */
+/** Duration between two ISO timestamps in the one house style (`45s`, `1h 05m`, `2d 3h`). */
 export function duration(fromIso: string, toIso: string): string {
   const ms = Date.parse(toIso) - Date.parse(fromIso);
   if (!Number.isFinite(ms) || ms < 0) return 'an unknown time';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const min = Math.round(s / 60);
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 24) return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
-  const days = Math.floor(h / 24);
-  return h % 24 === 0 ? `${days} d` : `${days} d ${h % 24} h`;
+  return formatDuration(ms);
 }
 
 /** Quotes a word for POSIX shells unless it is made of characters no shell treats specially. */

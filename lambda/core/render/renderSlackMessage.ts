@@ -1,4 +1,4 @@
-import type { Notification } from '../incident';
+import type { Notification } from '../incidents/incident';
 import { type AlertContent, type AlertFact, type AlertFix, alertContent } from './alertContent';
 import {
   slackCodeBlock,

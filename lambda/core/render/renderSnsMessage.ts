@@ -1,4 +1,4 @@
-import type { Notification } from '../incident';
+import type { Notification } from '../incidents/incident';
 import { alertContent } from './alertContent';
 import { renderTerminalAlert } from './renderTerminalAlert';
 import { TRUNCATION_MARKER, wellFormed } from './slackEscape';

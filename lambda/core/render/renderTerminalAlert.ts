@@ -1,4 +1,4 @@
-import type { Notification, NotificationKind } from '../incident';
+import type { Notification, NotificationKind } from '../incidents/incident';
 import { type AlertFact, alertContent } from './alertContent';
 import { wellFormed } from './slackEscape';
 

@@ -32,11 +32,11 @@ export interface InvokeAccessInput {
   readonly identityPolicies: readonly NamedPolicy[] | undefined;
   readonly permissionsBoundary: NamedPolicy | null | undefined;
   /** Session policies of an assumed-role or federated-user session; omitted means unknown. */
-  readonly sessionPolicies?: readonly NamedPolicy[] | null;
+  readonly sessionPolicies?: readonly NamedPolicy[] | null | undefined;
   /** SCPs from the organization root down to the caller's account, one list per level. */
-  readonly scps?: readonly (readonly NamedPolicy[])[] | null;
+  readonly scps?: readonly (readonly NamedPolicy[])[] | null | undefined;
   /** Whether caller and function share an account, used only when the ARNs do not say. */
-  readonly sameAccount?: boolean;
+  readonly sameAccount?: boolean | undefined;
 }
 
 /** A policy layer of IAM's evaluation. */

@@ -10,7 +10,7 @@ export interface EvaluatePolicyOptions {
    * `resource` requires every statement to name a principal, `identity` forbids it; by default
    * a statement with a `Principal` is read as resource-based and one without as identity-based.
    */
-  readonly policyType?: PolicyType;
+  readonly policyType?: PolicyType | undefined;
 }
 
 /** The decision of one document from its statement results. */

@@ -14,7 +14,7 @@ export type RequestPrincipal =
       readonly kind: 'aws';
       readonly arn: string;
       readonly accountId: string;
-      readonly roleArn?: string;
+      readonly roleArn?: string | undefined;
     }
   | { readonly kind: 'anonymous' };
 

@@ -1,16 +1,16 @@
 import { applyDelivery, type DeliveryDecision } from '../../../lambda/core/incidents/applyDelivery';
 import type { IncidentRecord } from '../../../lambda/core/incidents/IncidentRecord';
-import { incidentPolicy } from '../../../lambda/core/incidents/incidentPolicy';
 import { resolveQuietIncident } from '../../../lambda/core/incidents/resolveQuietIncident';
 import {
   type IncidentDelivery,
   toIncidentDeliveries,
 } from '../../../lambda/core/incidents/toIncidentDeliveries';
-import { lambdaDenial } from './lambdaDenial';
+import { lambdaDenial } from '../../helpers/lambdaDenial';
+import { TEST_POLICY } from '../../helpers/testPolicy';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 const MINUTE = 60_000;
-const policy = incidentPolicy();
+const policy = TEST_POLICY;
 const CHANNELS = ['slack', 'sns'];
 
 /** What a delivery of `count` events at `at` (ids from `firstN`) contributes. */
@@ -254,7 +254,7 @@ describe('applyDelivery', () => {
 
   test('delivery keys are forgotten past the dedup window and beyond the cap, newest kept', () => {
     // Arrange
-    const small = incidentPolicy({ maxRememberedDeliveries: 3, dedupWindowMs: 60 * MINUTE });
+    const small = { ...TEST_POLICY, maxRememberedDeliveries: 3, dedupWindowMs: 60 * MINUTE };
     let record = open();
     // Act
     for (let i = 1; i <= 4; i += 1) {

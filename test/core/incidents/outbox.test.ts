@@ -2,13 +2,13 @@ import { acknowledgeOutbox } from '../../../lambda/core/incidents/acknowledgeOut
 import { applyDelivery } from '../../../lambda/core/incidents/applyDelivery';
 import { claimOutbox } from '../../../lambda/core/incidents/claimOutbox';
 import type { IncidentRecord } from '../../../lambda/core/incidents/IncidentRecord';
-import { incidentPolicy } from '../../../lambda/core/incidents/incidentPolicy';
 import { toIncidentDeliveries } from '../../../lambda/core/incidents/toIncidentDeliveries';
 import { toNotification } from '../../../lambda/core/incidents/toNotification';
-import { lambdaDenial } from './lambdaDenial';
+import { lambdaDenial } from '../../helpers/lambdaDenial';
+import { TEST_POLICY } from '../../helpers/testPolicy';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
-const policy = incidentPolicy();
+const policy = TEST_POLICY;
 
 function opened(): IncidentRecord {
   const decision = applyDelivery({

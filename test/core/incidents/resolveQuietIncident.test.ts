@@ -3,11 +3,12 @@ import type { IncidentRecord } from '../../../lambda/core/incidents/IncidentReco
 import { incidentPolicy } from '../../../lambda/core/incidents/incidentPolicy';
 import { resolveQuietIncident } from '../../../lambda/core/incidents/resolveQuietIncident';
 import { toIncidentDeliveries } from '../../../lambda/core/incidents/toIncidentDeliveries';
-import { lambdaDenial } from './lambdaDenial';
+import { lambdaDenial } from '../../helpers/lambdaDenial';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 const MINUTE = 60_000;
-const policy = incidentPolicy();
+// The mechanism under test, with its own timings: independent of the shipped defaults.
+const policy = incidentPolicy({ quietPeriodMs: 10 * MINUTE, resolvedTtlDays: 90 });
 
 function openIncident(now = T0): IncidentRecord {
   const decision = applyDelivery({

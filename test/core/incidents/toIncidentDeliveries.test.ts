@@ -1,7 +1,7 @@
 import { contentKey, deliveryKey } from '../../../lambda/core/incidents/deliveryKey';
 import { toIncidentDeliveries } from '../../../lambda/core/incidents/toIncidentDeliveries';
 import type { Diagnosis } from '../../../lambda/core/types';
-import { lambdaDenial } from './lambdaDenial';
+import { lambdaDenial } from '../../helpers/lambdaDenial';
 
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 

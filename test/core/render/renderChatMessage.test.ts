@@ -1,12 +1,7 @@
 import { renderChatMessage } from '../../../lambda/core/render/renderChatMessage';
 import { slackUnescape } from '../../../lambda/core/render/slackEscape';
 import type { Diagnosis, Fix } from '../../../lambda/core/types';
-import {
-  DIAGNOSES,
-  NOTIFICATION_KINDS,
-  notificationFor,
-  SLACK_MARKUP,
-} from '../../fixtures/alerts';
+import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor, SLACK_MARKUP } from '../../helpers/alerts';
 
 describe('renderChatMessage', () => {
   test.each(NOTIFICATION_KINDS)(

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { NotificationKind } from '../../../lambda/core/incident';
+import type { NotificationKind } from '../../../lambda/core/incidents/incident';
 import {
   renderSlackMessage,
   SLACK_TEXT_BUDGET,
@@ -11,12 +11,7 @@ import {
   TRUNCATION_MARKER,
 } from '../../../lambda/core/render/slackEscape';
 import type { Diagnosis, Fix } from '../../../lambda/core/types';
-import {
-  DIAGNOSES,
-  NOTIFICATION_KINDS,
-  notificationFor,
-  SLACK_MARKUP,
-} from '../../fixtures/alerts';
+import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor, SLACK_MARKUP } from '../../helpers/alerts';
 import { slackCodeBlocks, slackTexts, validateSlackPayload } from '../../helpers/slackReceiver';
 
 /** Characters biased towards what Slack, terminals and UTF-8 treat specially, plus any code point. */
@@ -123,9 +118,7 @@ describe('renderSlackMessage', () => {
     const texts = slackTexts(payload)
       .map((t) => shown(t.text))
       .join('\n');
-    expect(texts).toContain(
-      'No occurrences since 2026-05-04 09:26:41 UTC. The outage lasted 15 min',
-    );
+    expect(texts).toContain('No occurrences since 2026-05-04 09:26:41 UTC. The outage lasted 15m');
     expect(texts).toContain('*Resolved*');
     expect(slackCodeBlocks(payload)).toEqual([]);
   });

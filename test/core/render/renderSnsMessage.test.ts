@@ -5,7 +5,7 @@ import {
   snsSubject,
 } from '../../../lambda/core/render/renderSnsMessage';
 import type { Diagnosis, Fix } from '../../../lambda/core/types';
-import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor } from '../../fixtures/alerts';
+import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor } from '../../helpers/alerts';
 
 // SNS: "must be ASCII text that begins with a letter, number, or punctuation mark; must not
 // include line breaks or control characters; and must be less than 100 characters long".

@@ -2,7 +2,7 @@ import { renderSlackMessage } from '../../../lambda/core/render/renderSlackMessa
 import { renderTerminalAlert } from '../../../lambda/core/render/renderTerminalAlert';
 import { FENCE_BREAK, slackUnescape } from '../../../lambda/core/render/slackEscape';
 import type { Diagnosis } from '../../../lambda/core/types';
-import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor } from '../../fixtures/alerts';
+import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor } from '../../helpers/alerts';
 import { slackCodeBlocks } from '../../helpers/slackReceiver';
 
 const ESC = '\u001b';

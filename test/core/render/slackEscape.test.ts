@@ -10,7 +10,7 @@ import {
   TRUNCATION_MARKER,
   wellFormed,
 } from '../../../lambda/core/render/slackEscape';
-import { SLACK_MARKUP } from '../../fixtures/alerts';
+import { SLACK_MARKUP } from '../../helpers/alerts';
 
 const hostile = fc.string({
   unit: fc.oneof(

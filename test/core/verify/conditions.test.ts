@@ -4,7 +4,7 @@
  */
 import { evaluatePolicy } from '../../../lambda/core/verify/evaluatePolicy';
 import type { ContextValue, Tri } from '../../../lambda/core/verify/types';
-import { byService, documentOf, policyJson } from './policies';
+import { byService, documentOf, policyJson } from '../../helpers/policies';
 
 const FN = 'arn:aws:lambda:us-east-2:123456789012:function:my-function';
 const API = 'arn:aws:execute-api:us-east-2:123456789012:mnh1xmpli7';

@@ -22,7 +22,7 @@ import {
   identityStatementArb,
   requestArb,
   resourceStatementArb,
-} from './arbitraries';
+} from '../../helpers/policyArbitraries';
 
 type Doc = { Version: string; Statement: Record<string, unknown>[] };
 
@@ -115,10 +115,11 @@ function simulationOf(c: Case): Simulation {
         }))
       : [],
     resourceControlPolicies: [],
-    resourcePolicy: c.resourcePolicy ?? undefined,
-    sessionPolicy: isSession(c) && c.sessionPolicy !== null ? c.sessionPolicy : undefined,
-    permissionBoundaryPolicies:
-      iam && c.boundary !== null ? [{ name: 'boundary', policy: c.boundary }] : undefined,
+    ...(c.resourcePolicy !== null ? { resourcePolicy: c.resourcePolicy } : {}),
+    ...(isSession(c) && c.sessionPolicy !== null ? { sessionPolicy: c.sessionPolicy } : {}),
+    ...(iam && c.boundary !== null
+      ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: c.boundary }] }
+      : {}),
   };
 }
 

@@ -7,7 +7,14 @@ import {
   type InvokeAccessInput,
   type NamedPolicy,
 } from '../../../lambda/core/verify/evaluateInvokeAccess';
-import { anonymous, byArn, byService, documentOf, policyJson } from './policies';
+import {
+  anonymous,
+  byArn,
+  byService,
+  documentOf,
+  policyJson,
+  viaUrlStatement,
+} from '../../helpers/policies';
 
 const ACCOUNT = '123456789012';
 const OTHER = '111122223333';
@@ -111,7 +118,7 @@ describe('evaluateInvokeAccess: service principals and unsigned callers', () => 
     // Arrange
     const pair = documentOf(
       ...(policyJson('function-url-public-policy.json').Statement as Record<string, unknown>[]),
-      policyJson('function-url-invoke-via-url-statement.json'),
+      viaUrlStatement(),
     );
     const url = anonymous(FN.replace('us-east-2', 'us-east-1'), {
       'lambda:FunctionUrlAuthType': 'NONE',

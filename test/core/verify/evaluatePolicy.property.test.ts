@@ -17,7 +17,7 @@ import {
   fullContextArb,
   requestArb,
   resourceStatementArb,
-} from './arbitraries';
+} from '../../helpers/policyArbitraries';
 
 /** A fixed seed keeps `npm test` deterministic. */
 const SEED = 20251010;

@@ -10,7 +10,14 @@ import type {
   PolicyDecision,
   PolicyType,
 } from '../../../lambda/core/verify/types';
-import { anonymous, byArn, byService, documentOf, policyJson } from './policies';
+import {
+  anonymous,
+  byArn,
+  byService,
+  documentOf,
+  policyJson,
+  viaUrlStatement,
+} from '../../helpers/policies';
 
 const APIGW_FN =
   'arn:aws:lambda:us-east-2:111122223333:function:nodejs-apig-function-1G3MXMPLXVXYI';
@@ -46,7 +53,7 @@ const identityManage = policyJson('identity-manage-policy.json');
 /** The public URL pair: the documented InvokeFunctionUrl grant and the via-URL InvokeFunction grant. */
 const urlPair = documentOf(
   ...(urlPublic.Statement as Record<string, unknown>[]),
-  policyJson('function-url-invoke-via-url-statement.json'),
+  viaUrlStatement(),
 );
 
 /** The add-permission statement with another documented SourceArn pattern (services-apigateway.md). */

@@ -10,7 +10,7 @@ import type {
   RequestPrincipal,
   Tri,
 } from '../../../lambda/core/verify/types';
-import { documentOf, policyJson } from './policies';
+import { documentOf, policyJson } from '../../helpers/policies';
 
 const FN = 'arn:aws:lambda:us-east-2:123456789012:function:my-function';
 const XACCOUNT = policyJson('xaccount-add-permission-statement.json');

@@ -5,8 +5,8 @@ import { InvalidPolicyError } from '../../../lambda/core/errors';
 import { decodePolicyDocument } from '../../../lambda/core/verify/decodePolicyDocument';
 import { evaluatePolicy } from '../../../lambda/core/verify/evaluatePolicy';
 import { parsePolicyDocument } from '../../../lambda/core/verify/parsePolicyDocument';
-import { EVENTS_DIR } from '../fixture';
-import { byService, documentOf, policyJson, policyText } from './policies';
+import { EVENTS_DIR } from '../../helpers/fixture';
+import { byService, documentOf, policyJson, policyText } from '../../helpers/policies';
 
 const POLICY_FILES = readdirSync(join(EVENTS_DIR, 'policies')).filter((f) => f.endsWith('.json'));
 

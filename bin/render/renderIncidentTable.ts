@@ -1,0 +1,74 @@
+import type { Incident } from '../../lambda/core/incidents/incident';
+import { formatDuration } from '../../lambda/core/render/formatDuration';
+import { incidentLabels } from './incidentLabels';
+import { sparkline } from './sparkline';
+
+const MAX_CELL = 44;
+
+/**
+ * The incident history as a plain-text table, newest first as given: short id (accepted by
+ * `incidents show`), status, kind, function, API route (only when some incident has one),
+ * principal, occurrences, first and last seen (UTC), duration and an hourly sparkline.
+ * Log-derived text has control characters removed so a log line cannot drive the terminal.
+ */
+export function renderIncidentTable(incidents: readonly Incident[]): string {
+  if (incidents.length === 0) return 'No incidents match.\n';
+  const withRoutes = incidents.some((i) => i.diagnosis.api !== null);
+  const header = [
+    'ID',
+    'STATUS',
+    'KIND',
+    'FUNCTION',
+    ...(withRoutes ? ['ROUTE'] : []),
+    'PRINCIPAL',
+    'COUNT',
+    'FIRST SEEN (UTC)',
+    'LAST SEEN (UTC)',
+    'DURATION',
+    'HOURLY',
+  ];
+  const rows = incidents.map((incident) => {
+    const l = incidentLabels(incident);
+    return [
+      l.shortId,
+      incident.status,
+      incident.diagnosis.kind,
+      l.function,
+      ...(withRoutes ? [l.route] : []),
+      l.principal,
+      incident.occurrences.toLocaleString('en-US'),
+      minute(incident.firstSeen),
+      minute(incident.lastSeen),
+      formatDuration(l.durationMs),
+      sparkline(incident.hourly, incident.firstSeen, incident.lastSeen),
+    ].map(cell);
+  });
+  const countColumn = header.indexOf('COUNT');
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => {
+        const pad = ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c)));
+        return i === countColumn ? pad + c : c + pad;
+      })
+      .join('  ')
+      .trimEnd();
+  const open = incidents.filter((i) => i.status === 'open').length;
+  const footer = `${incidents.length} incident${incidents.length === 1 ? '' : 's'} (${open} open). Details: npx invoke-doctor incidents show ID`;
+  return `${[line(header), ...rows.map(line)].join('\n')}\n\n${footer}\n`;
+}
+
+/** `2026-10-06 14:07` from an ISO time. */
+function minute(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
+}
+
+function cell(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return clean.length > MAX_CELL ? `${clean.slice(0, MAX_CELL - 1)}…` : clean;
+}
+
+function width(text: string): number {
+  return [...text].length;
+}

@@ -1,0 +1,213 @@
+/**
+ * Turns the facts of a diagnosis into fixes, in priority order. Every value copied from a log line
+ * is checked against a strict AWS format (resolveFacts) before a renderer sees it, and a command is
+ * null whenever a value it needs is missing, masked or malformed.
+ */
+
+import type { DiagnosisFacts, Fix } from '../types';
+import { shown, valid } from './checked';
+import { executeApiArn } from './executeApiArn';
+import { type PermissionGrant, renderAddPermission } from './renderAddPermission';
+import { renderExplicitDeny } from './renderExplicitDeny';
+import { renderIdentityPolicy } from './renderIdentityPolicy';
+import { renderLocateFunction } from './renderLocateFunction';
+import { renderPolicyGuardrail } from './renderPolicyGuardrail';
+import { renderTrustPolicy } from './renderTrustPolicy';
+import { type ResolvedFacts, resolveFacts } from './resolveFacts';
+
+const APIGATEWAY = 'apigateway.amazonaws.com';
+
+/**
+ * Services whose permission should carry `--source-account`: S3 bucket ARNs (and SES receipt rules)
+ * name no account, so a bucket deleted and recreated by another account would match a source ARN
+ * alone; CloudWatch alarms and Logs document it in their own add-permission examples.
+ */
+const SOURCE_ACCOUNT_SERVICES = new Set([
+  's3.amazonaws.com',
+  'ses.amazonaws.com',
+  'lambda.alarms.cloudwatch.amazonaws.com',
+  'logs.amazonaws.com',
+]);
+
+/** What the `--source-arn` of a service principal usually is, for the narrowing hint. */
+const SOURCE_ARN_HINTS: Record<string, string> = {
+  'sns.amazonaws.com': 'the topic ARN',
+  'events.amazonaws.com': 'the EventBridge rule ARN',
+  's3.amazonaws.com': 'the bucket ARN (arn:aws:s3:::<bucket>)',
+  'logs.amazonaws.com': 'the log group ARN ending in :*',
+  'lambda.alarms.cloudwatch.amazonaws.com': 'the alarm ARN',
+  'cognito-idp.amazonaws.com': 'the user pool ARN',
+  'sqs.amazonaws.com': 'the queue ARN',
+  'iot.amazonaws.com': 'the IoT rule ARN',
+  'config.amazonaws.com': 'the Config rule ARN',
+  'secretsmanager.amazonaws.com': 'the secret ARN',
+};
+
+const isExplicitDeny = (r: ResolvedFacts): boolean => r.reason.startsWith('explicit-deny');
+
+/** The add-permission grant for the denied caller itself (service, other account, or same account). */
+function callerGrant(r: ResolvedFacts, crossAccount: boolean): PermissionGrant {
+  const p = r.principal;
+  if (p.service) {
+    const service = p.service.ok ? p.service.value : null;
+    const isLogs = service !== null && /^logs\.([a-z0-9-]+\.)?amazonaws\.com$/.test(service);
+    const needsAccount = service !== null && (SOURCE_ACCOUNT_SERVICES.has(service) || isLogs);
+    const hint = service
+      ? (SOURCE_ARN_HINTS[service] ?? (isLogs ? SOURCE_ARN_HINTS['logs.amazonaws.com'] : undefined))
+      : undefined;
+    return {
+      principal: p.service,
+      principalKind: 'service',
+      label: service ? service.replace(/\.amazonaws\.com(\.cn)?$/, '') : 'service',
+      sourceArn: null,
+      sourceAccount: needsAccount ? r.fn.accountId : null,
+      why: `${service ?? 'The service'} is not allowed to invoke the function: services invoke through the function's resource-based policy.`,
+      notes: [
+        `Narrow it to the one resource that invokes the function by adding --source-arn <${hint ?? 'ARN of the resource that invokes it'}>${needsAccount ? '; --source-account stops a same-named resource in another account from matching (change it if the source lives in another account)' : ''}.`,
+      ],
+    };
+  }
+  const useArn = p.iamArn?.ok === true;
+  return {
+    principal: useArn ? p.iamArn! : p.accountId,
+    principalKind: useArn ? 'arn' : 'account',
+    label: crossAccount ? 'cross-account' : 'caller',
+    sourceArn: null,
+    sourceAccount: null,
+    why: crossAccount
+      ? `The caller is in account ${shown(p.accountId)}, the function in ${shown(r.fn.accountId)}: a cross-account invoke needs a statement in the function's resource-based policy (run this in the function's account) as well as an identity policy allowing it in the caller's account.`
+      : "The function's resource-based policy does not allow this caller.",
+    notes: useArn
+      ? []
+      : [
+          `This grants the whole account ${shown(p.accountId)}; the caller's identity policy still decides which of its roles may invoke. To name one role instead, use --principal arn:aws:iam::<account>:role/<path/><name> (the role ARN, with its path).`,
+        ],
+  };
+}
+
+/** The add-permission grant for API Gateway (REST integration/authorizer or HTTP API). */
+function apiGatewayGrant(r: ResolvedFacts): PermissionGrant {
+  const authorizer =
+    r.kind === 'apigw-authorizer-invalid-permissions' ||
+    r.kind === 'http-api-authorizer-permissions';
+  const sourceArn = executeApiArn(r, authorizer ? 'authorizer' : 'route-any-stage');
+  const notes: string[] = [];
+  if (authorizer) {
+    notes.push(
+      'Authorizer permissions are stage-independent; with the authorizer id the source ARN can name just that authorizer (…/authorizers/<AUTHORIZER_ID>).',
+    );
+  } else {
+    // Console tests run as stage `null` / `test-invoke-stage`: no stage-specific form for those.
+    const realStage =
+      r.api?.stage?.ok && !['null', 'test-invoke-stage'].includes(r.api.stage.value);
+    const stage = realStage ? executeApiArn(r, 'route-this-stage') : null;
+    if (stage?.ok) {
+      notes.push(
+        `To allow only stage ${r.api?.stage?.ok ? r.api.stage.value : ''}, use --source-arn ${stage.value} instead (the console's Test button calls with stage null/test-invoke-stage and will still fail).`,
+      );
+    }
+    const whole = executeApiArn(r, 'whole-api');
+    notes.push(
+      `The source ARN names the resource's method and path template; if the resource is a greedy {proxy+} or the method is ANY and the log showed the request instead, use ${whole.ok ? whole.value : 'arn:<partition>:execute-api:<region>:<account>:<API_ID>/*/*/*'} (every route of this API).`,
+    );
+    notes.push(
+      'If the integration uses a credentials role (or caller credentials), that role needs lambda:InvokeFunction instead of this statement.',
+    );
+  }
+  return {
+    principal: valid(APIGATEWAY),
+    principalKind: 'service',
+    label: authorizer ? 'apigateway-authorizer' : 'apigateway',
+    sourceArn,
+    sourceAccount: null,
+    why: authorizer
+      ? 'API Gateway may not invoke the authorizer function: its resource-based policy must allow apigateway.amazonaws.com for this API.'
+      : 'API Gateway may not invoke the integration function: its resource-based policy must allow apigateway.amazonaws.com for this API route.',
+    notes,
+  };
+}
+
+/** Fixes for the IAM sentence (`... is not authorized to perform: lambda:InvokeFunction ...`). */
+function invokeDenied(r: ResolvedFacts): Fix[] {
+  if (isExplicitDeny(r)) return [renderExplicitDeny(r)];
+  if (
+    r.reason === 'no-permissions-boundary' ||
+    r.reason === 'no-session-policy' ||
+    r.reason === 'no-vpc-endpoint-policy'
+  ) {
+    return [renderPolicyGuardrail(r)];
+  }
+  const p = r.principal;
+  if (p.service) return [renderAddPermission(r, callerGrant(r, false))];
+  const crossAccount =
+    p.accountId.ok && r.fn.accountId.ok && p.accountId.value !== r.fn.accountId.value;
+  const identity = identityFix(r, crossAccount);
+  if (r.reason === 'no-resource-policy') {
+    return [renderAddPermission(r, callerGrant(r, crossAccount))];
+  }
+  if (r.reason === 'no-identity-policy') {
+    return crossAccount ? [identity, renderAddPermission(r, callerGrant(r, true))] : [identity];
+  }
+  // No reason clause (older messages): same account -> identity policy; cross-account needs both.
+  return crossAccount ? [renderAddPermission(r, callerGrant(r, true)), identity] : [identity];
+}
+
+/** The identity-policy fix for the caller, or an explanation when the caller cannot carry one. */
+function identityFix(r: ResolvedFacts, crossAccount: boolean): Fix {
+  const p = r.principal;
+  const where = crossAccount
+    ? ` Run it with credentials of the caller's account ${shown(p.accountId)}.`
+    : '';
+  const why = `No identity-based policy of the caller allows ${r.action} on the function.${where}`;
+  if (p.roleName) {
+    const notes =
+      p.roleName.ok && p.roleName.value.startsWith('AWSReservedSSO_')
+        ? [
+            'This role is managed by IAM Identity Center: add the statement to the permission set instead, or the change will be reverted.',
+          ]
+        : [];
+    return renderIdentityPolicy(r, { kind: 'role', name: p.roleName, why, notes });
+  }
+  if (p.userName)
+    return renderIdentityPolicy(r, { kind: 'user', name: p.userName, why, notes: [] });
+  const who =
+    p.type === 'root'
+      ? 'The caller is the account root user, which cannot carry IAM policies'
+      : p.type === 'federated-user'
+        ? 'The caller is a federated user: its permissions are those of the IAM user that called GetFederationToken, intersected with the session policy passed then'
+        : 'The log does not say which role or user made the call';
+  return {
+    kind: 'identity-policy',
+    description: `${why} ${who}; grant ${r.action} on ${r.fn.arn.ok ? `${r.fn.arn.value} and ${r.fn.arn.value}:*` : 'the function ARN and <FUNCTION_ARN>:*'} to the calling identity.`,
+    command: null,
+  };
+}
+
+/** Fixes for API Gateway REST "Invalid permissions on Lambda function" (integration or authorizer). */
+function apiGatewayInvalidPermissions(r: ResolvedFacts): Fix[] {
+  const grant = renderAddPermission(r, apiGatewayGrant(r));
+  return r.fn.known ? [grant] : [renderLocateFunction(r), grant];
+}
+
+/** Fixes for HTTP API access-log findings: locate first unless the function is known. */
+function httpApi(r: ResolvedFacts): Fix[] {
+  if (r.fn.known) return [renderAddPermission(r, apiGatewayGrant(r)), renderLocateFunction(r)];
+  return [renderLocateFunction(r)];
+}
+
+/** Renders the fixes for a diagnosis, in priority order; never throws on odd or hostile facts. */
+export function renderFixes(facts: DiagnosisFacts): Fix[] {
+  const r = resolveFacts(facts);
+  switch (r.kind) {
+    case 'apigw-cannot-assume-role':
+      return [renderTrustPolicy(r)];
+    case 'apigw-invalid-permissions':
+    case 'apigw-authorizer-invalid-permissions':
+      return isExplicitDeny(r) ? [renderExplicitDeny(r)] : apiGatewayInvalidPermissions(r);
+    case 'http-api-integration-permissions':
+    case 'http-api-authorizer-permissions':
+      return httpApi(r);
+    default:
+      return invokeDenied(r);
+  }
+}

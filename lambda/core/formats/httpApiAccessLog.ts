@@ -1,0 +1,155 @@
+import { apiGatewayPrincipal } from './apiGatewayPrincipal';
+import type {
+  FamilyScanner,
+  Finding,
+  FormatFamily,
+  MessagePattern,
+  ScannedEvent,
+} from './FormatFamily';
+import { UNKNOWN_FUNCTION } from './parseFunctionRef';
+
+const ROWS: readonly MessagePattern[] = [
+  {
+    name: 'http-integration-permissions',
+    kind: 'http-api-integration-permissions',
+    needle: 'have permissions to call the',
+    marker: 'have permissions to call the integration',
+    regex:
+      /The IAM role configured on the integration or API Gateway doesn['’]t have permissions to call the integration/,
+    example:
+      '64.136.145.109 - - [15/Feb/2023:23:08:37 +0000] "GET $default HTTP/1.1" 500 35 AZzecgvEPHcEPew= The IAM role configured on the integration or API Gateway doesn\'t have permissions to call the integration. Check the permissions and try again.',
+    yields: ['requestId', 'httpMethod', 'resourcePath'],
+  },
+  {
+    name: 'http-authorizer-permissions',
+    kind: 'http-api-authorizer-permissions',
+    needle: 'have permissions to call the',
+    marker: 'have permissions to call the authorizer',
+    regex:
+      /The IAM role configured on the authorizer or API Gateway doesn['’]t have permissions to call the authorizer/,
+    example:
+      '"authorizerError": "The IAM role configured on the authorizer or API Gateway doesn’t have permissions to call the authorizer. Check the permissions and try again"',
+    yields: ['requestId', 'httpMethod', 'resourcePath'],
+  },
+];
+
+/** An HTTP API (v2) access-log line reporting that API Gateway could not call Lambda. */
+export interface HttpApiFailure {
+  readonly pattern: string;
+  readonly kind: 'http-api-integration-permissions' | 'http-api-authorizer-permissions';
+  readonly requestId: string | null;
+  readonly apiId: string | null;
+  readonly stage: string | null;
+  readonly httpMethod: string | null;
+  /** Route key (`$default`, `/pets/{id}`) or path. */
+  readonly resourcePath: string | null;
+  readonly text: string;
+}
+
+// Default CLF access-log format: ip - - [time] "METHOD routeKey protocol" status length requestId
+const CLF = /"([A-Z]+) (.+?) (?:HTTP\/[\d.]+|-)" \d{3} \S+ (\S+)/;
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' && value !== '-' ? value : null;
+}
+
+function fromJson(message: string): Omit<HttpApiFailure, 'pattern' | 'kind' | 'text'> | null {
+  if (message.charCodeAt(0) !== 123 /* { */) return null;
+  try {
+    const record: unknown = JSON.parse(message);
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return null;
+    const fields = record as Record<string, unknown>;
+    let route = str(fields.routeKey) ?? str(fields.resourcePath) ?? str(fields.path);
+    const method = str(fields.httpMethod);
+    if (route !== null && method !== null && route.startsWith(`${method} `)) {
+      route = route.slice(method.length + 1);
+    }
+    return {
+      requestId: str(fields.requestId),
+      apiId: str(fields.apiId),
+      stage: str(fields.stage),
+      httpMethod: method,
+      resourcePath: route,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The HTTP API failure on one line, or null for any other line. */
+function findFailure(message: string): HttpApiFailure | null {
+  const row = ROWS.find((candidate) => message.includes(candidate.marker));
+  if (row === undefined) return null;
+  const kind =
+    row.kind === 'http-api-authorizer-permissions'
+      ? 'http-api-authorizer-permissions'
+      : 'http-api-integration-permissions';
+  const json = fromJson(message);
+  if (json !== null) return { pattern: row.name, kind, ...json, text: message.trim() };
+  const clf = CLF.exec(message);
+  let route = clf?.[2] ?? null;
+  const method = clf?.[1] ?? null;
+  // routeKey of a non-default route already starts with the method ("GET GET /pets HTTP/1.1")
+  if (route !== null && method !== null && route.startsWith(`${method} `)) {
+    route = route.slice(method.length + 1);
+  }
+  const requestId = clf?.[3] ?? null;
+  return {
+    pattern: row.name,
+    kind,
+    requestId: requestId === '-' ? null : requestId,
+    apiId: null,
+    stage: null,
+    httpMethod: method,
+    resourcePath: route,
+    text: message.trim(),
+  };
+}
+
+function scanner(): FamilyScanner {
+  const found: Finding[] = [];
+  return {
+    scan({ batch, event, eventId }: ScannedEvent): void {
+      const http = findFailure(event.message);
+      if (http === null) return;
+      found.push({
+        facts: {
+          kind: http.kind,
+          action: 'lambda:InvokeFunction',
+          principal: apiGatewayPrincipal(batch.owner),
+          function: UNKNOWN_FUNCTION,
+          api: {
+            id: http.apiId,
+            stage: http.stage,
+            httpMethod: http.httpMethod,
+            resourcePath: http.resourcePath,
+            authorizerId: null,
+          },
+          reason: 'unspecified',
+          denyPolicyArn: null,
+          roleArn: null,
+        },
+        eventId,
+        timestamp: event.timestamp,
+        requestId: http.requestId,
+        text: http.text,
+        logGroup: batch.logGroup,
+      });
+    },
+    findings: () => found,
+  };
+}
+
+/**
+ * HTTP API (v2) access logs carrying `$context.integrationErrorMessage` or the authorizer error
+ * (straight or curly apostrophe); method, route and request id come from the CLF or JSON line.
+ */
+export const httpApiAccessLog = {
+  name: 'http-api-access-log',
+  rows: ROWS,
+  find: (message: string): HttpApiFailure[] => {
+    const failure = findFailure(message);
+    return failure === null ? [] : [failure];
+  },
+  scanner,
+} as const satisfies FormatFamily;

@@ -1,0 +1,326 @@
+import { ConfigError, InvokeDoctorError, NotificationError } from '../errors';
+import type { Clock } from '../ports/Clock';
+import type { DeliveryContext, DiagnosisSink } from '../ports/DiagnosisSink';
+import type { IncidentRepository } from '../ports/IncidentRepository';
+import type { Notifier } from '../ports/Notifier';
+import type { Diagnosis } from '../types';
+import { acknowledgeOutbox, type SendResult } from './acknowledgeOutbox';
+import { applyDelivery } from './applyDelivery';
+import type { Transition } from './claimNotification';
+import { claimOutbox } from './claimOutbox';
+import type { IncidentRecord } from './IncidentRecord';
+import type { NotificationKind } from './incident';
+import { type IncidentPolicy, incidentPolicy } from './incidentPolicy';
+import { resolveQuietIncident } from './resolveQuietIncident';
+import { type IncidentDelivery, toIncidentDeliveries } from './toIncidentDeliveries';
+import { toNotification } from './toNotification';
+
+/** How a failing channel is retried within one invocation before the notification is left pending. */
+export interface RetryPolicy {
+  /** Sends per notification and channel, the first included. */
+  readonly attempts: number;
+  /** Backoff before the n-th retry is about `baseDelayMs * 2^(n-1)`, jittered, capped at `maxDelayMs`. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/** Default in-line retries: 3 sends over about a second, well inside a Lambda's time budget. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 2_000,
+};
+
+/** Collaborators and settings of an {@link IncidentService}. */
+export interface IncidentServiceOptions {
+  readonly repository: IncidentRepository;
+  /** Alert channels; their `channel` names must be unique (they key pending notifications). */
+  readonly notifiers: readonly Notifier[];
+  readonly clock: Clock;
+  readonly policy?: Partial<IncidentPolicy>;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Waits between retries; injectable so tests do not wait. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1). */
+  readonly random?: () => number;
+}
+
+/** What happened to one fingerprint of a delivery. */
+export interface RecordedIncident {
+  readonly fingerprint: string;
+  readonly incidentId: string;
+  /** `duplicate`: a redelivery already counted, nothing changed. */
+  readonly outcome: 'opened' | 'recorded' | 'duplicate';
+  /** Occurrences this delivery added. */
+  readonly added: number;
+  /** The notification this delivery claimed, if any. */
+  readonly claimed: NotificationKind | null;
+  /** Sends this invocation made (empty when another invocation owns the outbox). */
+  readonly sends: readonly SendResult[];
+}
+
+/** What one sweep did. */
+export interface SweepReport {
+  /** Ids of incidents this sweep resolved. */
+  readonly resolved: readonly string[];
+  /** Sends of `resolved` and of retried pending notifications. */
+  readonly sends: readonly SendResult[];
+}
+
+// Optimistic-concurrency retries before giving up on a hot incident (each is one read + one write).
+const MAX_CONFLICTS = 25;
+
+/**
+ * The incident use case behind the log handler and the sweeper. Each delivery's diagnoses become
+ * one conditional write per fingerprint (count, history and any claimed notification together),
+ * whatever the number of events; a redelivered batch is recognised by its delivery key and costs no
+ * write. Writes are optimistic (read, decide in the pure lifecycle, write if the version is
+ * unchanged, else re-read and retry), so concurrent invocations serialise on an incident: counting
+ * is exact and each notification is claimed once. A claimed notification is sent to every channel
+ * (with retries) by the invocation holding the incident's outbox lease and acknowledged per
+ * channel; what a channel did not take stays pending on the incident for the sweeper. The one
+ * window for a repeat: a send that succeeded but whose acknowledgement was never written (the
+ * invocation died in between) is sent again once the lease expires.
+ */
+export class IncidentService implements DiagnosisSink {
+  private readonly repository: IncidentRepository;
+  private readonly notifiers: readonly Notifier[];
+  private readonly channels: readonly string[];
+  private readonly clock: Clock;
+  private readonly policy: IncidentPolicy;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(options: IncidentServiceOptions) {
+    this.repository = options.repository;
+    this.notifiers = options.notifiers;
+    this.channels = options.notifiers.map((n) => n.channel);
+    if (new Set(this.channels).size !== this.channels.length) {
+      throw new ConfigError(
+        'notifiers',
+        `channel names must be unique: ${this.channels.join(', ')}`,
+      );
+    }
+    this.clock = options.clock;
+    this.policy = incidentPolicy(options.policy);
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  /** DiagnosisSink: records a delivery's diagnoses (see {@link record}). */
+  async accept(diagnoses: readonly Diagnosis[], context: DeliveryContext): Promise<void> {
+    await this.record(diagnoses, context);
+  }
+
+  /**
+   * Records a delivery. Fingerprints are independent: all are attempted, and if any failed to be
+   * stored the first error is thrown afterwards so that Lambda retries the delivery (the retry is
+   * recognised as a redelivery for those already stored).
+   */
+  async record(
+    diagnoses: readonly Diagnosis[],
+    context: DeliveryContext,
+  ): Promise<RecordedIncident[]> {
+    const now = this.clock.now();
+    const deliveries = toIncidentDeliveries(diagnoses, context.receivedAt);
+    const settled = await Promise.allSettled(deliveries.map((d) => this.recordOne(d, now)));
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  }
+
+  /**
+   * The scheduled job: resolves incidents quiet for the quiet period (and sends `resolved`), then
+   * retries notifications still pending. Each incident is handled on its own; the first failure is
+   * thrown after all were tried.
+   */
+  async sweep(): Promise<SweepReport> {
+    const now = this.clock.now();
+    const resolved: string[] = [];
+    const sends: SendResult[] = [];
+    const errors: unknown[] = [];
+    // An incident resolved here just had its outbox sent: retrying it again now would only fail again.
+    const handled = new Set<string>();
+    for (const listed of await this.repository.listOpenIncidents()) {
+      try {
+        const result = await this.resolveOne(listed, now);
+        if (result) {
+          resolved.push(listed.id);
+          handled.add(listed.id);
+          sends.push(...result);
+        }
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    const pending = await this.repository.listPendingNotifications();
+    for (const id of new Set(pending.map((p) => p.incidentId))) {
+      if (handled.has(id)) continue;
+      try {
+        sends.push(...(await this.retryPending(id, now)));
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw errors[0];
+    return { resolved, sends };
+  }
+
+  private async recordOne(delivery: IncidentDelivery, now: number): Promise<RecordedIncident> {
+    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt += 1) {
+      const head = await this.repository.getHead(delivery.fingerprint);
+      const decision = applyDelivery({
+        latest: head.latest,
+        lastEpisode: head.lastEpisode,
+        delivery,
+        now,
+        channels: this.channels,
+        policy: this.policy,
+      });
+      if (decision.kind === 'duplicate') {
+        return report(delivery, decision.record.id, 'duplicate', 0, null, []);
+      }
+      const written =
+        decision.kind === 'opened'
+          ? await this.repository.create(decision.record)
+          : await this.repository.replace(decision.record, head.latest?.version ?? 0);
+      if (written) {
+        const sends = await this.afterWrite(decision);
+        const claimed = decision.claimed?.kind ?? null;
+        return report(delivery, decision.record.id, decision.kind, delivery.count, claimed, sends);
+      }
+      await this.conflictBackoff(attempt);
+    }
+    throw tooContended(delivery.fingerprint);
+  }
+
+  private async resolveOne(listed: IncidentRecord, now: number): Promise<SendResult[] | null> {
+    let current: IncidentRecord | null = listed;
+    for (let attempt = 0; current && attempt < MAX_CONFLICTS; attempt += 1) {
+      const transition = resolveQuietIncident(current, now, this.channels, this.policy);
+      if (!transition) return null;
+      // Remember the episode number before its item can expire, so ids are never reused.
+      if (attempt === 0)
+        await this.repository.rememberEpisode(current.fingerprint, current.episode);
+      if (await this.repository.replace(transition.record, current.version)) {
+        return this.afterWrite(transition);
+      }
+      await this.conflictBackoff(attempt);
+      current = await this.repository.getIncident(listed.id);
+    }
+    if (!current) return null;
+    throw tooContended(listed.fingerprint);
+  }
+
+  private async retryPending(id: string, now: number): Promise<SendResult[]> {
+    let current = await this.repository.getIncident(id);
+    for (let attempt = 0; current && attempt < MAX_CONFLICTS; attempt += 1) {
+      const transition = claimOutbox(current, now, this.policy);
+      if (!transition) return [];
+      if (await this.repository.replace(transition.record, current.version)) {
+        return this.afterWrite(transition);
+      }
+      await this.conflictBackoff(attempt);
+      current = await this.repository.getIncident(id);
+    }
+    if (!current) return [];
+    throw tooContended(current.fingerprint);
+  }
+
+  /** Sends the outbox when the write took its lease, then acknowledges the outcomes. */
+  private async afterWrite(transition: Transition): Promise<SendResult[]> {
+    if (!transition.leased) return [];
+    const record = transition.record;
+    const perChannel = await Promise.all(this.notifiers.map((n) => this.sendChannel(record, n)));
+    const results = perChannel.flat();
+    let current: IncidentRecord | null = record;
+    for (let attempt = 0; current && attempt < MAX_CONFLICTS; attempt += 1) {
+      const acked = acknowledgeOutbox(current, results, record.leaseUntil);
+      if (await this.repository.replace(acked, current.version)) return results;
+      await this.conflictBackoff(attempt);
+      current = await this.repository.getIncident(record.id);
+    }
+    if (!current) return results;
+    throw tooContended(record.fingerprint);
+  }
+
+  /**
+   * Sends a channel its pending notifications in order; stops at the first that still fails, so a
+   * channel never gets an `update` before the `opened` it follows.
+   */
+  private async sendChannel(record: IncidentRecord, notifier: Notifier): Promise<SendResult[]> {
+    const channel = notifier.channel;
+    const results: SendResult[] = [];
+    const entries = [...record.outbox].sort((a, b) => a.seq - b.seq);
+    for (const entry of entries) {
+      if (!entry.pendingChannels.includes(channel)) continue;
+      const { notificationId } = entry;
+      if ((record.notified[channel] ?? 0) >= entry.seq) {
+        results.push({ notificationId, channel, ok: true });
+        continue;
+      }
+      const error = await this.sendWithRetry(notifier, toNotification(record, entry));
+      if (error === null) {
+        results.push({ notificationId, channel, ok: true });
+        continue;
+      }
+      results.push({ notificationId, channel, ok: false, error });
+      break;
+    }
+    return results;
+  }
+
+  /** Null when sent; otherwise the last error, one line. */
+  private async sendWithRetry(
+    notifier: Notifier,
+    notification: ReturnType<typeof toNotification>,
+  ): Promise<string | null> {
+    let lastError = 'not sent';
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt += 1) {
+      try {
+        await notifier.send(notification);
+        return null;
+      } catch (error) {
+        lastError = oneLine(error);
+        if (error instanceof NotificationError && !error.retryable) break;
+        if (attempt < this.retry.attempts) await this.sleep(this.backoffMs(attempt));
+      }
+    }
+    return lastError;
+  }
+
+  private backoffMs(retry: number): number {
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (retry - 1));
+    // Equal jitter: at least half the ceiling, so retries really back off, spread so they do not align.
+    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+  }
+
+  private async conflictBackoff(attempt: number): Promise<void> {
+    await this.sleep(Math.round(this.random() * Math.min(500, 10 * 2 ** attempt)));
+  }
+}
+
+function report(
+  delivery: IncidentDelivery,
+  incidentId: string,
+  outcome: RecordedIncident['outcome'],
+  added: number,
+  claimed: NotificationKind | null,
+  sends: readonly SendResult[],
+): RecordedIncident {
+  return { fingerprint: delivery.fingerprint, incidentId, outcome, added, claimed, sends };
+}
+
+function tooContended(fingerprint: string): InvokeDoctorError {
+  return new InvokeDoctorError(
+    `incident ${fingerprint}: gave up after ${MAX_CONFLICTS} concurrent updates; the delivery will be retried`,
+  );
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
+}

@@ -1,0 +1,216 @@
+import type { AwsFormat } from './awsFormats';
+
+/** The one cdk.json context key holding invoke-doctor's deployment configuration. */
+export const CONFIG_CONTEXT_KEY = 'invoke-doctor';
+
+/** CloudWatch Logs accepts only these retention values (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/** How a setting's value is written and checked. */
+export type SettingType =
+  | { readonly type: 'boolean'; readonly default: boolean }
+  | {
+      readonly type: 'integer';
+      readonly min: number;
+      readonly max: number;
+      /** null: unset unless configured. */
+      readonly default: number | null;
+    }
+  | { readonly type: 'oneOf'; readonly values: readonly number[]; readonly default: number }
+  | { readonly type: 'string'; readonly format: AwsFormat; readonly default: null }
+  | { readonly type: 'list'; readonly format: AwsFormat | 'email'; readonly default: readonly [] }
+  /** `[{ id, stages: [...] }]`: REST APIs and the stages whose execution logs are watched. */
+  | { readonly type: 'restApis'; readonly default: readonly [] };
+
+/** One setting: where it is written, how it is checked, what it means. */
+export type Setting = SettingType & {
+  /** Dotted path under the `invoke-doctor` context key in cdk.json; null: set by the stack only. */
+  readonly context: string | null;
+  /** Environment variable the deployed functions read; null: used at deploy time only. */
+  readonly env: string | null;
+  /** Format the environment variable accepts when wider than the context key's. */
+  readonly envFormat?: AwsFormat;
+  /** Unit of a number (shown in the reference and in error messages). */
+  readonly unit: 'minutes' | 'days' | null;
+  /** One line for the configuration reference. */
+  readonly doc: string;
+};
+
+/**
+ * Every setting invoke-doctor has, in one table: the cdk.json schema (lib/config.ts), the
+ * construct's checks and the environment it sets, the functions' runtime configuration
+ * (lambda/adapters/runtimeConfig.ts), the incident policy's defaults and docs/configuration.md are
+ * all derived from it. Changing a default is changing one line here.
+ */
+export const SETTINGS = {
+  restApis: {
+    context: 'restApis',
+    env: null,
+    type: 'restApis',
+    default: [],
+    unit: null,
+    doc: 'REST APIs (`{ "id": "a1b2c3d4e5", "stages": ["prod"] }`) whose stages’ execution logs are watched.',
+  },
+  functions: {
+    context: 'functions',
+    env: null,
+    type: 'list',
+    format: 'functionName',
+    default: [],
+    unit: null,
+    doc: 'Lambda functions (by name) whose log groups `/aws/lambda/<name>` are watched.',
+  },
+  logGroups: {
+    context: 'logGroups',
+    env: null,
+    type: 'list',
+    format: 'logGroupName',
+    default: [],
+    unit: null,
+    doc: 'Any other log groups to watch, such as HTTP API access-log groups.',
+  },
+  accountWide: {
+    context: 'accountWide',
+    env: null,
+    type: 'boolean',
+    default: false,
+    unit: null,
+    doc: 'One account-level subscription filter policy for every log group instead of per-group filters.',
+  },
+  alarmEmails: {
+    context: 'alarmEmails',
+    env: null,
+    type: 'list',
+    format: 'email',
+    default: [],
+    unit: null,
+    doc: 'Email addresses subscribed to the alert topic (each must confirm the subscription).',
+  },
+  slackWebhookSecretId: {
+    context: 'slackWebhookSecretName',
+    env: 'SLACK_WEBHOOK_SECRET_ID',
+    envFormat: 'secretId',
+    type: 'string',
+    format: 'secretName',
+    default: null,
+    unit: null,
+    doc: 'Name of an existing Secrets Manager secret holding the Slack incoming-webhook URL (unset: no Slack alerts).',
+  },
+  chatFormat: {
+    context: 'snsChatFormat',
+    env: 'SNS_CHAT_FORMAT',
+    type: 'boolean',
+    default: false,
+    unit: null,
+    doc: 'Publish Amazon Q Developer in chat applications custom notifications to the alert topic.',
+  },
+  contextLookup: {
+    context: 'contextLookup',
+    env: 'CONTEXT_LOOKUP',
+    type: 'boolean',
+    default: true,
+    unit: null,
+    doc: 'Fetch missing API Gateway request context with FilterLogEvents (false: no read access to any log group).',
+  },
+  updateIntervalMinutes: {
+    context: 'incidents.updateIntervalMinutes',
+    env: 'UPDATE_INTERVAL_MINUTES',
+    type: 'integer',
+    min: 1,
+    max: 1440,
+    default: 15,
+    unit: 'minutes',
+    doc: 'Time between update notifications while an incident continues.',
+  },
+  quietPeriodMinutes: {
+    context: 'incidents.quietPeriodMinutes',
+    env: 'QUIET_PERIOD_MINUTES',
+    type: 'integer',
+    min: 1,
+    max: 1440,
+    default: 10,
+    unit: 'minutes',
+    doc: 'Time without occurrences after which the sweeper resolves an incident.',
+  },
+  resolvedTtlDays: {
+    context: 'incidents.resolvedTtlDays',
+    env: 'RESOLVED_TTL_DAYS',
+    type: 'integer',
+    min: 1,
+    max: 3650,
+    default: 90,
+    unit: 'days',
+    doc: 'Days a resolved incident is kept before DynamoDB TTL removes it.',
+  },
+  logRetentionDays: {
+    context: 'logRetentionDays',
+    env: null,
+    type: 'oneOf',
+    values: LOG_RETENTION_DAYS,
+    default: 30,
+    unit: 'days',
+    doc: 'Retention of invoke-doctor’s own log groups.',
+  },
+  reservedConcurrency: {
+    context: 'reservedConcurrency',
+    env: null,
+    type: 'integer',
+    min: 1,
+    max: 1000,
+    default: null,
+    unit: null,
+    doc: 'Reserved concurrency of the responder (unset: the account’s unreserved pool).',
+  },
+  incidentsTableName: {
+    context: null,
+    env: 'INCIDENTS_TABLE_NAME',
+    type: 'string',
+    format: 'tableName',
+    default: null,
+    unit: null,
+    doc: 'DynamoDB incidents table (unset: incidents disabled, diagnoses are only logged).',
+  },
+  alertTopicArn: {
+    context: null,
+    env: 'ALERT_TOPIC_ARN',
+    type: 'string',
+    format: 'snsTopicArn',
+    default: null,
+    unit: null,
+    doc: 'SNS alert topic (unset: no SNS alerts).',
+  },
+} as const satisfies Record<string, Setting>;
+
+/** Name of a setting, a key of {@link SETTINGS}. */
+export type SettingName = keyof typeof SETTINGS;
+
+/** The value type of a setting. */
+export type SettingValue<S extends Setting> = S extends { readonly type: 'boolean' }
+  ? boolean
+  : S extends { readonly type: 'integer' | 'oneOf' }
+    ? number
+    : S extends { readonly type: 'string' }
+      ? string
+      : S extends { readonly type: 'restApis' }
+        ? readonly { readonly id: string; readonly stages: readonly string[] }[]
+        : readonly string[];
+
+/** Names of the settings the deployed functions read from their environment. */
+export type EnvSettingName = {
+  [K in SettingName]: (typeof SETTINGS)[K]['env'] extends string ? K : never;
+}[SettingName];
+
+/**
+ * The functions' runtime settings: one property per setting that has an environment variable.
+ * Text settings are null when unset.
+ */
+export type RuntimeSettings = {
+  readonly [K in EnvSettingName]: (typeof SETTINGS)[K] extends { readonly type: 'boolean' }
+    ? boolean
+    : (typeof SETTINGS)[K] extends { readonly type: 'integer' }
+      ? number
+      : string | null;
+};

@@ -1,0 +1,13 @@
+import { SETTINGS } from '../../lambda/core/settings';
+
+/** The environment variable names the stack sets, by the role tests give them. */
+export const RUNTIME_ENV = {
+  incidentsTable: SETTINGS.incidentsTableName.env,
+  alertTopicArn: SETTINGS.alertTopicArn.env,
+  slackWebhookSecret: SETTINGS.slackWebhookSecretId.env,
+  chatFormat: SETTINGS.chatFormat.env,
+  updateIntervalMinutes: SETTINGS.updateIntervalMinutes.env,
+  quietPeriodMinutes: SETTINGS.quietPeriodMinutes.env,
+  resolvedTtlDays: SETTINGS.resolvedTtlDays.env,
+  contextLookup: SETTINGS.contextLookup.env,
+} as const;
