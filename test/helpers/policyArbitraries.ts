@@ -6,13 +6,13 @@
 import fc from 'fast-check';
 import type { AccessRequest, ContextValue, RequestPrincipal } from '../../lambda/core/verify/types';
 
-export const ACCOUNTS = ['123456789012', '111122223333'] as const;
-export const REGION = 'us-east-1';
+const ACCOUNTS = ['123456789012', '111122223333'] as const;
+const REGION = 'us-east-1';
 const FUNCTIONS = ['orders', 'orders-v2'] as const;
 const QUALIFIERS = ['', ':live', ':3'] as const;
 const ROLES = ['app', 'ops'] as const;
 const SERVICES = ['apigateway.amazonaws.com', 'sns.amazonaws.com'] as const;
-export const ACTIONS = [
+const ACTIONS = [
   'lambda:InvokeFunction',
   'lambda:InvokeFunctionUrl',
   'lambda:GetFunction',
@@ -83,6 +83,7 @@ const CONTEXT_VALUES: Record<string, fc.Arbitrary<ContextValue>> = {
   'lambda:FunctionUrlAuthType': fc.oneof(fc.constantFrom('NONE', 'AWS_IAM'), fc.constant(null)),
   'lambda:InvokedViaFunctionUrl': fc.oneof(fc.boolean(), fc.constant(null)),
 };
+/** The modelled condition keys the generated requests carry. */
 export const CONTEXT_KEYS = Object.keys(CONTEXT_VALUES);
 
 /** A context with every modelled key known (a value or known absent). */

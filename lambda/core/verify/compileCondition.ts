@@ -143,7 +143,8 @@ export function compileCondition(
       const absent = values === null ? 'true' : 'false';
       return kleene.or(...nullWant.map((w) => (w === undefined ? 'unknown' : w === absent)));
     }
-    if (values === null) {
+    // For the set qualifiers an empty list is the empty set, as good as absent.
+    if (values === null || (set !== undefined && values.length === 0)) {
       // ForAnyValue is false on an absent key and IfExists true; together, IAM does not say.
       if (set === 'ForAnyValue') return ifExists ? 'unknown' : false;
       if (ifExists || set === 'ForAllValues') return true;
