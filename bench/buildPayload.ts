@@ -133,11 +133,11 @@ export function eventId(timestamp: number, seq: number): string {
 //   response. Integration latency: 40 ms`, `Successfully completed execution`, `Method completed
 //   with status: 200`: a real execution-log subscription batch in a public log-shipper test
 //   (API-Gateway-Execution-Logs_h733q2j6gb/Prod, eu-west-2, 2019), whose API, account and function
-//   are reused here; the success lines also appear in formats.md 3.8 (jazz).
+//   are reused here; the success lines also appear in the public jazz/Splunk API Gateway execution-log batch in docs/formats.md (jazz).
 // - `Verifying Usage Plan ... API Key:  API Stage:` and `API Key  authorized because method ...`
-//   (double spaces as logged): formats.md 3.8.
+//   (double spaces as logged): the public jazz/Splunk API Gateway execution-log batch in docs/formats.md.
 // - `HTTP Method`, `Method request path/query string/headers/body`, `Endpoint request URI`:
-//   formats.md 2.3 / 2.4; `Sending request to` + `Execution failed due to configuration error:
+//   the console test traces under test/events/rest-execution-log/; `Sending request to` + `Execution failed due to configuration error:
 //   Invalid permissions on Lambda function` + `Method completed with status: 500`: 2.1, 2.6, 2.8.
 // The failing trace is the one test/helpers/awslogsPayload.ts (restExecutionTrace) builds.
 
@@ -154,7 +154,7 @@ const REST = {
     functionArn:
       'arn:aws:lambda:eu-west-2:958845080241:function:mock-receipt-api-2-25-VerifyReceiptFunction-8K5LT90CVKH6',
   },
-  // The route whose function lost its API Gateway permission (names from formats.md 2.4).
+  // The route whose function lost its API Gateway permission (names from test/events/rest-execution-log/console-test-source-arn-null.log).
   broken: {
     method: 'GET',
     path: '/users',
@@ -223,13 +223,13 @@ function restSource(rand: () => number, ratio: number): Source {
 
 // ---------------------------------------------------------------------------------------------
 // (b) Lambda log group, TEXT log format. Line shapes:
-// - `START RequestId: <id> Version: $LATEST\n`, `END RequestId: <id>\n`: formats.md 4.5;
+// - `START RequestId: <id> Version: $LATEST\n`, `END RequestId: <id>\n`: the Lambda runtime invocation block in docs/formats.md;
 // - `REPORT RequestId: <id>\tDuration: … ms\tBilled Duration: … ms\tMemory Size: 128 MB\tMax Memory
-//   Used: … MB\t\n`: formats.md 3.2, with the spacing of a 2023 capture (no space after `Billed
+//   Used: … MB\t\n`: the AWS Lambda Developer Guide sample in docs/formats.md, with the spacing of a 2023 capture (no space after `Billed
 //   Duration: … ms`) found in a public Logs Insights export;
-// - `<ISO time>\t<id>\tINFO\t<text>\n`: formats.md 4.2 (TEXT format) with application texts from
+// - `<ISO time>\t<id>\tINFO\t<text>\n`: the Node.js runtime log format in docs/formats.md (TEXT format) with application texts from
 //   public captures of Lambda log groups;
-// - the denial: the Node runtime's `Invoke Error` line (formats.md 4.1: `ERROR\tInvoke Error ` + TAB
+// - the denial: the Node runtime's `Invoke Error` line (the Node.js runtime interface client's `Invoke Error` (docs/formats.md): `ERROR\tInvoke Error ` + TAB
 //   + JSON.stringify(err)) with the SDK v2 error fields of 4.3 around the real sentence of 1.11 — the
 //   caller function of 1.11 is the log group.
 
@@ -302,7 +302,7 @@ function lambdaSource(rand: () => number, ratio: number): Source {
 // ---------------------------------------------------------------------------------------------
 // (c) Every line a denial: the Node `Invoke Error` line above (the sentence three times, the
 // longest), and the shortest real shapes, verbatim from test/events/iam-sentence/:
-// python-clienterror-10-digit-account.log (formats.md 1.21) and app-wrapper-prefix.log (1.26).
+// python-clienterror-10-digit-account.log and app-wrapper-prefix.log (test/events/iam-sentence/).
 
 const SHORT_DENIALS = [
   '[ERROR] ClientError: An error occurred (AccessDeniedException) when calling the Invoke operation: User: arn:aws:sts::1234567890:assumed-role/LambdaExecutionRole/watcher is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:eu-west-2:1234567890:function:registrar',
@@ -340,7 +340,7 @@ function source(kind: PayloadKind, rand: () => number, ratio: number): Source {
  * Builds a CloudWatch Logs subscription delivery of `kind` whose uncompressed DATA_MESSAGE JSON is
  * as large as possible without exceeding `targetBytes` (and `maxEvents`), from whole
  * requests / invocations. Deterministic for a given seed. Key order as in real payloads
- * (formats.md 3.6).
+ * (test/events/awslogs/lambda-invoke-error-real.json).
  */
 export function buildPayload(kind: PayloadKind, options: PayloadOptions): BenchPayload {
   const rand = random(options.seed ?? 0x1d0c);

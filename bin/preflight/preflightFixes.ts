@@ -100,7 +100,7 @@ export const INTEGRATION_ERROR_VARIABLE = '$context.integrationErrorMessage';
 
 /**
  * The HTTP API Common Log Format with `$context.integrationErrorMessage` appended (the shape of
- * formats.md 2.13), for stages that have no access logging yet.
+ * test/events/http-api-access-log/integration-permissions-clf.log), for stages that have no access logging yet.
  */
 export const CLF_WITH_INTEGRATION_ERROR =
   '$context.identity.sourceIp - - [$context.requestTime] "$context.httpMethod $context.routeKey $context.protocol" $context.status $context.responseLength $context.requestId $context.integrationErrorMessage';

@@ -8,7 +8,7 @@ import {
   partitionOfRegion,
 } from '../../lambda/core/awsFormats';
 
-// Valid values are real ones from ../shared/formats.md where the log carried them.
+// Valid values are real ones from the public logs of docs/formats.md where the log carried them.
 const TABLE: Record<string, { valid: string[]; invalid: string[] }> = {
   accountId: {
     valid: ['123456789012', '585695036304', '000000000000'],

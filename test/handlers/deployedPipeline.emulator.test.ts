@@ -16,7 +16,7 @@ import { sqs } from '../helpers/sqs';
  * moto through AWS_ENDPOINT_URL), fed real awslogs payloads.
  */
 const NAME = `deployed-pipeline-${process.pid}`;
-// Real line (formats.md 1.11) as the Lambda runtime logs it inside a JSON error record.
+// Real line (test/events/iam-sentence/no-identity-policy.log) as the Lambda runtime logs it inside a JSON error record.
 const DENIAL = fixture('iam-sentence/no-identity-policy.log').trim();
 
 async function drain(queueUrl: string): Promise<{ Subject: string; Message: string }[]> {

@@ -177,7 +177,7 @@ describe('logSubscription handler on real fixtures', () => {
 });
 
 describe('logSubscription handler on bad input', () => {
-  // formats.md 3.2: the Lambda guide's sample `data` is base64 of plain JSON, not gzip.
+  // the AWS Lambda Developer Guide sample in docs/formats.md: the Lambda guide's sample `data` is base64 of plain JSON, not gzip.
   const plainBase64 = Buffer.from(fixture('data-message/lambda-report-line.json'), 'utf8').toString(
     'base64',
   );

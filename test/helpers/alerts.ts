@@ -7,13 +7,13 @@ import type { Diagnosis } from '../../lambda/core/types';
 
 /**
  * Diagnoses and incidents for the alert renderers, built by hand (the engine is written
- * concurrently) from real public log lines copied from /work/shared/formats.md. The samples are
+ * concurrently) from real public log lines copied from the public sources in docs/formats.md. The samples are
  * verbatim; principals, functions and routes are the ones those lines (or their source) name.
  * Fixes are written the way the fix renderer is specified to write them.
  */
 
 /**
- * formats.md 2.8: REST API execution-log line `(142e1846-...) Execution failed due to
+ * the README troubleshooting notes quoted in docs/formats.md: REST API execution-log line `(142e1846-...) Execution failed due to
  * configuration error: Invalid permissions on Lambda function`; the same README names the API
  * (d3mcwv9k17), the route (ANY /resumes) and the function (resumes-api, us-west-2, 767398066659).
  */
@@ -85,7 +85,7 @@ export const apigwInvalidPermissions: Diagnosis = {
 };
 
 /**
- * formats.md 1.11: Lambda-to-Lambda denial from the AWS CDK workshop (hit counter calling the hello
+ * test/events/iam-sentence/no-identity-policy.log: Lambda-to-Lambda denial from the AWS CDK workshop (hit counter calling the hello
  * handler), reason clause "because no identity-based policy allows the lambda:InvokeFunction action".
  */
 export const lambdaInvokeDenied: Diagnosis = {

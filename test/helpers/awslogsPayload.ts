@@ -19,7 +19,7 @@ export interface PayloadHeader {
 
 /**
  * Builds the Lambda event CloudWatch Logs delivers: `{ awslogs: { data } }` where data is the
- * gzipped, base64-encoded DATA_MESSAGE JSON, keys in the order real payloads use (formats.md 3.6).
+ * gzipped, base64-encoded DATA_MESSAGE JSON, keys in the order real payloads use (test/events/awslogs/lambda-invoke-error-real.json).
  */
 export function awslogsPayload(
   header: PayloadHeader,
@@ -42,7 +42,7 @@ export function awslogsEvent(json: string): CloudWatchLogsEvent {
 }
 
 /**
- * Real CONTROL_MESSAGE shape (formats.md 3.5, vector test fixture): owner `CloudwatchLogs`, empty
+ * Real CONTROL_MESSAGE shape (docs/formats.md, vector test fixture): owner `CloudwatchLogs`, empty
  * group and stream.
  */
 export function controlMessagePayload(timestamp: number): CloudWatchLogsEvent {

@@ -1,4 +1,4 @@
-/** Builders of DiagnosisFacts for fix-rendering tests (values copied from ../shared/formats.md where real). */
+/** Builders of DiagnosisFacts for fix-rendering tests (values copied from the public logs of docs/formats.md where real). */
 import type { ApiRoute, DiagnosisFacts, FunctionRef, Principal } from '../../lambda/core/types';
 
 /** Account moto serves; every emulator-executed fix uses it. */

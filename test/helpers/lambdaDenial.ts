@@ -2,11 +2,11 @@ import { analyzeBatches } from '../../lambda/core/diagnose/analyzeBatches';
 import type { Diagnosis, LogBatch, LogEvent } from '../../lambda/core/types';
 import { fixture } from './fixture';
 
-/** Log group of the Lambda whose role may not invoke the next one (CDK workshop, formats.md 1.11). */
+/** Log group of the Lambda whose role may not invoke the next one (CDK workshop, test/events/iam-sentence/no-identity-policy.log). */
 export const LAMBDA_LOG_GROUP =
   '/aws/lambda/CdkWorkshopStack-HelloHitCounterHitCounterHandlerD-GbRYSkrqPIYV';
 
-/** The real denial line (formats.md 1.11), one per failed invocation. */
+/** The real denial line (test/events/iam-sentence/no-identity-policy.log), one per failed invocation. */
 export const LAMBDA_DENIAL_LINE = fixture('iam-sentence/no-identity-policy.log').trim();
 
 /**

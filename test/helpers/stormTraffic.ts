@@ -5,11 +5,11 @@ import { eventId, LAMBDA_DENIAL_LINE, LAMBDA_LOG_GROUP } from './lambdaDenial';
 
 /**
  * REST API execution log group of the storm. API id and function are those of the real console
- * warning in formats.md 2.8 (`d3mcwv9k17`, `arn:aws:lambda:us-west-2:767398066659:function:resumes-api`).
+ * warning in the README troubleshooting notes quoted in docs/formats.md (`d3mcwv9k17`, `arn:aws:lambda:us-west-2:767398066659:function:resumes-api`).
  */
 export const API_LOG_GROUP = 'API-Gateway-Execution-Logs_d3mcwv9k17/prod';
 
-// formats.md 2.6: the `(request-id)` lines of one failed request. The author's placeholders are
+// test/events/rest-execution-log/invalid-permissions-info.log: the `(request-id)` lines of one failed request. The author's placeholders are
 // filled with the 2.8 API's region, account and function; the request id is swapped per request.
 const [SENDING_LINE, FAILED_LINE] = fixture('rest-execution-log/invalid-permissions-info.log')
   .split('\n')
@@ -101,7 +101,7 @@ export function apiGatewayDelivery(
   };
 }
 
-/** `requests` failed Lambda-to-Lambda invocations (formats.md 1.11) between `from` and `from + spanMs`. */
+/** `requests` failed Lambda-to-Lambda invocations (test/events/iam-sentence/no-identity-policy.log) between `from` and `from + spanMs`. */
 export function lambdaDelivery(
   from: number,
   spanMs: number,

@@ -51,7 +51,7 @@ let httpBadApi = '';
 let httpJsonApi = '';
 let httpUnloggedApi = '';
 
-// formats.md 2.13: HTTP API CLF with $context.integrationErrorMessage appended.
+// test/events/http-api-access-log/integration-permissions-clf.log: HTTP API CLF with $context.integrationErrorMessage appended.
 const CLF_WITH_ERROR =
   '$context.identity.sourceIp - - [$context.requestTime] "$context.httpMethod $context.routeKey $context.protocol" $context.status $context.responseLength $context.requestId $context.integrationErrorMessage';
 const CLF_WITHOUT_ERROR =

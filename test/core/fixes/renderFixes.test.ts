@@ -1,5 +1,5 @@
 /**
- * renderFixes over facts built from real log lines (../shared/formats.md): which fixes, in which
+ * renderFixes over facts built from real log lines (docs/formats.md): which fixes, in which
  * order, exact commands, and no runnable command whenever a value is masked or malformed.
  */
 import { AWS_FORMATS } from '../../../lambda/core/awsFormats';

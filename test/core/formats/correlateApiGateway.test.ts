@@ -129,7 +129,7 @@ describe('Lambda authorizer failures', () => {
   test('the authorizer id from "Starting authorizer" reaches the add-permission source ARN', () => {
     // Arrange: INFO-level lines of one request. `Starting authorizer: 4hugyv for request: <id>` is
     // verbatim from a public blog's execution log (2026-01, request 9cef3834-...); the URI and
-    // failure lines are the Knowledge Center sequence of formats.md 2.1 with its `(id)` prefix (2.6).
+    // failure lines are the Knowledge Center sequence of knowledge-center-integration.log with the `(id)` prefix of invalid-permissions-info.log.
     const id = '9cef3834-f42c-46d7-83fe-a6401a431398';
     const lines = [
       `(${id}) Extended Request Id: W9zMPGrHtjMEeFw=`,
