@@ -73,6 +73,10 @@ export const AWS_FORMATS = {
   /** Service principals such as `sns.amazonaws.com` or `lambda.alarms.cloudwatch.amazonaws.com`. */
   servicePrincipal: /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,4}amazonaws\.com(?:\.cn)?$/,
   statementId: /^[A-Za-z0-9_-]{1,100}$/,
+  /** Statement ids as Lambda stores them (AddPermission accepts `.` too). */
+  policyStatementId: /^[A-Za-z0-9._-]{1,100}$/,
+  /** Stage variable names: letters, digits and `_`. */
+  stageVariableName: /^[A-Za-z0-9_]{1,64}$/,
   /** CloudWatch Logs log group names: 1-512 of `[.-_/#A-Za-z0-9]`. */
   logGroupName: /^[.\-_/#A-Za-z0-9]{1,512}$/,
   /** Secrets Manager secret names (an ARN is not a name: the IAM scope is built from the name). */

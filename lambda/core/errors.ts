@@ -63,3 +63,17 @@ export class InvalidPolicyError extends InvokeDoctorError {
     this.path = path;
   }
 }
+
+/** A read-only AWS call made to verify a diagnosis failed (denied, throttled, timed out, no credentials). */
+export class AccountReadError extends InvokeDoctorError {
+  /** The call, `service:Operation` (e.g. `lambda:GetPolicy`). */
+  readonly call: string;
+  /** The service's error code (`AccessDeniedException`, `ThrottlingException`, `TimeoutError`, ...). */
+  readonly code: string;
+  constructor(call: string, code: string, message: string, options?: { cause?: unknown }) {
+    super(`${call}: ${code}: ${message}`, options);
+    this.name = 'AccountReadError';
+    this.call = call;
+    this.code = code;
+  }
+}

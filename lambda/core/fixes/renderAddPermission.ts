@@ -20,6 +20,13 @@ export interface PermissionGrant {
   readonly why: string;
   /** Extra sentences: narrower/broader alternatives and caveats. */
   readonly notes: readonly string[];
+  /**
+   * Function URLs need two statements; `url` or `via-url` renders only that one (the other is in
+   * place already). Default `both`.
+   */
+  readonly urlStatements?: 'both' | 'url' | 'via-url';
+  /** The URL's auth type (`AWS_IAM` or `NONE`), from GetFunctionUrlConfig. Default `AWS_IAM`. */
+  readonly urlAuthType?: Checked;
 }
 
 const CDK_PRINCIPAL = {
@@ -30,7 +37,12 @@ const CDK_PRINCIPAL = {
 
 /** Renders one `add-permission` fix; the command is null when any required value failed its check. */
 export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): Fix {
-  const { fn, action } = r;
+  const { fn } = r;
+  const only = r.action === 'lambda:InvokeFunctionUrl' ? (grant.urlStatements ?? 'both') : 'both';
+  // Only the InvokeFunction statement limited to the URL: the URL statement is in place already.
+  const viaUrlOnly = only === 'via-url';
+  const action = viaUrlOnly ? 'lambda:InvokeFunction' : r.action;
+  const authType = grant.urlAuthType ?? valid('AWS_IAM');
   const statementId = statementIdFor(grant.label, [
     shown(fn.qualifiedArn),
     shown(grant.principal),
@@ -58,9 +70,12 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
   );
   if (grant.sourceArn) words.push('--source-arn', grant.sourceArn);
   if (grant.sourceAccount) words.push('--source-account', grant.sourceAccount);
-  if (action === 'lambda:InvokeFunctionUrl')
-    words.push('--function-url-auth-type', valid('AWS_IAM'));
-  const line = viaFunctionUrl(commandLine(words), words, action, statementId);
+  if (action === 'lambda:InvokeFunctionUrl') words.push('--function-url-auth-type', authType);
+  if (viaUrlOnly) words.push('--invoked-via-function-url');
+  const line =
+    only === 'both'
+      ? viaFunctionUrl(commandLine(words), words, action, statementId)
+      : commandLine(words);
 
   const target = `${shown(fn.name)}${fn.qualifier ? `:${shown(fn.qualifier)}` : ''}`;
   const scope = [
@@ -71,9 +86,19 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
     grant.why,
     `Adds statement ${statementId} to the resource-based policy of ${target}, allowing ${shown(grant.principal)} to call ${action}${scope}; re-running it is rejected as a duplicate rather than adding a second statement.`,
     ...grant.notes,
-    ...(action === 'lambda:InvokeFunctionUrl'
+    ...(action === 'lambda:InvokeFunctionUrl' && only === 'both'
       ? [
           `Function URLs created since October 2025 also need lambda:InvokeFunction when invoked through the URL, so the command and the snippets add a second statement (${statementId}-via-url) limited to calls through the URL.`,
+        ]
+      : []),
+    ...(only === 'url'
+      ? [
+          'The lambda:InvokeFunction statement limited to the URL is in place already; this adds only the lambda:InvokeFunctionUrl one.',
+        ]
+      : []),
+    ...(viaUrlOnly
+      ? [
+          'The lambda:InvokeFunctionUrl statement is in place already; this adds only the lambda:InvokeFunction one, limited to calls made through the URL.',
         ]
       : []),
   ];
@@ -101,7 +126,11 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
     description,
     command: line.command,
     // Function URLs need the URL statement and an InvokeFunction statement limited to the URL.
-    ...snippets(suffix, statementId, action, grant.principalKind, values),
+    ...snippets(suffix, statementId, action, grant.principalKind, values, {
+      both: only === 'both',
+      viaUrl: viaUrlOnly,
+      authType: authType.ok ? authType.value : 'AWS_IAM',
+    }),
   };
 }
 
@@ -121,14 +150,18 @@ function snippets(
   action: string,
   principalKind: PermissionGrant['principalKind'],
   v: PermissionValues,
+  url: { readonly both: boolean; readonly viaUrl: boolean; readonly authType: string },
 ): Pick<Fix, 'cloudformation' | 'terraform' | 'cdk'> {
-  const statements: Statement[] = [{ suffix, statementId, action, viaUrl: false }];
-  if (action === 'lambda:InvokeFunctionUrl') {
+  const statements: Statement[] = [
+    { suffix, statementId, action, viaUrl: url.viaUrl, authType: url.authType },
+  ];
+  if (action === 'lambda:InvokeFunctionUrl' && url.both) {
     statements.push({
       suffix: `${suffix}ViaUrl`,
       statementId: `${statementId}-via-url`,
       action: 'lambda:InvokeFunction',
       viaUrl: true,
+      authType: url.authType,
     });
   }
   return {
@@ -153,6 +186,8 @@ interface Statement {
   readonly action: string;
   /** The InvokeFunction statement limited to calls through the function URL. */
   readonly viaUrl: boolean;
+  /** Auth type of a URL statement (`AWS_IAM` or `NONE`). */
+  readonly authType: string;
 }
 
 function cloudFormation(st: Statement, v: PermissionValues): string {
@@ -169,7 +204,8 @@ function cloudFormation(st: Statement, v: PermissionValues): string {
   ];
   if (v.sourceArn) lines.push(`    SourceArn: ${q(v.sourceArn)}`);
   if (v.sourceAccount) lines.push(`    SourceAccount: ${q(v.sourceAccount)}`);
-  if (action === 'lambda:InvokeFunctionUrl') lines.push('    FunctionUrlAuthType: AWS_IAM');
+  if (action === 'lambda:InvokeFunctionUrl')
+    lines.push(`    FunctionUrlAuthType: ${q(st.authType)}`);
   if (st.viaUrl) lines.push('    InvokedViaFunctionUrl: true');
   return `${lines.join('\n')}\n`;
 }
@@ -187,7 +223,7 @@ function terraform(st: Statement, v: PermissionValues): string {
   attrs.push(['principal', q(v.principal)]);
   if (v.sourceArn) attrs.push(['source_arn', q(v.sourceArn)]);
   if (v.sourceAccount) attrs.push(['source_account', q(v.sourceAccount)]);
-  if (action === 'lambda:InvokeFunctionUrl') attrs.push(['function_url_auth_type', q('AWS_IAM')]);
+  if (action === 'lambda:InvokeFunctionUrl') attrs.push(['function_url_auth_type', q(st.authType)]);
   if (st.viaUrl) attrs.push(['invoked_via_function_url', 'true']);
   const width = Math.max(...attrs.map(([k]) => k.length));
   return [
@@ -212,7 +248,9 @@ function cdkPermission(
   if (v.sourceArn) props.push(`  sourceArn: ${q(v.sourceArn)},`);
   if (v.sourceAccount) props.push(`  sourceAccount: ${q(v.sourceAccount)},`);
   if (st.action === 'lambda:InvokeFunctionUrl') {
-    props.push('  functionUrlAuthType: lambda.FunctionUrlAuthType.AWS_IAM,');
+    props.push(
+      `  functionUrlAuthType: lambda.FunctionUrlAuthType.${st.authType === 'NONE' ? 'NONE' : 'AWS_IAM'},`,
+    );
   }
   if (st.viaUrl) props.push('  invokedViaFunctionUrl: true,');
   return [`${fn}.addPermission('InvokeDoctorPermission${st.suffix}', {`, ...props, '});'].join(

@@ -89,6 +89,8 @@ export const FIX_TITLES: Readonly<Record<FixKind, string>> = {
   'trust-policy': 'Let API Gateway assume the role',
   'remove-explicit-deny': 'Remove or narrow the explicit deny',
   'locate-function': 'Find the function behind the route',
+  'set-stage-variable': 'Define the stage variable the integration uses',
+  'remove-permission': 'Optional clean-up: remove the stale statement',
 };
 
 const STATUS: Readonly<Record<NotificationKind, { status: string; emoji: string }>> = {
