@@ -33,6 +33,8 @@ export class InvokeDoctorStack extends Stack {
       slackWebhookSecretName: config.slackWebhookSecretName,
       snsChatFormat: config.snsChatFormat,
       contextLookup: config.contextLookup,
+      verify: config.verify,
+      reverifyInterval: Duration.minutes(config.incidents.reverifyIntervalMinutes),
       updateInterval: Duration.minutes(config.incidents.updateIntervalMinutes),
       quietPeriod: Duration.minutes(config.incidents.quietPeriodMinutes),
       resolvedRetention: Duration.days(config.incidents.resolvedTtlDays),

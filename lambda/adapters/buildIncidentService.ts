@@ -5,10 +5,12 @@ import { IncidentService } from '../core/incidents/IncidentService';
 import { METRIC } from '../core/metrics';
 import type { Clock } from '../core/ports/Clock';
 import type { DeliveryContext, DiagnosisSink } from '../core/ports/DiagnosisSink';
+import type { DiagnosisVerifier } from '../core/ports/DiagnosisVerifier';
 import type { IncidentRepository } from '../core/ports/IncidentRepository';
 import type { Notifier } from '../core/ports/Notifier';
 import type { Diagnosis } from '../core/types';
 import { buildNotifiers } from './buildNotifiers';
+import { buildVerifier, VERDICT_CACHE_MS } from './buildVerifier';
 import { DynamoDbIncidentRepository } from './DynamoDbIncidentRepository';
 import type { RuntimeConfig } from './runtimeConfig';
 import { SystemClock } from './SystemClock';
@@ -22,6 +24,13 @@ export interface IncidentServiceParts {
   /** Default: the channels the configuration names (Slack secret, SNS topic). */
   readonly notifiers?: readonly Notifier[] | undefined;
   readonly clock?: (Clock & { sleep(ms: number): Promise<void> }) | undefined;
+  /**
+   * Default: with `verify` on, an AWS verifier in the function's Region (its account and partition
+   * from the Lambda context when given), verdicts cached per container; null: no verification.
+   */
+  readonly verifier?: DiagnosisVerifier | null | undefined;
+  /** The function's own account and partition (from the Lambda context), to skip GetCallerIdentity. */
+  readonly identity?: { readonly account: string; readonly partition: string } | undefined;
 }
 
 /**
@@ -57,7 +66,18 @@ export function buildIncidentService(
       updateIntervalMs: config.updateIntervalMinutes * MINUTE,
       quietPeriodMs: config.quietPeriodMinutes * MINUTE,
       resolvedTtlDays: config.resolvedTtlDays,
+      reverifyIntervalMs: config.reverifyIntervalMinutes * MINUTE,
     },
+    verifier:
+      parts.verifier === undefined
+        ? config.verify
+          ? buildVerifier({
+              region: process.env.AWS_REGION,
+              identity: parts.identity,
+              cacheMs: VERDICT_CACHE_MS,
+            })
+          : undefined
+        : (parts.verifier ?? undefined),
   });
 }
 

@@ -115,6 +115,14 @@ export const SETTINGS = {
     unit: null,
     doc: 'Fetch missing API Gateway request context with FilterLogEvents (false: no read access to any log group).',
   },
+  verify: {
+    context: 'verify',
+    env: 'VERIFY',
+    type: 'boolean',
+    default: true,
+    unit: null,
+    doc: 'Check each new incident against the live account with read-only calls (policies, integrations, CloudTrail) and put the root cause in its alert; the sweeper re-checks open incidents and posts FIXED (false: no read access beyond the incident store).',
+  },
   updateIntervalMinutes: {
     context: 'incidents.updateIntervalMinutes',
     env: 'UPDATE_INTERVAL_MINUTES',
@@ -134,6 +142,16 @@ export const SETTINGS = {
     default: 10,
     unit: 'minutes',
     doc: 'Time without occurrences after which the sweeper resolves an incident.',
+  },
+  reverifyIntervalMinutes: {
+    context: 'incidents.reverifyIntervalMinutes',
+    env: 'REVERIFY_INTERVAL_MINUTES',
+    type: 'integer',
+    min: 1,
+    max: 1440,
+    default: 5,
+    unit: 'minutes',
+    doc: 'Time between the sweeper’s re-checks of an open incident against the live account (with verify on).',
   },
   resolvedTtlDays: {
     context: 'incidents.resolvedTtlDays',

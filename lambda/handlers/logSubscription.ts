@@ -1,12 +1,18 @@
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
-import { buildIncidentService, IncidentSink } from '../adapters/buildIncidentService';
+import {
+  buildIncidentService,
+  type IncidentServiceParts,
+  IncidentSink,
+} from '../adapters/buildIncidentService';
 import { CloudWatchLogsLookup } from '../adapters/CloudWatchLogsLookup';
+import { identityOf } from '../adapters/identityOf';
 import { LoggingSink } from '../adapters/LoggingSink';
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
 import { recordBadPayload, recordDelivery, type Telemetry, telemetry } from '../adapters/telemetry';
 import { decodeAwslogs } from '../core/decode/decodeAwslogs';
 import { InvalidPayloadError } from '../core/errors';
 import type { DiagnosisSink } from '../core/ports/DiagnosisSink';
+import type { DiagnosisVerifier } from '../core/ports/DiagnosisVerifier';
 import type { LogLookup, LogLookupQuery } from '../core/ports/LogLookup';
 import { processLogBatch } from '../core/processLogBatch';
 import type { LogEvent } from '../core/types';
@@ -37,6 +43,11 @@ export interface HandlerDeps {
   readonly lookup?: LogLookup | null;
   /** Clock for `now` in the engine and `receivedAt`; default Date.now. */
   readonly now?: () => number;
+  /**
+   * Checks new incidents against the live account. Default: with VERIFY on, an AWS verifier in the
+   * function's own account (from the Lambda context); null: none.
+   */
+  readonly verifier?: DiagnosisVerifier | null;
 }
 
 /** The Lambda entry point's type. */
@@ -50,9 +61,13 @@ export type LogSubscriptionHandler = (
  * recorded as an incident (alerts on Slack/SNS); without one, every diagnosis is one structured log
  * record. SDK clients are created here, once per container, on the first invocation.
  */
-export function buildSink(config: RuntimeConfig, t: Telemetry): DiagnosisSink {
+export function buildSink(
+  config: RuntimeConfig,
+  t: Telemetry,
+  parts: Pick<IncidentServiceParts, 'verifier' | 'identity'> = {},
+): DiagnosisSink {
   const log = new LoggingSink(t.logger);
-  const service = buildIncidentService(config);
+  const service = buildIncidentService(config, parts);
   return service === null ? log : new IncidentSink(service, log, t);
 }
 
@@ -74,7 +89,7 @@ export function createHandler(deps: HandlerDeps = {}): LogSubscriptionHandler {
   let wiring: Wiring | undefined;
 
   return async (event, context) => {
-    wiring ??= wire(deps);
+    wiring ??= wire(deps, context);
     const { logger, metrics } = wiring.telemetry;
     if (context) logger.addContext(context);
     try {
@@ -98,7 +113,7 @@ interface Wiring {
 
 // Runs once per container, on the first invocation (so a bad environment fails that invocation
 // loudly instead of failing the module load without a log line).
-function wire(deps: HandlerDeps): Wiring {
+function wire(deps: HandlerDeps, context: Context | undefined): Wiring {
   const t = deps.telemetry ?? telemetry();
   let config: RuntimeConfig;
   try {
@@ -115,7 +130,8 @@ function wire(deps: HandlerDeps): Wiring {
       : deps.lookup;
   return {
     telemetry: t,
-    sink: deps.sink ?? buildSink(config, t),
+    sink:
+      deps.sink ?? buildSink(config, t, { verifier: deps.verifier, identity: identityOf(context) }),
     lookup: inner ? guarded(inner, t.logger) : undefined,
     now: deps.now ?? Date.now,
   };

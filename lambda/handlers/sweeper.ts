@@ -1,11 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { buildIncidentService } from '../adapters/buildIncidentService';
+import { identityOf } from '../adapters/identityOf';
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
 import type { SystemClock } from '../adapters/SystemClock';
 import { type Telemetry, telemetry } from '../adapters/telemetry';
 import type { IncidentService } from '../core/incidents/IncidentService';
 import { METRIC } from '../core/metrics';
+import type { DiagnosisVerifier } from '../core/ports/DiagnosisVerifier';
 import type { IncidentRepository } from '../core/ports/IncidentRepository';
 import type { Notifier } from '../core/ports/Notifier';
 
@@ -14,6 +16,8 @@ export interface SweepSummary {
   readonly status: 'swept' | 'incidents-disabled';
   /** Incidents resolved by this sweep. */
   readonly resolved: number;
+  /** Open incidents re-checked against the live account. */
+  readonly reverified?: number;
   /** Notifications delivered to a channel / still failing, per channel send. */
   readonly delivered: number;
   readonly failed: number;
@@ -29,6 +33,8 @@ export interface SweeperDeps {
   /** Default: {@link buildNotifiers} from the config (Slack secret, SNS topic). */
   readonly notifiers?: readonly Notifier[];
   readonly clock?: SystemClock;
+  /** Default: with VERIFY on, an AWS verifier in the function's own account; null: none. */
+  readonly verifier?: DiagnosisVerifier | null;
 }
 
 /**
@@ -40,7 +46,7 @@ export interface SweeperDeps {
 export function createSweeper(deps: SweeperDeps = {}) {
   let wiring: { service: IncidentService | null; telemetry: Telemetry } | undefined;
   return async (_event?: unknown, context?: Context): Promise<SweepSummary> => {
-    wiring ??= wire(deps);
+    wiring ??= wire(deps, context);
     const { logger } = wiring.telemetry;
     if (context) logger.addContext(context);
     if (!wiring.service) {
@@ -53,6 +59,7 @@ export function createSweeper(deps: SweeperDeps = {}) {
       const summary: SweepSummary = {
         status: 'swept',
         resolved: report.resolved.length,
+        reverified: report.reverified?.length ?? 0,
         delivered: report.sends.length - failures.length,
         failed: failures.length,
       };
@@ -74,11 +81,20 @@ export function createSweeper(deps: SweeperDeps = {}) {
   };
 }
 
-function wire(deps: SweeperDeps): { service: IncidentService | null; telemetry: Telemetry } {
+function wire(
+  deps: SweeperDeps,
+  context: Context | undefined,
+): { service: IncidentService | null; telemetry: Telemetry } {
   const config = deps.config ?? runtimeConfig();
-  const { repository, notifiers, clock } = deps;
+  const { repository, notifiers, clock, verifier } = deps;
   return {
-    service: buildIncidentService(config, { repository, notifiers, clock }),
+    service: buildIncidentService(config, {
+      repository,
+      notifiers,
+      clock,
+      verifier,
+      identity: identityOf(context),
+    }),
     telemetry: deps.telemetry ?? telemetry(),
   };
 }

@@ -62,6 +62,20 @@ export interface InvokeDoctorProps {
    */
   readonly contextLookup?: boolean;
   /**
+   * Check each new incident against the live account with read-only calls (Lambda resource
+   * policies and configuration, API Gateway stages, routes, integrations and authorizers, IAM
+   * roles' and users' policies, CloudTrail event history) and put the root cause in its alert; the
+   * sweeper re-checks open incidents and posts FIXED. Grants the read-only actions of
+   * docs/permissions.md to both functions.
+   * @default true
+   */
+  readonly verify?: boolean;
+  /**
+   * Time between the sweeper's re-checks of an open incident (whole minutes, 1 to 1440).
+   * @default - `SETTINGS.reverifyIntervalMinutes` (docs/configuration.md)
+   */
+  readonly reverifyInterval?: Duration;
+  /**
    * Time between update notifications while an incident continues (whole minutes, 1 to 1440).
    * @default - `SETTINGS.updateIntervalMinutes` (docs/configuration.md)
    */
@@ -148,6 +162,12 @@ export class InvokeDoctor extends Construct {
       'updateInterval',
     );
     const quietMinutes = wholeUnits(props.quietPeriod, SETTINGS.quietPeriodMinutes, 'quietPeriod');
+    const verify = props.verify ?? SETTINGS.verify.default;
+    const reverifyMinutes = wholeUnits(
+      props.reverifyInterval,
+      SETTINGS.reverifyIntervalMinutes,
+      'reverifyInterval',
+    );
     const ttlDays = wholeUnits(
       props.resolvedRetention,
       SETTINGS.resolvedTtlDays,
@@ -198,6 +218,8 @@ export class InvokeDoctor extends Construct {
         quietPeriodMinutes: quietMinutes,
         resolvedTtlDays: ttlDays,
         contextLookup: this.contextLookup,
+        verify,
+        reverifyIntervalMinutes: reverifyMinutes,
         // The secret's NAME only; the functions read the URL at runtime.
         slackWebhookSecretId: secretName ?? null,
       }),
@@ -259,6 +281,10 @@ export class InvokeDoctor extends Construct {
           }),
         );
       }
+    }
+
+    if (verify) {
+      for (const fn of [this.responder, this.sweeper]) this.allowVerification(fn);
     }
 
     new events.Rule(this, 'SweepSchedule', {
@@ -382,6 +408,126 @@ export class InvokeDoctor extends Construct {
     });
     policy.node.addDependency(permission);
     this.allowLookup('*', 'every log group, because in account-wide mode any of them can deliver');
+  }
+
+  /**
+   * The read-only actions verification calls, each on the narrowest resource its API allows
+   * (docs/permissions.md lists them with their reasons): no write, no code download
+   * (GetFunctionConfiguration, not GetFunction), no secrets.
+   */
+  private allowVerification(fn: InvokeDoctorFunction): void {
+    const stack = Stack.of(this);
+    const arn = (
+      service: string,
+      resource: string,
+      region = stack.region,
+      account = stack.account,
+    ) => `arn:${stack.partition}:${service}:${region}:${account}:${resource}`;
+    const functions = arn('lambda', 'function:*');
+    const apigw = (path: string) => `arn:${stack.partition}:apigateway:${stack.region}::${path}`;
+    const iamArn = (resource: string, account: string = stack.account) =>
+      `arn:${stack.partition}:iam::${account}:${resource}`;
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'VerifyLambdaPolicies',
+        actions: [
+          'lambda:GetPolicy',
+          'lambda:GetFunctionConfiguration',
+          'lambda:GetFunctionUrlConfig',
+        ],
+        resources: [functions],
+      }),
+      new iam.PolicyStatement({
+        sid: 'VerifyApiGatewayRoutes',
+        actions: ['apigateway:GET'],
+        resources: [
+          apigw('/restapis/*/resources'),
+          apigw('/restapis/*/stages/*'),
+          apigw('/restapis/*/authorizers'),
+          apigw('/apis/*/routes'),
+          apigw('/apis/*/integrations'),
+          apigw('/apis/*/authorizers/*'),
+          apigw('/apis/*/stages/*'),
+        ],
+      }),
+      new iam.PolicyStatement({
+        sid: 'VerifyCallerPolicies',
+        actions: [
+          'iam:GetRole',
+          'iam:ListRolePolicies',
+          'iam:GetRolePolicy',
+          'iam:ListAttachedRolePolicies',
+          'iam:GetUser',
+          'iam:ListUserPolicies',
+          'iam:GetUserPolicy',
+          'iam:ListAttachedUserPolicies',
+          'iam:ListGroupsForUser',
+          'iam:SimulatePrincipalPolicy',
+        ],
+        resources: [iamArn('role/*'), iamArn('user/*')],
+      }),
+      new iam.PolicyStatement({
+        sid: 'VerifyGroupPolicies',
+        actions: ['iam:ListGroupPolicies', 'iam:GetGroupPolicy', 'iam:ListAttachedGroupPolicies'],
+        resources: [iamArn('group/*')],
+      }),
+      new iam.PolicyStatement({
+        sid: 'VerifyManagedPolicies',
+        actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
+        resources: [iamArn('policy/*'), iamArn('policy/*', 'aws')],
+      }),
+      new iam.PolicyStatement({
+        sid: 'VerifyRecentChanges',
+        actions: ['cloudtrail:LookupEvents'],
+        resources: ['*'],
+      }),
+    ];
+    for (const statement of statements) fn.addToRolePolicy(statement);
+    const reasons: [string, string][] = [
+      [
+        `Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:*`,
+        'Verification reads the resource-based policy and configuration of whichever function a log names (GetPolicy, GetFunctionConfiguration, GetFunctionUrlConfig): read-only, this account and Region only, no code download.',
+      ],
+      ...[
+        '/restapis/*/resources',
+        '/restapis/*/stages/*',
+        '/restapis/*/authorizers',
+        '/apis/*/routes',
+        '/apis/*/integrations',
+        '/apis/*/authorizers/*',
+        '/apis/*/stages/*',
+      ].map((path): [string, string] => [
+        `Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::${path}`,
+        `Verification reads the routes, integrations, stages and authorizers of whichever API a log names (apigateway:GET on ${path} only): read-only, this Region only.`,
+      ]),
+      [
+        'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*',
+        "Verification reads the caller role's identity-based policies, boundary and trust policy, or asks IAM to simulate them: read-only, roles of this account only.",
+      ],
+      [
+        'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*',
+        "Verification reads the calling user's identity-based policies and groups, or asks IAM to simulate them: read-only, users of this account only.",
+      ],
+      [
+        'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:group/*',
+        "Verification reads the policies of a calling user's groups: read-only, groups of this account only.",
+      ],
+      [
+        'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:policy/*',
+        'Verification reads the default version of managed policies attached to the caller: read-only.',
+      ],
+      [
+        'Resource::arn:<AWS::Partition>:iam::aws:policy/*',
+        'Verification reads AWS managed policies attached to the caller: read-only, public documents.',
+      ],
+      [
+        'Resource::*',
+        'xray:PutTraceSegments, xray:PutTelemetryRecords (Tracing.ACTIVE) and cloudtrail:LookupEvents (verification reads the event history of the named function or role to say who changed it) support no resource-level permissions.',
+      ],
+    ];
+    Validations.of(fn.role as iam.Role).acknowledge(
+      ...reasons.map(([finding, reason]) => ({ id: `AwsSolutions-IAM5[${finding}]`, reason })),
+    );
   }
 
   // `resourceName` is what follows `log-group:` in the ARN: `{name}:*`, or `*` for every group.

@@ -14,6 +14,8 @@ describe('runtimeConfig', () => {
       quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
       resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
       contextLookup: true,
+      verify: true,
+      reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.default,
     });
   });
 
@@ -29,6 +31,8 @@ describe('runtimeConfig', () => {
       [RUNTIME_ENV.quietPeriodMinutes]: '5',
       [RUNTIME_ENV.resolvedTtlDays]: '7',
       [RUNTIME_ENV.contextLookup]: 'false',
+      [RUNTIME_ENV.verify]: 'false',
+      [RUNTIME_ENV.reverifyIntervalMinutes]: '20',
     };
 
     // Act
@@ -45,6 +49,8 @@ describe('runtimeConfig', () => {
       quietPeriodMinutes: 5,
       resolvedTtlDays: 7,
       contextLookup: false,
+      verify: false,
+      reverifyIntervalMinutes: 20,
     });
   });
 

@@ -60,6 +60,9 @@ describe('deployed pipeline (handler + sweeper from runtime config) against moto
       quietPeriodMinutes: 10,
       resolvedTtlDays: 90,
       contextLookup: false,
+      // This test is about the lifecycle; verification has its own (test/verify).
+      verify: false,
+      reverifyIntervalMinutes: 5,
     };
   });
 

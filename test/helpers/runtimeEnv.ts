@@ -10,4 +10,6 @@ export const RUNTIME_ENV = {
   quietPeriodMinutes: SETTINGS.quietPeriodMinutes.env,
   resolvedTtlDays: SETTINGS.resolvedTtlDays.env,
   contextLookup: SETTINGS.contextLookup.env,
+  verify: SETTINGS.verify.env,
+  reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.env,
 } as const;

@@ -15,9 +15,11 @@ describe('parseConfig', () => {
       alarmEmails: [],
       snsChatFormat: false,
       contextLookup: true,
+      verify: true,
       incidents: {
         updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
         quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
+        reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.default,
         resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
       },
       logRetentionDays: SETTINGS.logRetentionDays.default,
@@ -31,6 +33,7 @@ describe('parseConfig', () => {
     expect(config.incidents).toEqual({
       updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
       quietPeriodMinutes: 20,
+      reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.default,
       resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
     });
   });

@@ -1,13 +1,16 @@
 import { ConfigError, InvokeDoctorError, NotificationError } from '../errors';
 import type { Clock } from '../ports/Clock';
 import type { DeliveryContext, DiagnosisSink } from '../ports/DiagnosisSink';
+import type { DiagnosisVerifier } from '../ports/DiagnosisVerifier';
 import type { IncidentRepository } from '../ports/IncidentRepository';
 import type { Notifier } from '../ports/Notifier';
 import type { Diagnosis } from '../types';
 import { acknowledgeOutbox, type SendResult } from './acknowledgeOutbox';
 import { applyDelivery } from './applyDelivery';
+import { applyVerification } from './applyVerification';
 import type { Transition } from './claimNotification';
 import { claimOutbox } from './claimOutbox';
+import { dueForReverify } from './dueForReverify';
 import type { IncidentRecord } from './IncidentRecord';
 import type { NotificationKind } from './incident';
 import { type IncidentPolicy, incidentPolicy } from './incidentPolicy';
@@ -43,6 +46,11 @@ export interface IncidentServiceOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
+  /**
+   * Checks a diagnosis against the live account: once when its incident opens (before the OPENED
+   * alert), then on the sweeper's cadence while it is open. Absent: no verification.
+   */
+  readonly verifier?: DiagnosisVerifier | undefined;
 }
 
 /** What happened to one fingerprint of a delivery. */
@@ -65,6 +73,8 @@ export interface SweepReport {
   readonly resolved: readonly string[];
   /** Sends of `resolved` and of retried pending notifications. */
   readonly sends: readonly SendResult[];
+  /** Ids of open incidents re-checked against the live account by this sweep. */
+  readonly reverified?: readonly string[];
 }
 
 // Optimistic-concurrency retries before giving up on a hot incident (each is one read + one write).
@@ -91,6 +101,7 @@ export class IncidentService implements DiagnosisSink {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly verifier: DiagnosisVerifier | undefined;
 
   constructor(options: IncidentServiceOptions) {
     this.repository = options.repository;
@@ -107,6 +118,7 @@ export class IncidentService implements DiagnosisSink {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.verifier = options.verifier;
   }
 
   /** DiagnosisSink: records a delivery's diagnoses (see {@link record}). */
@@ -141,11 +153,22 @@ export class IncidentService implements DiagnosisSink {
     const resolved: string[] = [];
     const sends: SendResult[] = [];
     const errors: unknown[] = [];
+    const reverified: string[] = [];
     // An incident resolved here just had its outbox sent: retrying it again now would only fail again.
     const handled = new Set<string>();
     for (const listed of await this.repository.listOpenIncidents()) {
       try {
-        const result = await this.resolveOne(listed, now);
+        let current: IncidentRecord = listed;
+        if (this.verifier && dueForReverify(listed, now, this.policy)) {
+          const outcome = await this.reverifyOne(listed, now);
+          if (outcome) {
+            reverified.push(listed.id);
+            sends.push(...outcome.sends);
+            current = outcome.record;
+            if (outcome.sends.length > 0) handled.add(listed.id);
+          }
+        }
+        const result = await this.resolveOne(current, now);
         if (result) {
           resolved.push(listed.id);
           handled.add(listed.id);
@@ -165,13 +188,13 @@ export class IncidentService implements DiagnosisSink {
       }
     }
     if (errors.length > 0) throw errors[0];
-    return { resolved, sends };
+    return { resolved, sends, reverified };
   }
 
   private async recordOne(delivery: IncidentDelivery, now: number): Promise<RecordedIncident> {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt += 1) {
       const head = await this.repository.getHead(delivery.fingerprint);
-      const decision = applyDelivery({
+      let decision = applyDelivery({
         latest: head.latest,
         lastEpisode: head.lastEpisode,
         delivery,
@@ -181,6 +204,12 @@ export class IncidentService implements DiagnosisSink {
       });
       if (decision.kind === 'duplicate') {
         return report(delivery, decision.record.id, 'duplicate', 0, null, []);
+      }
+      // Only an opening delivery is verified, within the verifier's budget, so the OPENED alert
+      // carries the root cause; a known incident's deliveries cost no AWS call.
+      if (decision.kind === 'opened' && this.verifier) {
+        const diagnosis = await this.verifier.verify(decision.record.diagnosis);
+        decision = { ...decision, record: { ...decision.record, diagnosis } };
       }
       const written =
         decision.kind === 'opened'
@@ -206,6 +235,30 @@ export class IncidentService implements DiagnosisSink {
         await this.repository.rememberEpisode(current.fingerprint, current.episode);
       if (await this.repository.replace(transition.record, current.version)) {
         return this.afterWrite(transition);
+      }
+      await this.conflictBackoff(attempt);
+      current = await this.repository.getIncident(listed.id);
+    }
+    if (!current) return null;
+    throw tooContended(listed.fingerprint);
+  }
+
+  /** Re-checks one open incident and stores the verdict (claiming FIXED the first time it is). */
+  private async reverifyOne(
+    listed: IncidentRecord,
+    now: number,
+  ): Promise<{ record: IncidentRecord; sends: SendResult[] } | null> {
+    const verified = await this.verifier!.verify(listed.diagnosis);
+    let current: IncidentRecord | null = listed;
+    for (let attempt = 0; current && attempt < MAX_CONFLICTS; attempt += 1) {
+      const transition = applyVerification(current, verified, now, this.channels, this.policy);
+      if (!transition) return null;
+      if (await this.repository.replace(transition.record, current.version)) {
+        const sends = await this.afterWrite(transition);
+        return {
+          record: (await this.repository.getIncident(listed.id)) ?? transition.record,
+          sends,
+        };
       }
       await this.conflictBackoff(attempt);
       current = await this.repository.getIncident(listed.id);

@@ -1,4 +1,5 @@
 import { addHourly } from './addHourly';
+import { carryVerification } from './carryVerification';
 import { claimNotification, type Transition } from './claimNotification';
 import type { IncidentRecord } from './IncidentRecord';
 import { incidentId } from './incidentId';
@@ -45,7 +46,10 @@ export function applyDelivery(input: ApplyDeliveryInput): DeliveryDecision {
       firstSeen: iso(Math.min(Date.parse(latest.firstSeen), delivery.firstSeenMs)),
       lastSeen: iso(Math.max(lastSeenMs, delivery.lastSeenMs)),
       // An out-of-order (older) delivery must not replace the newer facts.
-      diagnosis: delivery.lastSeenMs >= lastSeenMs ? delivery.diagnosis : latest.diagnosis,
+      diagnosis:
+        delivery.lastSeenMs >= lastSeenMs
+          ? carryVerification(latest.diagnosis, delivery.diagnosis)
+          : latest.diagnosis,
       hourly: addHourly(
         latest.hourly,
         delivery.firstSeenMs,

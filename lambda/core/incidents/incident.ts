@@ -3,8 +3,8 @@ import type { Diagnosis } from '../types';
 /** Lifecycle state of an incident. */
 export type IncidentStatus = 'open' | 'resolved';
 
-/** What a notification announces. */
-export type NotificationKind = 'opened' | 'update' | 'resolved';
+/** What a notification announces; `fixed`: the live policy allows the failing request now. */
+export type NotificationKind = 'opened' | 'update' | 'fixed' | 'resolved';
 
 /**
  * One outage episode for one fingerprint. A later occurrence after resolution opens a new episode

@@ -20,6 +20,13 @@ export interface IncidentPolicy {
   readonly maxHourlyBuckets: number;
   /** How long one invocation owns an incident's outbox; longer than any in-line send with retries. */
   readonly leaseMs: number;
+  /** Time between the sweeper's re-checks of an open incident against the live account. */
+  readonly reverifyIntervalMs: number;
+  /**
+   * Time without a new failure after a FIXED verdict before the incident resolves: long enough for
+   * a failure logged just before the fix to be delivered (subscription delivery takes seconds).
+   */
+  readonly fixedQuietMs: number;
 }
 
 const MINUTE = 60_000;
@@ -33,6 +40,8 @@ export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
   maxRememberedDeliveries: 256,
   maxHourlyBuckets: 24 * 14,
   leaseMs: 5 * MINUTE,
+  reverifyIntervalMs: SETTINGS.reverifyIntervalMinutes.default * MINUTE,
+  fixedQuietMs: 2 * MINUTE,
 };
 
 /** The default policy with overrides applied; a non-positive or non-finite value is a ConfigError. */

@@ -9,7 +9,9 @@ const DAY_SECONDS = 86_400;
  * `resolved` notification (with the occurrences since the last one) and setting the TTL. Quiet is
  * measured from the later of the last event time and the last time new events were recorded, so
  * neither late delivery nor a replay of old logs resolves an outage that is still being reported.
- * Null when the incident is not open or not quiet yet.
+ * An incident whose live policies were found to allow the request (`fixed`) resolves sooner: once
+ * no failure followed the check for `fixedQuietMs`. Null when the incident is not open or not
+ * quiet yet.
  */
 export function resolveQuietIncident(
   record: IncidentRecord,
@@ -20,7 +22,11 @@ export function resolveQuietIncident(
   if (record.status !== 'open') return null;
   const lastSeenMs = Date.parse(record.lastSeen);
   const quietSince = Math.max(record.lastActivityAt, Number.isFinite(lastSeenMs) ? lastSeenMs : 0);
-  if (now - quietSince < policy.quietPeriodMs) return null;
+  const v = record.diagnosis.verification;
+  const fixedAt = v?.status === 'fixed' ? Date.parse(v.checkedAt) : Number.NaN;
+  const fixedAndQuiet =
+    Number.isFinite(fixedAt) && quietSince <= fixedAt && now - fixedAt >= policy.fixedQuietMs;
+  if (now - quietSince < policy.quietPeriodMs && !fixedAndQuiet) return null;
   const resolved: IncidentRecord = {
     ...record,
     version: record.version + 1,

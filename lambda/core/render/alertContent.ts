@@ -1,5 +1,5 @@
 import type { Incident, Notification, NotificationKind } from '../incidents/incident';
-import type { DiagnosisKind, Fix, FixKind, Reason } from '../types';
+import type { DiagnosisKind, Fix, FixKind, Reason, Verification } from '../types';
 import { formatDuration } from './formatDuration';
 
 /** One labelled value of an alert; `value` is raw text (possibly from a log) and is escaped by each renderer. */
@@ -41,6 +41,11 @@ export interface AlertContent {
   readonly facts: readonly AlertFact[];
   /** Occurrences and first / last seen (+ resolved at). */
   readonly timing: readonly AlertFact[];
+  /**
+   * The live-account verdict: status and root cause, why, the statement and the change behind it,
+   * the candidates, the calls made (evidence). Empty when the diagnosis was not verified.
+   */
+  readonly verification: readonly AlertFact[];
   /** Fixes this kind of message shows: all for `opened`, the first for `update`, none for `resolved`. */
   readonly fixes: readonly AlertFix[];
   /** Whether the fixes' CloudFormation / Terraform / CDK forms are shown (`opened` only). */
@@ -96,6 +101,7 @@ export const FIX_TITLES: Readonly<Record<FixKind, string>> = {
 const STATUS: Readonly<Record<NotificationKind, { status: string; emoji: string }>> = {
   opened: { status: 'OPENED', emoji: '🚨' },
   update: { status: 'ONGOING', emoji: '🔁' },
+  fixed: { status: 'FIXED', emoji: '🔧' },
   resolved: { status: 'RESOLVED', emoji: '✅' },
 };
 
@@ -124,6 +130,7 @@ export function alertContent(notification: Notification): AlertContent {
     progress: progressOf(notification),
     facts: factsOf(incident),
     timing: timingOf(notification),
+    verification: verificationOf(d.verification ?? null, kind),
     fixes: fixes.map(alertFix),
     showForms: kind === 'opened',
     sample: kind === 'resolved' ? '' : d.sample,
@@ -198,6 +205,53 @@ function routeOf(api: NonNullable<Incident['diagnosis']['api']>): string {
   return where.length > 0 ? `${route} (${where.join(', ')})` : route;
 }
 
+/** Evidence lines an alert lists; `incidents show` lists them all. */
+const MAX_EVIDENCE_LINES = 12;
+
+function verificationOf(v: Verification | null, kind: NotificationKind): AlertFact[] {
+  if (v === null || kind === 'resolved') return [];
+  const facts: AlertFact[] = [
+    {
+      label: 'Verified',
+      value:
+        v.status === 'confirmed' || v.status === 'refuted'
+          ? `${v.status}: ${v.rootCause} (checked ${displayTime(v.checkedAt)})`
+          : `${v.status} (checked ${displayTime(v.checkedAt)})`,
+    },
+    { label: 'Why', value: v.reason },
+  ];
+  const st = v.statement;
+  if (st) {
+    const where = `${st.sid ? `Statement "${st.sid}"` : 'A statement'}${st.policy ? ` of ${st.policy}` : ''}`;
+    facts.push({
+      label: 'Statement',
+      value: `${where}: ${st.subject}${st.expected.length > 0 ? ` expects ${st.expected.join(' or ')}` : ''}; the request has ${st.actual ?? 'none'}`,
+    });
+  }
+  if (v.change) {
+    facts.push({
+      label: 'Change',
+      value: `${v.change.event} by ${v.change.actor ?? 'an unknown identity'} at ${displayTime(v.change.at)}`,
+    });
+  }
+  if (v.candidates.length > 0) {
+    facts.push({
+      label: 'Candidates',
+      value: v.candidates.map((c) => `${c.route} → ${c.function} (${c.rootCause})`).join('\n'),
+    });
+  }
+  if (v.evidence.length > 0) {
+    const lines = v.evidence.slice(0, MAX_EVIDENCE_LINES).map((e) => `${e.call} → ${e.result}`);
+    if (v.evidence.length > MAX_EVIDENCE_LINES) {
+      lines.push(
+        `… ${v.evidence.length - MAX_EVIDENCE_LINES} more calls (incidents show lists all)`,
+      );
+    }
+    facts.push({ label: 'Evidence', value: lines.join('\n') });
+  }
+  return facts;
+}
+
 function timingOf(notification: Notification): AlertFact[] {
   const { incident, kind, newOccurrences } = notification;
   const occurrences =
@@ -224,6 +278,13 @@ function progressOf(notification: Notification): string {
   }
   if (kind === 'resolved') {
     return `No occurrences since ${displayTime(incident.lastSeen)}. The outage lasted ${lasted} with ${total} in total.`;
+  }
+  if (kind === 'fixed') {
+    const change = incident.diagnosis.verification?.change;
+    const who = change
+      ? ` ${change.event} by ${change.actor ?? 'an unknown identity'} at ${displayTime(change.at)}.`
+      : '';
+    return `The live policies allow the failing request now.${who} The incident resolves once no failure follows; ${total} so far.`;
   }
   const reopened = incident.previousIncidentId
     ? ` This happened before: previous incident ${incident.previousIncidentId}.`

@@ -52,7 +52,9 @@ export function renderChatMessage(notification: Notification): ChatNotification 
     slackEscape(c.summary),
     slackEscape(c.progress),
     '',
-    ...[...c.facts, ...c.timing].map((f) => `*${f.label}:* ${slackLiteral(f.value, 600)}`),
+    ...[...c.facts, ...c.timing, ...c.verification].map(
+      (f) => `*${f.label}:* ${slackLiteral(f.value, 600)}`,
+    ),
   ];
   const nextSteps: string[] = c.fixes.map((fix) => {
     const what = slackEscapeFit(`${fix.title}. ${fix.description}`, STEP_MAX - COMMAND_MAX);

@@ -34,6 +34,8 @@ const SUMMARY_MAX = 1500;
 const FIELD_MAX = 600;
 const DESCRIPTION_MAX = 1000;
 const SAMPLE_MAX = 1500;
+const VERDICT_MAX = 1200;
+const EVIDENCE_MAX = 1500;
 const FOOTER_RESERVE = 1000;
 
 /** A Block Kit plain_text object; `emoji: false` so `:shortcodes:` in log text stay text. */
@@ -90,6 +92,7 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
     { type: 'section', text: plain(`${c.summary}\n${c.progress}`, SUMMARY_MAX) },
     { type: 'section', fields: c.facts.map(field) },
     { type: 'section', fields: c.timing.map(timingField) },
+    ...verificationBlocks(c),
   ];
   const [first, ...rest] = c.fixes;
   const primary: SlackBlock[] = first ? [{ type: 'divider' }, ...fixBlocks(first, 1, c)] : [];
@@ -132,6 +135,28 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
     unfurl_media: false,
     blocks,
   };
+}
+
+/** The live-account verdict: one sentence, its statement / change / candidates, the evidence. */
+function verificationBlocks(c: AlertContent): SlackBlock[] {
+  if (c.verification.length === 0) return [];
+  const byLabel = new Map(c.verification.map((f) => [f.label, f.value]));
+  const blocks: SlackBlock[] = [
+    {
+      type: 'section',
+      text: plain(
+        `Live account: ${byLabel.get('Verified') ?? ''}. ${byLabel.get('Why') ?? ''}`,
+        VERDICT_MAX,
+      ),
+    },
+  ];
+  const fields = c.verification.filter((f) =>
+    ['Statement', 'Change', 'Candidates'].includes(f.label),
+  );
+  if (fields.length > 0) blocks.push({ type: 'section', fields: fields.map(field) });
+  const evidence = byLabel.get('Evidence');
+  if (evidence) blocks.push(section(`*Evidence*\n${slackCodeBlock(evidence, EVIDENCE_MAX)}`));
+  return blocks;
 }
 
 function fixBlocks(fix: AlertFix, n: number, c: AlertContent): SlackBlock[] {

@@ -22,6 +22,7 @@ type Style = keyof typeof ANSI;
 const STATUS_STYLE: Readonly<Record<NotificationKind, Style>> = {
   opened: 'red',
   update: 'yellow',
+  fixed: 'green',
   resolved: 'green',
 };
 
@@ -46,9 +47,13 @@ export function renderTerminalAlert(
   );
   out.push(...indentLines(clean(c.summary), INDENT), `${INDENT}${clean(c.progress)}`, '');
 
-  const facts = [...c.facts, ...c.timing];
+  const facts = [...c.facts, ...c.timing, ...c.verification];
   const width = Math.max(...facts.map((f) => f.label.length)) + 2;
-  for (const fact of facts) out.push(...factLines(fact, width, paint));
+  for (const fact of [...c.facts, ...c.timing]) out.push(...factLines(fact, width, paint));
+  if (c.verification.length > 0) {
+    out.push('', paint('bold', `${INDENT}Live account`));
+    for (const fact of c.verification) out.push(...factLines(fact, width, paint));
+  }
 
   c.fixes.forEach((fix, i) => {
     const of = c.fixes.length > 1 ? ` of ${c.fixes.length}` : '';

@@ -31,7 +31,19 @@ export type FixPlan =
   /** An identity-based policy for this role or user. */
   | { readonly kind: 'identity'; readonly role: string | null; readonly user: string | null }
   | { readonly kind: 'guardrail'; readonly reason: Reason }
-  | { readonly kind: 'deny'; readonly reason: Reason; readonly policyArn: string | null }
+  | {
+      readonly kind: 'deny';
+      readonly reason: Reason;
+      readonly policyArn: string | null;
+      /** The denying inline policy and its document without the denying statements (null: none left). */
+      readonly inline?: {
+        readonly holder: 'role' | 'user';
+        readonly name: string;
+        readonly policyName: string;
+        readonly sids: readonly string[];
+        readonly remaining: string | null;
+      } | null;
+    }
   | { readonly kind: 'trust'; readonly roleArn: string }
   /** Function URLs: only the one statement of the pair that is missing. */
   | {

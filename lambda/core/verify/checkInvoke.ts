@@ -12,6 +12,7 @@ import { type InvokeJudgement, judgeInvoke } from './judgeInvoke';
 import { readFunctionPolicy } from './readFunctionPolicy';
 import { type IdentitySide, readIdentity } from './readIdentity';
 import type { AccessRequest, ContextValue, RequestPrincipal } from './types';
+import { withoutStatements } from './withoutStatements';
 
 /** Log reasons naming a layer verification reads: a claim about it can be checked. */
 const READABLE_DENY: ReadonlySet<Reason> = new Set([
@@ -256,6 +257,35 @@ export async function checkInvoke(
   }
   const { j, side } = await judge(facts.action ?? 'lambda:InvokeFunction', {});
   return outcomeOf(j, facts, trailFor(j), holder, side, '');
+}
+
+type DenyInline = Extract<FixPlan, { kind: 'deny' }>['inline'];
+
+/** The caller's inline policy that denies, and what it would be without its denying statements. */
+function inlineDeny(
+  j: InvokeJudgement,
+  holder: { role: string | null; user: string | null },
+  side: IdentitySide | null | undefined,
+): DenyInline {
+  const refs = j.access.decidedBy.filter((ref) => ref.layer === 'identity-policy');
+  const policyName = refs[0]?.policy;
+  const name = holder.role ?? holder.user;
+  if (!side || !policyName || policyName.startsWith('arn:') || name === null) return null;
+  if (refs.some((ref) => ref.policy !== policyName)) return null;
+  const named = side.identityPolicies?.find((p) => p.name === policyName);
+  if (!named) return null;
+  const remaining = withoutStatements(
+    named.document,
+    refs.map((ref) => ref.index),
+  );
+  if (remaining === undefined) return null;
+  return {
+    holder: holder.role !== null ? 'role' : 'user',
+    name,
+    policyName,
+    sids: refs.flatMap((ref) => (ref.sid === undefined ? [] : [ref.sid])),
+    remaining,
+  };
 }
 
 function outcomeOf(

@@ -1,6 +1,7 @@
 import { valid } from '../fixes/checked';
 import { renderAddPermission } from '../fixes/renderAddPermission';
 import { renderFixes } from '../fixes/renderFixes';
+import { renderRemoveDenyStatement } from '../fixes/renderRemoveDenyStatement';
 import { renderRemovePermission } from '../fixes/renderRemovePermission';
 import { renderSetStageVariable } from '../fixes/renderSetStageVariable';
 import { resolveFacts } from '../fixes/resolveFacts';
@@ -53,6 +54,7 @@ export function exactFixes(
     case 'guardrail':
       return renderFixes({ ...facts, kind: 'invoke-access-denied', reason: plan.reason });
     case 'deny':
+      if (plan.inline) return [renderRemoveDenyStatement(plan.inline)];
       return renderFixes({
         ...facts,
         kind: 'invoke-access-denied',
