@@ -259,7 +259,7 @@ export async function checkInvoke(
   return outcomeOf(j, facts, trailFor(j), holder, side, '');
 }
 
-type DenyInline = Extract<FixPlan, { kind: 'deny' }>['inline'];
+type DenyInline = NonNullable<Extract<FixPlan, { kind: 'deny' }>['inline']> | null;
 
 /** The caller's inline policy that denies, and what it would be without its denying statements. */
 function inlineDeny(
@@ -321,6 +321,7 @@ function outcomeOf(
         : j.rootCause === 'explicit-deny'
           ? {
               kind: 'deny',
+              inline: inlineDeny(j, holder, side),
               reason:
                 j.statement?.policy === 'resource-based policy'
                   ? 'explicit-deny-resource-policy'
