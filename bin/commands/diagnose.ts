@@ -3,6 +3,7 @@ import { decodeInput } from '../../lambda/core/decode/decodeInput';
 import { analyzeBatches } from '../../lambda/core/diagnose/analyzeBatches';
 import { InvalidPayloadError } from '../../lambda/core/errors';
 import type { LogBatch } from '../../lambda/core/types';
+import { type AwsOptions, checkAwsOptions, withAwsOptions } from '../cli/awsOptions';
 import { readInputs, readOne } from '../cli/readInputs';
 import { runAction } from '../cli/runAction';
 import { samplePath } from '../cli/samplePath';
@@ -10,15 +11,17 @@ import { diagnosisJson } from '../render/diagnosisJson';
 import { renderDiagnosisText } from '../render/renderDiagnosisText';
 
 /** Options of `invoke-doctor diagnose`. */
-interface DiagnoseOptions {
+interface DiagnoseOptions extends AwsOptions {
   readonly logGroup?: string;
   readonly json?: boolean;
   readonly sample?: boolean;
+  readonly verify?: boolean;
+  readonly verbose?: boolean;
 }
 
 /** `invoke-doctor diagnose [FILE...]`: runs the engine on pasted logs or payload files. */
 export function diagnoseCommand(): Command {
-  return new Command('diagnose')
+  const command = new Command('diagnose')
     .description(
       'Diagnose Lambda invoke permission failures in log files or stdin (plain text, awslogs payloads, DATA_MESSAGE JSON, filter-log-events JSON)',
     )
@@ -26,12 +29,21 @@ export function diagnoseCommand(): Command {
     .option('--log-group <NAME>', 'log group that plain-text lines came from')
     .option('--json', 'print JSON Lines, one object per distinct diagnosis')
     .option('--sample', 'diagnose the bundled sample outage instead of FILEs')
-    .action(
-      runAction(async (files: string[], options: DiagnoseOptions) => diagnose(files, options)),
-    );
+    .option(
+      '--verify',
+      'check each diagnosis against the live account with read-only AWS calls: root cause, evidence, exact fixes',
+    )
+    .option('--verbose', 'with --verify: list every AWS call made and its answer');
+  return withAwsOptions(
+    command,
+    'with --verify: AWS Region of resources the logs do not place (default: AWS_REGION or the profile)',
+  ).action(
+    runAction(async (files: string[], options: DiagnoseOptions) => diagnose(files, options)),
+  );
 }
 
 async function diagnose(files: string[], options: DiagnoseOptions): Promise<void> {
+  if (options.verify) checkAwsOptions(options);
   const inputs = options.sample
     ? [await readOne(samplePath('sample-outage.log'))]
     : await readInputs(files);
@@ -47,13 +59,21 @@ async function diagnose(files: string[], options: DiagnoseOptions): Promise<void
       failures.push(`${input.label}: ${error.message}`);
     }
   }
-  const { diagnoses } = analyzeBatches(batches);
+  let { diagnoses } = analyzeBatches(batches);
+  if (options.verify && diagnoses.length > 0) {
+    // Loaded here: the SDK costs hundreds of ms that a plain diagnose should not pay.
+    const { verifyDiagnoses } =
+      require('../cli/verifyDiagnoses') as typeof import('../cli/verifyDiagnoses');
+    diagnoses = await verifyDiagnoses(diagnoses, options);
+  }
   if (options.json) {
     for (const d of diagnoses) process.stdout.write(`${JSON.stringify(diagnosisJson(d))}\n`);
   } else if (diagnoses.length > 0 || failures.length === 0) {
     // "nothing found" would be misleading when inputs could not be read
     const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-    process.stdout.write(renderDiagnosisText(diagnoses, colour));
+    process.stdout.write(
+      renderDiagnosisText(diagnoses, colour, { verbose: options.verbose === true }),
+    );
   }
   if (failures.length > 0) {
     throw new InvalidPayloadError('bad-input', failures.join('; '));

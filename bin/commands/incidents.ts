@@ -7,6 +7,7 @@ import type { Incident, IncidentStatus } from '../../lambda/core/incidents/incid
 import { parseIncidentId } from '../../lambda/core/incidents/incidentId';
 import { toIncident } from '../../lambda/core/incidents/toIncident';
 import type { IncidentQuery, IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
+import { checkAwsOptions } from '../cli/awsOptions';
 import { parseSince } from '../cli/parseSince';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
@@ -18,6 +19,7 @@ export const DEFAULT_STACK_NAME = 'InvokeDoctor';
 
 /** Where the history comes from. */
 interface SourceOptions {
+  readonly profile?: string;
   readonly table?: string;
   readonly stack?: string;
   readonly region?: string;
@@ -37,6 +39,7 @@ interface ListOptions extends SourceOptions {
 /** Options of `invoke-doctor incidents show`. */
 interface ShowOptions extends SourceOptions {
   readonly json?: boolean;
+  readonly verify?: boolean;
 }
 
 const STATUSES: readonly IncidentStatus[] = ['open', 'resolved'];
@@ -72,6 +75,11 @@ export function incidentsCommand(): Command {
       .description('Show one incident in full: diagnosis, fixes, timing, previous episode')
       .argument('<ID>', 'incident id as listed (the short form works while it is unambiguous)')
       .option('--json', 'print the incident as one JSON object')
+      .option(
+        '--verify',
+        'check the diagnosis against the live account now (read-only AWS calls; the stored verdict is not changed)',
+      )
+      .option('--profile <NAME>', 'AWS named profile for the table and --verify')
       .addHelpText('after', SOURCE_HELP)
       .action(
         runAction(async (id: string, _options: ShowOptions, cmd: Command) =>
@@ -117,12 +125,19 @@ async function list(options: ListOptions): Promise<void> {
 
 async function show(id: string, options: ShowOptions): Promise<void> {
   const wanted = parseWantedId(id);
+  checkAwsOptions(options);
   const source = await openSource(options);
   let incident: Incident;
   try {
     incident = await source.call(() => findIncident(source.repository, wanted, id, source.label));
   } finally {
     await source.close();
+  }
+  if (options.verify) {
+    const { verifyDiagnoses } =
+      require('../cli/verifyDiagnoses') as typeof import('../cli/verifyDiagnoses');
+    const [diagnosis] = await verifyDiagnoses([incident.diagnosis], options);
+    if (diagnosis) incident = { ...incident, diagnosis };
   }
   safeStdout().write(
     options.json ? `${JSON.stringify(incident)}\n` : renderIncidentDetail(incident),
@@ -263,7 +278,10 @@ async function openSource(options: SourceOptions): Promise<Source> {
 
   const { DynamoDBClient } =
     require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
-  const region = options.region ? { region: options.region } : {};
+  const region = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  };
   const client = new DynamoDBClient(region);
   const advise = (error: unknown, what: string) => awsAdvice(error, what, options);
   let tableName = options.table;

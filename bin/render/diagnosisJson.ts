@@ -21,5 +21,6 @@ export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
     denyPolicyArn: d.denyPolicyArn,
     roleArn: d.roleArn,
     logGroup: d.logGroup,
+    verification: d.verification ?? null,
   };
 }

@@ -1,15 +1,26 @@
 import { styleText } from 'node:util';
-import type { Diagnosis, Fix } from '../../lambda/core/types';
+import { wellFormed } from '../../lambda/core/render/slackEscape';
+import type { Diagnosis, Fix, Verification } from '../../lambda/core/types';
 
 type Style = Parameters<typeof styleText>[0];
 
+/** How much of a verdict to show. */
+export interface DiagnosisTextOptions {
+  /** List every AWS call of the verification (default: how many there were). */
+  readonly verbose?: boolean;
+}
+
 /** Renders diagnoses for a human on a terminal; `colour` only when writing to a TTY. */
-export function renderDiagnosisText(diagnoses: readonly Diagnosis[], colour: boolean): string {
+export function renderDiagnosisText(
+  diagnoses: readonly Diagnosis[],
+  colour: boolean,
+  options: DiagnosisTextOptions = {},
+): string {
   const paint = (style: Style, text: string): string => (colour ? styleText(style, text) : text);
   if (diagnoses.length === 0) {
     return `${paint('green', 'No Lambda invoke permission failures found.')}\n`;
   }
-  const blocks = diagnoses.map((d, index) => renderOne(d, index + 1, paint));
+  const blocks = diagnoses.map((d, index) => renderOne(d, index + 1, paint, options));
   const total = diagnoses.reduce((sum, d) => sum + d.occurrences, 0);
   const footer = paint(
     'dim',
@@ -18,7 +29,12 @@ export function renderDiagnosisText(diagnoses: readonly Diagnosis[], colour: boo
   return `${blocks.join('\n')}\n${footer}\n`;
 }
 
-function renderOne(d: Diagnosis, n: number, paint: (style: Style, text: string) => string): string {
+function renderOne(
+  d: Diagnosis,
+  n: number,
+  paint: (style: Style, text: string) => string,
+  options: DiagnosisTextOptions,
+): string {
   const lines: string[] = [];
   const seen =
     d.firstSeen && d.lastSeen
@@ -33,10 +49,55 @@ function renderOne(d: Diagnosis, n: number, paint: (style: Style, text: string) 
   if (d.api) lines.push(`   where: ${apiText(d)}`);
   if (d.logGroup) lines.push(`   log:   ${d.logGroup}`);
   lines.push(`   why:   ${d.reason}`);
+  if (d.verification) lines.push(...renderVerification(d.verification, paint, options));
   d.fixes.forEach((fix, i) => {
     lines.push(...renderFix(fix, i === 0, paint));
   });
   return `${lines.join('\n')}\n`;
+}
+
+const VERDICT_STYLE: Record<Verification['status'], 'red' | 'green' | 'yellow'> = {
+  confirmed: 'red',
+  fixed: 'green',
+  refuted: 'yellow',
+  unverifiable: 'yellow',
+};
+
+/** The live-account verdict; AWS answers and log text are printed without control characters. */
+function renderVerification(
+  v: Verification,
+  paint: (style: Style, text: string) => string,
+  options: DiagnosisTextOptions,
+): string[] {
+  const clean = (text: string) => wellFormed(text);
+  const cause = v.status === 'confirmed' || v.status === 'refuted' ? ` · ${v.rootCause}` : '';
+  const out = [
+    `   ${paint(['bold', VERDICT_STYLE[v.status]], `verified: ${v.status}${cause}`)}  ${paint('dim', `checked ${v.checkedAt}`)}`,
+    `      ${clean(v.reason)}`,
+  ];
+  const st = v.statement;
+  if (st) {
+    out.push(
+      `   statement: ${clean(`${st.sid ? `"${st.sid}"` : '(no Sid)'}${st.policy ? ` in ${st.policy}` : ''}: ${st.subject}${st.expected.length > 0 ? ` expects ${st.expected.join(' or ')}` : ''}; the request has ${st.actual ?? 'none'}`)}`,
+    );
+  }
+  if (v.change) {
+    out.push(
+      `   change:    ${clean(`${v.change.event} by ${v.change.actor ?? 'unknown'} at ${v.change.at}`)}`,
+    );
+  }
+  for (const c of v.candidates) {
+    out.push(`   candidate: ${clean(`${c.route} → ${c.function} (${c.rootCause})`)}`);
+    if (c.fix) out.push(`      ${paint('cyan', clean(c.fix))}`);
+  }
+  if (options.verbose) {
+    out.push(`   calls (${v.evidence.length}):`);
+    for (const e of v.evidence)
+      out.push(paint('dim', `      ${clean(e.call)} → ${clean(e.result)}`));
+  } else {
+    out.push(paint('dim', `   ${v.evidence.length} read-only call(s); --verbose lists them`));
+  }
+  return out;
 }
 
 function renderFix(fix: Fix, primary: boolean, paint: (s: Style, t: string) => string): string[] {

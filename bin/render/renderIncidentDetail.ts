@@ -50,10 +50,25 @@ export function renderIncidentDetail(incident: Incident): string {
     { label: 'Hourly', value: hourlyLine(incident) },
   ];
   const width = Math.max(...facts.map((f) => f.label.length)) + 2;
-  for (const fact of facts) {
+  const print = (fact: AlertFact, pad: number) => {
     const [first = '', ...more] = clean(fact.value).split('\n');
-    out.push(`${INDENT}${fact.label.padEnd(width)}${first}`);
-    for (const line of more) out.push(`${INDENT}${' '.repeat(width)}${line}`);
+    out.push(`${INDENT}${fact.label.padEnd(pad)}${first}`);
+    for (const line of more) out.push(`${INDENT}${' '.repeat(pad)}${line}`);
+  };
+  for (const fact of facts) print(fact, width);
+  const v = incident.diagnosis.verification;
+  if (v) {
+    // Every call, not the alert's first few.
+    const live: AlertFact[] = [
+      ...c.verification.filter((f) => f.label !== 'Evidence'),
+      {
+        label: 'Evidence',
+        value: v.evidence.map((e) => `${e.call} → ${e.result}`).join('\n') || 'no calls',
+      },
+    ];
+    const pad = Math.max(...live.map((f) => f.label.length)) + 2;
+    out.push('', `${INDENT}Live account`);
+    for (const fact of live) print(fact, pad);
   }
   c.fixes.forEach((fix, i) => {
     const of = c.fixes.length > 1 ? ` of ${c.fixes.length}` : '';
