@@ -78,6 +78,7 @@ export class AwsAccountReader implements AccountReader {
   private readonly httpClients = new Map<string, ApiGatewayV2Client>();
   private readonly trailClients = new Map<string, CloudTrailClient>();
   private iamClient: IAMClient | undefined;
+  private simulatorClient: IAMClient | undefined;
   private stsClient: STSClient | undefined;
   private identity: Promise<{ account: string; arn: string }> | undefined;
 
@@ -117,6 +118,7 @@ export class AwsAccountReader implements AccountReader {
       map.clear();
     }
     this.iamClient?.destroy();
+    this.simulatorClient?.destroy();
     this.stsClient?.destroy();
   }
 
@@ -170,6 +172,17 @@ export class AwsAccountReader implements AccountReader {
       this.clientConfig(this.options.region ?? 'us-east-1', 'iam'),
     );
     return this.iamClient;
+  }
+  /**
+   * @internal The simulation is optional (local evaluation is the fallback), so it gets one
+   * attempt: a retry would spend the time budget on what the policies themselves can answer.
+   */
+  simulator(): IAMClient {
+    this.simulatorClient ??= new (awsSdk.iam().IAMClient)({
+      ...this.clientConfig(this.options.region ?? 'us-east-1', 'iam'),
+      maxAttempts: 1,
+    });
+    return this.simulatorClient;
   }
   /** @internal */
   sts(): STSClient {
@@ -552,10 +565,10 @@ const HANDLERS: Handlers = {
   },
   async 'iam:SimulatePrincipalPolicy'(p, send) {
     const out = (await send(
-      this.iam(),
+      this.simulator(),
       new (awsSdk.iam().SimulatePrincipalPolicyCommand)({
         PolicySourceArn: p.policySourceArn,
-        ActionNames: [p.action],
+        ActionNames: [...p.actions],
         ResourceArns: [p.resourceArn],
         ContextEntries: Object.entries(p.context).map(([key, value]) => ({
           ContextKeyName: key,
@@ -564,40 +577,40 @@ const HANDLERS: Handlers = {
         })),
       }),
     )) as { EvaluationResults?: Record<string, unknown>[] };
-    const result = out.EvaluationResults?.[0];
-    const decision = str(result?.EvalDecision);
-    if (
-      !result ||
-      (decision !== 'allowed' && decision !== 'explicitDeny' && decision !== 'implicitDeny')
-    ) {
-      throw new AccountReadError(
-        'iam:SimulatePrincipalPolicy',
-        'UnexpectedResponse',
-        'no evaluation result for the action',
-      );
-    }
-    const matched = ((result.MatchedStatements as Record<string, unknown>[] | undefined) ?? []).map(
-      (m) => ({
-        policyId: str(m.SourcePolicyId) ?? '',
-        policyType: str(m.SourcePolicyType),
-      }),
-    );
-    const boundary = result.PermissionsBoundaryDecisionDetail as
-      | { AllowedByPermissionsBoundary?: boolean }
-      | undefined;
-    const org = result.OrganizationsDecisionDetail as
-      | { AllowedByOrganizations?: boolean }
-      | undefined;
-    return {
-      decision,
-      matched: matched.filter((m) => m.policyId !== ''),
-      allowedByBoundary: boundary?.AllowedByPermissionsBoundary ?? null,
-      allowedByOrganizations: org?.AllowedByOrganizations ?? null,
-      missingContextValues: ((result.MissingContextValues as string[] | undefined) ?? []).slice(
-        0,
-        20,
-      ),
-    };
+    return p.actions.map((action) => {
+      const result = out.EvaluationResults?.find((r) => r.EvalActionName === action);
+      const decision = str(result?.EvalDecision);
+      if (
+        !result ||
+        (decision !== 'allowed' && decision !== 'explicitDeny' && decision !== 'implicitDeny')
+      ) {
+        throw new AccountReadError(
+          'iam:SimulatePrincipalPolicy',
+          'UnexpectedResponse',
+          `no evaluation result for ${action}`,
+        );
+      }
+      const matched = ((result.MatchedStatements as Record<string, unknown>[] | undefined) ?? [])
+        .map((m) => ({ policyId: str(m.SourcePolicyId) ?? '', policyType: str(m.SourcePolicyType) }))
+        .filter((m) => m.policyId !== '');
+      const boundary = result.PermissionsBoundaryDecisionDetail as
+        | { AllowedByPermissionsBoundary?: boolean }
+        | undefined;
+      const org = result.OrganizationsDecisionDetail as
+        | { AllowedByOrganizations?: boolean }
+        | undefined;
+      return {
+        action,
+        decision,
+        matched,
+        allowedByBoundary: boundary?.AllowedByPermissionsBoundary ?? null,
+        allowedByOrganizations: org?.AllowedByOrganizations ?? null,
+        missingContextValues: ((result.MissingContextValues as string[] | undefined) ?? []).slice(
+          0,
+          20,
+        ),
+      };
+    });
   },
   async 'cloudtrail:LookupEvents'(p, send) {
     const out = (await send(

@@ -75,6 +75,7 @@ export function buildIncidentService(
               region: process.env.AWS_REGION,
               identity: parts.identity,
               cacheMs: VERDICT_CACHE_MS,
+              now: () => clock.now(),
             })
           : undefined
         : (parts.verifier ?? undefined),

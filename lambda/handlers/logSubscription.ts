@@ -13,6 +13,7 @@ import { decodeAwslogs } from '../core/decode/decodeAwslogs';
 import { InvalidPayloadError } from '../core/errors';
 import type { DiagnosisSink } from '../core/ports/DiagnosisSink';
 import type { DiagnosisVerifier } from '../core/ports/DiagnosisVerifier';
+import type { Notifier } from '../core/ports/Notifier';
 import type { LogLookup, LogLookupQuery } from '../core/ports/LogLookup';
 import { processLogBatch } from '../core/processLogBatch';
 import type { LogEvent } from '../core/types';
@@ -48,6 +49,8 @@ export interface HandlerDeps {
    * function's own account (from the Lambda context); null: none.
    */
   readonly verifier?: DiagnosisVerifier | null;
+  /** Default: the channels the configuration names (Slack secret, SNS topic). */
+  readonly notifiers?: readonly Notifier[];
 }
 
 /** The Lambda entry point's type. */
@@ -64,7 +67,7 @@ export type LogSubscriptionHandler = (
 export function buildSink(
   config: RuntimeConfig,
   t: Telemetry,
-  parts: Pick<IncidentServiceParts, 'verifier' | 'identity'> = {},
+  parts: Pick<IncidentServiceParts, 'verifier' | 'identity' | 'notifiers'> = {},
 ): DiagnosisSink {
   const log = new LoggingSink(t.logger);
   const service = buildIncidentService(config, parts);
@@ -131,7 +134,12 @@ function wire(deps: HandlerDeps, context: Context | undefined): Wiring {
   return {
     telemetry: t,
     sink:
-      deps.sink ?? buildSink(config, t, { verifier: deps.verifier, identity: identityOf(context) }),
+      deps.sink ??
+      buildSink(config, t, {
+        verifier: deps.verifier,
+        identity: identityOf(context),
+        notifiers: deps.notifiers,
+      }),
     lookup: inner ? guarded(inner, t.logger) : undefined,
     now: deps.now ?? Date.now,
   };

@@ -36,6 +36,8 @@ export interface AwsStub {
   readonly endpoint: string;
   /** Every request the stub answered itself, in order. */
   readonly answered: StubRequest[];
+  /** Every request it forwarded to moto, in order. */
+  readonly forwarded: StubRequest[];
   /** Replaces the handlers (tests arrange their own). */
   use(...handlers: StubHandler[]): void;
   close(): Promise<void>;
@@ -74,6 +76,7 @@ function parse(req: IncomingMessage, raw: Buffer): StubRequest {
 export async function startAwsStub(options: { forward?: boolean } = {}): Promise<AwsStub> {
   let handlers: StubHandler[] = [];
   const answered: StubRequest[] = [];
+  const forwarded: StubRequest[] = [];
   const forward = options.forward ?? true;
   const server: Server = createServer(async (req, res) => {
     try {
@@ -93,6 +96,7 @@ export async function startAwsStub(options: { forward?: boolean } = {}): Promise
         res.end(`no stub for ${request.service} ${request.operation || request.path}`);
         return;
       }
+      forwarded.push(request);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) {
         if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
@@ -121,6 +125,7 @@ export async function startAwsStub(options: { forward?: boolean } = {}): Promise
   return {
     endpoint: `http://127.0.0.1:${port}`,
     answered,
+    forwarded,
     use: (...next) => {
       handlers = next;
     },

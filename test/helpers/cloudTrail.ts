@@ -138,30 +138,41 @@ const xml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
- * The stub's SimulatePrincipalPolicy: IAM's query-protocol XML with one evaluation result, the
- * fields of the CLI example (test/events/iam-simulation) in the response wrapper the model names.
+ * The stub's SimulatePrincipalPolicy: IAM's query-protocol XML with one evaluation result per
+ * action asked (`ActionNames.member.N`), the fields of the CLI example (test/events/iam-simulation)
+ * in the response wrapper the service model names. `answer` gives the decision per action; when it
+ * returns undefined the request goes on to moto.
  */
 export function simulateHandler(
-  answer: (request: StubRequest) => SimulatedResult | undefined,
+  answer: (action: string, request: StubRequest) => SimulatedResult | undefined,
 ): StubHandler {
   return (request) => {
     if (request.service !== 'iam' || request.operation !== 'SimulatePrincipalPolicy')
       return undefined;
-    const result = answer(request);
-    if (!result) return undefined;
-    const action = String(request.body['ActionNames.member.1'] ?? '');
+    const actions = Object.entries(request.body)
+      .filter(([k]) => /^ActionNames\.member\.\d+$/.test(k))
+      .sort(([a], [b]) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
+      .map(([, v]) => String(v));
     const resource = String(request.body['ResourceArns.member.1'] ?? '*');
-    const matched = (result.matched ?? [])
-      .map(
-        (m) =>
-          `<member><SourcePolicyId>${xml(m.policyId)}</SourcePolicyId><SourcePolicyType>${xml(m.policyType)}</SourcePolicyType><StartPosition><Line>3</Line><Column>19</Column></StartPosition><EndPosition><Line>9</Line><Column>10</Column></EndPosition></member>`,
-      )
-      .join('');
-    const boundary =
-      result.allowedByBoundary === undefined
-        ? ''
-        : `<PermissionsBoundaryDecisionDetail><AllowedByPermissionsBoundary>${result.allowedByBoundary}</AllowedByPermissionsBoundary></PermissionsBoundaryDecisionDetail>`;
-    const body = `<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults><member><EvalActionName>${xml(action)}</EvalActionName><EvalResourceName>${xml(resource)}</EvalResourceName><EvalDecision>${result.decision}</EvalDecision><MatchedStatements>${matched}</MatchedStatements><MissingContextValues/>${boundary}</member></EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>`;
+    const members: string[] = [];
+    for (const action of actions) {
+      const result = answer(action, request);
+      if (!result) return undefined;
+      const matched = (result.matched ?? [])
+        .map(
+          (m) =>
+            `<member><SourcePolicyId>${xml(m.policyId)}</SourcePolicyId><SourcePolicyType>${xml(m.policyType)}</SourcePolicyType><StartPosition><Line>3</Line><Column>19</Column></StartPosition><EndPosition><Line>9</Line><Column>10</Column></EndPosition></member>`,
+        )
+        .join('');
+      const boundary =
+        result.allowedByBoundary === undefined
+          ? ''
+          : `<PermissionsBoundaryDecisionDetail><AllowedByPermissionsBoundary>${result.allowedByBoundary}</AllowedByPermissionsBoundary></PermissionsBoundaryDecisionDetail>`;
+      members.push(
+        `<member><EvalActionName>${xml(action)}</EvalActionName><EvalResourceName>${xml(resource)}</EvalResourceName><EvalDecision>${result.decision}</EvalDecision><MatchedStatements>${matched}</MatchedStatements><MissingContextValues/>${boundary}</member>`,
+      );
+    }
+    const body = `<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>${members.join('')}</EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>`;
     return { status: 200, headers: { 'content-type': 'text/xml' }, body };
   };
 }

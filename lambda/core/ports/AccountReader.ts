@@ -62,8 +62,9 @@ export interface IamPrincipalInfo {
   readonly trustPolicy: string | null;
 }
 
-/** IAM's policy simulation for one action on one resource (SimulatePrincipalPolicy). */
+/** IAM's policy simulation of one action on one resource (SimulatePrincipalPolicy). */
 export interface SimulationResult {
+  readonly action: string;
   readonly decision: 'allowed' | 'explicitDeny' | 'implicitDeny';
   /** Policies whose statements matched: inline policy names or managed policy ARNs. */
   readonly matched: readonly { readonly policyId: string; readonly policyType: string | null }[];
@@ -171,11 +172,12 @@ export interface AccountCalls {
   'iam:SimulatePrincipalPolicy': {
     params: {
       readonly policySourceArn: string;
-      readonly action: string;
+      readonly actions: readonly string[];
       readonly resourceArn: string;
       readonly context: Readonly<Record<string, string>>;
     };
-    result: SimulationResult;
+    /** One result per action, in the order asked. */
+    result: readonly SimulationResult[];
   };
   'cloudtrail:LookupEvents': {
     params: InRegion & {

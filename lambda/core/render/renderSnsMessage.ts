@@ -27,7 +27,17 @@ const EMAIL_MAX = 40_000;
 export function renderSnsMessage(notification: Notification): SnsMessage {
   const c = alertContent(notification);
   const first = c.fixes[0];
-  const head = oneLine(`invoke-doctor ${c.status} ${c.incidentId}: ${c.headline}. ${c.progress}`);
+  const v = notification.incident.diagnosis.verification;
+  // The verdict in a few words: protocols without the email body (SQS, Lambda, SMS) get it too.
+  const verdict =
+    v && notification.kind !== 'resolved'
+      ? v.status === 'confirmed' || v.status === 'refuted'
+        ? ` Live account: ${v.status}, root cause ${v.rootCause}.`
+        : ` Live account: ${v.status}.`
+      : '';
+  const head = oneLine(
+    `invoke-doctor ${c.status} ${c.incidentId}: ${c.headline}. ${c.progress}${verdict}`,
+  );
   // The command goes in whole and unchanged, or not at all: a cut command may run and do the
   // wrong thing. A multi-line command does not fit a one-line message; the email has it.
   const command = first?.command ?? null;

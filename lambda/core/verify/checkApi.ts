@@ -73,11 +73,8 @@ export async function checkApi(
   const apiId = api.id.value;
   const region = r.fn.region.ok ? r.fn.region.value : ctx.defaultRegion;
   if (region === null) return unverifiable(`No region is known for API ${apiId}: pass --region.`);
-  const account = r.fn.accountId.ok
-    ? r.fn.accountId.value
-    : r.principal.accountId.ok
-      ? r.principal.accountId.value
-      : ctx.callerAccount;
+  // The API's account is the log's owner (an integration may call a function elsewhere).
+  const account = r.principal.accountId.ok ? r.principal.accountId.value : ctx.callerAccount;
   if (account !== ctx.callerAccount) {
     return unverifiable(
       `API ${apiId} is in account ${account} and the credentials are for account ${ctx.callerAccount}: there are no credentials to read that account.`,
@@ -538,7 +535,7 @@ async function checkRoleCall(
   const side = await readIdentity(
     ctx.rec,
     { kind: 'role', name: roleName },
-    { action: 'lambda:InvokeFunction', resourceArn: resource, context: {} },
+    { actions: ['lambda:InvokeFunction'], resourceArn: resource, context: {} },
   );
   if (side === null) {
     return {

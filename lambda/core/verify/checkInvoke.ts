@@ -81,7 +81,20 @@ export async function checkInvoke(
     );
   }
   const fnTrail: TrailQuery = { region, resourceName: name };
-  const policy = await readFunctionPolicy(ctx.rec, { functionArn, qualifier, region });
+  // A function URL's config also shows that the function (and qualifier) exists.
+  const url =
+    r.action === 'lambda:InvokeFunctionUrl'
+      ? await ctx.rec.call('lambda:GetFunctionUrlConfig', {
+          region,
+          functionName: functionArn,
+          qualifier,
+        })
+      : undefined;
+  const policy = await readFunctionPolicy(
+    ctx.rec,
+    { functionArn, qualifier, region },
+    { knownToExist: url !== undefined && url !== null },
+  );
   if (!policy.exists) {
     const what =
       policy.missing === 'function'
@@ -100,7 +113,7 @@ export async function checkInvoke(
   const p = r.principal;
   let principal: RequestPrincipal;
   let identityFor:
-    | ((action: string, context: Record<string, string>) => Promise<IdentitySide | null>)
+    | ((actions: readonly string[], context: Record<string, string>) => Promise<IdentitySide | null>)
     | null = null;
   let holder: { role: string | null; user: string | null } = { role: null, user: null };
   const context: Record<string, ContextValue> = {
@@ -137,20 +150,32 @@ export async function checkInvoke(
         role !== null
           ? { kind: 'role' as const, name: role }
           : { kind: 'user' as const, name: user! };
-      identityFor = (action, extra) =>
-        readIdentity(ctx.rec, who, { action, resourceArn: resource, context: extra });
+      identityFor = (actions, extra) =>
+        readIdentity(ctx.rec, who, { actions, resourceArn: resource, context: extra });
     }
   }
 
-  const judge = async (action: string, extra: Record<string, ContextValue>) => {
-    const side = identityFor
-      ? await identityFor(
-          action,
+  /** The identity side for all the actions the request needs, read once. */
+  const sideFor = async (
+    actions: readonly string[],
+    extra: Record<string, ContextValue>,
+  ): Promise<IdentitySide | null | undefined> =>
+    identityFor
+      ? identityFor(
+          actions,
           Object.fromEntries(
-            Object.entries(extra).filter((e): e is [string, string] => typeof e[1] === 'string'),
+            Object.entries(extra).flatMap(([k, v]) =>
+              typeof v === 'string' ? [[k, v]] : typeof v === 'boolean' ? [[k, String(v)]] : [],
+            ),
           ),
         )
       : undefined;
+
+  const judge = async (
+    action: string,
+    extra: Record<string, ContextValue>,
+    side: IdentitySide | null | undefined,
+  ) => {
     let request: AccessRequest = { principal, action, resource, context: { ...context, ...extra } };
     if (side && principal.kind === 'aws') {
       request = {
@@ -184,12 +209,7 @@ export async function checkInvoke(
     return identitySide && identityTrail ? [identityTrail] : [fnTrail];
   };
 
-  if (r.action === 'lambda:InvokeFunctionUrl') {
-    const url = await ctx.rec.call('lambda:GetFunctionUrlConfig', {
-      region,
-      functionName: functionArn,
-      qualifier,
-    });
+  if (url !== undefined) {
     if (url === null) {
       return {
         status: 'confirmed',
@@ -204,13 +224,11 @@ export async function checkInvoke(
         trail: [fnTrail],
       };
     }
-    const viaUrl = await judge('lambda:InvokeFunctionUrl', {
-      'lambda:FunctionUrlAuthType': url.authType,
-    });
-    const viaInvoke = await judge('lambda:InvokeFunction', {
-      'lambda:FunctionUrlAuthType': url.authType,
-      'lambda:InvokedViaFunctionUrl': true,
-    });
+    const urlContext = { 'lambda:FunctionUrlAuthType': url.authType };
+    const invokeContext = { ...urlContext, 'lambda:InvokedViaFunctionUrl': true };
+    const side = await sideFor(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], invokeContext);
+    const viaUrl = await judge('lambda:InvokeFunctionUrl', urlContext, side);
+    const viaInvoke = await judge('lambda:InvokeFunction', invokeContext, side);
     const a = viaUrl.j;
     const b = viaInvoke.j;
     if (a.outcome === 'allowed' && b.outcome === 'allowed') {
@@ -255,7 +273,8 @@ export async function checkInvoke(
     }
     return outcomeOf(a, facts, trailFor(a), holder, viaUrl.side, '');
   }
-  const { j, side } = await judge(facts.action ?? 'lambda:InvokeFunction', {});
+  const action = facts.action ?? 'lambda:InvokeFunction';
+  const { j, side } = await judge(action, {}, await sideFor([action], {}));
   return outcomeOf(j, facts, trailFor(j), holder, side, '');
 }
 

@@ -141,8 +141,13 @@ const DESCRIBE: Describers = {
     r.length === 0 ? 'no managed policies attached' : `attached ${list(r)}`,
   'iam:GetPolicy': (r) => (r === null ? 'NoSuchEntity' : `default version ${r.defaultVersionId}`),
   'iam:GetPolicyVersion': (r) => (r === null ? 'NoSuchEntity' : statementCount(r.document)),
-  'iam:SimulatePrincipalPolicy': (r) =>
-    `${r.decision}${r.matched.length > 0 ? ` (matched ${list(r.matched.map((m) => m.policyId))})` : ''}${r.allowedByBoundary === false ? ', not allowed by the permissions boundary' : ''}${r.allowedByOrganizations === false ? ', not allowed by the organization' : ''}`,
+  'iam:SimulatePrincipalPolicy': (results) =>
+    results
+      .map(
+        (r) =>
+          `${results.length > 1 ? `${r.action}: ` : ''}${r.decision}${r.matched.length > 0 ? ` (matched ${list(r.matched.map((m) => m.policyId))})` : ''}${r.allowedByBoundary === false ? ', not allowed by the permissions boundary' : ''}${r.allowedByOrganizations === false ? ', not allowed by the organization' : ''}`,
+      )
+      .join('; '),
   'cloudtrail:LookupEvents': (r) =>
     r.length === 0
       ? 'no events'

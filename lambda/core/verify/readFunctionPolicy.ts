@@ -23,15 +23,17 @@ export type FunctionPolicy =
  * Reads a function's resource-based policy for its qualifier. GetPolicy answers
  * ResourceNotFoundException both for "no policy" and for "no such function", so only then is
  * GetFunctionConfiguration asked which it is (and, for a qualifier, whether the function itself is
- * there). A grant lives on one qualifier: the unqualified policy is read only when asked.
+ * there), unless another answer already showed it exists. A grant lives on one qualifier: the
+ * unqualified policy is read only when asked.
  */
 export async function readFunctionPolicy(
   rec: CallRecorder,
   fn: FunctionToRead,
+  options: { readonly knownToExist?: boolean } = {},
 ): Promise<FunctionPolicy> {
   const target = { region: fn.region, functionName: fn.functionArn, qualifier: fn.qualifier };
   const found = await rec.call('lambda:GetPolicy', target);
-  if (found === null) {
+  if (found === null && options.knownToExist !== true) {
     const config = await rec.call('lambda:GetFunctionConfiguration', target);
     if (config === null) {
       if (fn.qualifier === null) return { exists: false, missing: 'function' };

@@ -8,9 +8,10 @@ export interface IdentityToRead {
   readonly name: string;
 }
 
-/** The request the identity side is asked about. */
+/** The requests the identity side is asked about. */
 export interface IdentityQuestion {
-  readonly action: string;
+  /** The actions the request needs (a function URL call needs two). */
+  readonly actions: readonly string[];
   /** The function ARN as invoked (qualified when it is). */
   readonly resourceArn: string;
   /** Known string values of condition keys, passed to the simulation. */
@@ -21,15 +22,13 @@ export interface IdentityQuestion {
 export interface IdentitySide {
   /** The role's or user's ARN with its path. */
   readonly arn: string;
-  /** Policies to evaluate; the simulation's decision as one statement when IAM simulated it. */
+  /** Policies to evaluate; the simulation's decisions as policies when IAM simulated them. */
   readonly identityPolicies: readonly NamedPolicy[] | undefined;
   readonly permissionsBoundary: NamedPolicy | null | undefined;
   /** Roles: the trust policy (URL-encoded as IAM returns it). */
   readonly trustPolicy: string | null;
   /** How the decision was reached, for the verdict's reason. */
   readonly note: string;
-  /** The simulation says an organization policy (SCP) denies it. */
-  readonly deniedByOrganizations: boolean;
 }
 
 /** Most policy documents read for one identity before giving up (each is one or two calls). */
@@ -37,21 +36,22 @@ const MAX_DOCUMENTS = 12;
 
 const SIMULATION = 'IAM policy simulation';
 
-function oneStatement(effect: 'Allow' | 'Deny', action: string, resource: string) {
+function statementFor(effect: 'Allow' | 'Deny', actions: readonly string[]) {
   return {
     Version: '2012-10-17',
-    Statement: [{ Sid: `Simulated${effect}`, Effect: effect, Action: action, Resource: resource }],
+    Statement: [{ Sid: `Simulated${effect}`, Effect: effect, Action: [...actions], Resource: '*' }],
   };
 }
 
 /**
  * Reads what IAM weighs on the caller's side: GetRole/GetUser (ARN with path, boundary, trust),
- * then IAM's own policy simulation, which sees every identity-based policy, the boundary and the
- * organization's SCPs in one call. Its decision becomes a one-statement policy the evaluator
- * combines with the resource-based policy; for an explicit deny the matched policy is read to
- * name the statement. Where the simulation is not available (not allowed, or an emulator without
- * it), the inline and attached policies (and a user's groups') and the boundary are read and
- * evaluated locally. Null when the role or user does not exist.
+ * then IAM's own policy simulation of the actions, which sees every identity-based policy, the
+ * boundary and the organization's SCPs in one call. Its decisions become policies the evaluator
+ * combines with the resource-based policy: an Allow of the allowed actions, the matched policy
+ * itself for an explicit deny (read to name the statement), a boundary without the actions it
+ * blocks. Where the simulation is not available (not allowed, or an emulator without it), the
+ * inline and attached policies (and a user's groups') and the boundary are read and evaluated
+ * locally. Null when the role or user does not exist.
  */
 export async function readIdentity(
   rec: CallRecorder,
@@ -65,66 +65,52 @@ export async function readIdentity(
   if (info === null) return null;
   const simulated = await rec.optional('iam:SimulatePrincipalPolicy', {
     policySourceArn: info.arn,
-    action: question.action,
+    actions: question.actions,
     resourceArn: question.resourceArn,
     context: question.context,
   });
   const base = { arn: info.arn, trustPolicy: info.trustPolicy };
   if (simulated.ok) {
-    const sim = simulated.value;
-    const note = `IAM's policy simulation of ${info.arn}: ${sim.decision}.`;
-    if (sim.decision === 'allowed') {
-      return {
-        ...base,
-        identityPolicies: [
-          { name: SIMULATION, document: oneStatement('Allow', question.action, '*') },
-        ],
-        permissionsBoundary: null,
-        note,
-        deniedByOrganizations: false,
-      };
+    const results = simulated.value;
+    const allowed = results.filter((r) => r.decision === 'allowed').map((r) => r.action);
+    const blocked = results
+      .filter(
+        (r) =>
+          r.decision === 'implicitDeny' &&
+          r.allowedByBoundary === false &&
+          info.permissionsBoundaryArn !== null,
+      )
+      .map((r) => r.action);
+    const policies: NamedPolicy[] = [];
+    if (allowed.length + blocked.length > 0) {
+      policies.push({ name: SIMULATION, document: statementFor('Allow', [...allowed, ...blocked]) });
     }
-    if (sim.decision === 'explicitDeny') {
-      const matched = sim.matched.find((m) => m.policyType !== 'none') ?? sim.matched[0];
+    for (const r of results.filter((x) => x.decision === 'explicitDeny')) {
+      const matched = r.matched.find((m) => m.policyType !== 'none') ?? r.matched[0];
       const document = matched
         ? await readDocument(rec, who.kind, who.name, matched.policyId)
         : undefined;
-      return {
-        ...base,
-        identityPolicies: [
-          document
-            ? { name: matched!.policyId, document }
-            : {
-                name:
-                  matched?.policyId ??
-                  (sim.allowedByOrganizations === false ? 'service control policy' : SIMULATION),
-                document: oneStatement('Deny', question.action, '*'),
-              },
-        ],
-        permissionsBoundary: null,
-        note,
-        deniedByOrganizations: sim.allowedByOrganizations === false && matched === undefined,
-      };
+      const name =
+        matched?.policyId ??
+        (r.allowedByOrganizations === false ? 'service control policy' : SIMULATION);
+      if (policies.some((p) => p.name === name)) continue;
+      policies.push({ name, document: document ?? statementFor('Deny', [r.action]) });
     }
-    // implicitDeny: nothing allows it, or the boundary does not.
-    const boundaryBlocks = sim.allowedByBoundary === false && info.permissionsBoundaryArn !== null;
     return {
       ...base,
-      identityPolicies: boundaryBlocks
-        ? [{ name: SIMULATION, document: oneStatement('Allow', question.action, '*') }]
-        : [],
-      permissionsBoundary: boundaryBlocks
-        ? {
-            name: info.permissionsBoundaryArn!,
-            // The simulator's answer for the boundary: everything but this action.
-            document: {
-              Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', NotAction: question.action, Resource: '*' }],
-            },
-          }
-        : null,
-      note,
-      deniedByOrganizations: false,
+      identityPolicies: policies,
+      permissionsBoundary:
+        blocked.length > 0
+          ? {
+              name: info.permissionsBoundaryArn!,
+              // The simulator's answer for the boundary: everything but the actions it blocks.
+              document: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', NotAction: blocked, Resource: '*' }],
+              },
+            }
+          : null,
+      note: `IAM's policy simulation of ${info.arn}: ${results.map((r) => `${r.action} ${r.decision}`).join(', ')}.`,
     };
   }
 
@@ -166,9 +152,10 @@ export async function readIdentity(
     identityPolicies: complete ? policies : undefined,
     permissionsBoundary: boundary,
     note: complete
-      ? `IAM's policy simulation was not available (${why}); the ${policies.length} identity-based ${policies.length === 1 ? 'policy was' : 'policies were'} evaluated locally.`
+      ? policies.length === 0
+        ? `IAM's policy simulation was not available (${why}); the caller has no identity-based policies.`
+        : `IAM's policy simulation was not available (${why}); the caller's ${policies.length} identity-based ${policies.length === 1 ? 'policy was' : 'policies were'} evaluated locally.`
       : `IAM's policy simulation was not available (${why}) and the caller has more than ${MAX_DOCUMENTS} policies to read.`,
-    deniedByOrganizations: false,
   };
 }
 
