@@ -591,7 +591,10 @@ const HANDLERS: Handlers = {
         );
       }
       const matched = ((result.MatchedStatements as Record<string, unknown>[] | undefined) ?? [])
-        .map((m) => ({ policyId: str(m.SourcePolicyId) ?? '', policyType: str(m.SourcePolicyType) }))
+        .map((m) => ({
+          policyId: str(m.SourcePolicyId) ?? '',
+          policyType: str(m.SourcePolicyType),
+        }))
         .filter((m) => m.policyId !== '');
       const boundary = result.PermissionsBoundaryDecisionDetail as
         | { AllowedByPermissionsBoundary?: boolean }

@@ -13,8 +13,8 @@ import { decodeAwslogs } from '../core/decode/decodeAwslogs';
 import { InvalidPayloadError } from '../core/errors';
 import type { DiagnosisSink } from '../core/ports/DiagnosisSink';
 import type { DiagnosisVerifier } from '../core/ports/DiagnosisVerifier';
-import type { Notifier } from '../core/ports/Notifier';
 import type { LogLookup, LogLookupQuery } from '../core/ports/LogLookup';
+import type { Notifier } from '../core/ports/Notifier';
 import { processLogBatch } from '../core/processLogBatch';
 import type { LogEvent } from '../core/types';
 

@@ -113,7 +113,10 @@ export async function checkInvoke(
   const p = r.principal;
   let principal: RequestPrincipal;
   let identityFor:
-    | ((actions: readonly string[], context: Record<string, string>) => Promise<IdentitySide | null>)
+    | ((
+        actions: readonly string[],
+        context: Record<string, string>,
+      ) => Promise<IdentitySide | null>)
     | null = null;
   let holder: { role: string | null; user: string | null } = { role: null, user: null };
   const context: Record<string, ContextValue> = {
@@ -226,7 +229,10 @@ export async function checkInvoke(
     }
     const urlContext = { 'lambda:FunctionUrlAuthType': url.authType };
     const invokeContext = { ...urlContext, 'lambda:InvokedViaFunctionUrl': true };
-    const side = await sideFor(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], invokeContext);
+    const side = await sideFor(
+      ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'],
+      invokeContext,
+    );
     const viaUrl = await judge('lambda:InvokeFunctionUrl', urlContext, side);
     const viaInvoke = await judge('lambda:InvokeFunction', invokeContext, side);
     const a = viaUrl.j;

@@ -83,7 +83,10 @@ export async function readIdentity(
       .map((r) => r.action);
     const policies: NamedPolicy[] = [];
     if (allowed.length + blocked.length > 0) {
-      policies.push({ name: SIMULATION, document: statementFor('Allow', [...allowed, ...blocked]) });
+      policies.push({
+        name: SIMULATION,
+        document: statementFor('Allow', [...allowed, ...blocked]),
+      });
     }
     for (const r of results.filter((x) => x.decision === 'explicitDeny')) {
       const matched = r.matched.find((m) => m.policyType !== 'none') ?? r.matched[0];
