@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fix, Verification } from '../../lambda/core/types';
-import { runInBash } from '../helpers/awsCli';
+import { functionPolicy, runInBash } from '../helpers/awsCli';
 import { type AwsStub, restJsonError, startAwsStub } from '../helpers/awsStub';
 import { iamEvent, lambdaEvent, lookupEventsHandler, simulateHandler } from '../helpers/cloudTrail';
 import { runCliAsync } from '../helpers/runCli';
@@ -212,6 +212,13 @@ describe('2: a permission for another stage, and for another API id', () => {
 
       // Assert
       expect(after.verification.status).toBe('fixed');
+
+      // Act: the optional clean-up, unchanged
+      await runInBash(runnable(error, 'remove-permission'));
+
+      // Assert: the stale statement is gone and the request is still allowed
+      expect((await functionPolicy(fn)).map((st) => st.Sid)).not.toContain('stale-grant');
+      expect((await one(restErrorLevel(), { logGroup: group })).verification.status).toBe('fixed');
     },
   );
 });

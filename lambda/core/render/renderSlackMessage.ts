@@ -92,10 +92,14 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
     { type: 'section', text: plain(`${c.summary}\n${c.progress}`, SUMMARY_MAX) },
     { type: 'section', fields: c.facts.map(field) },
     { type: 'section', fields: c.timing.map(timingField) },
-    ...verificationBlocks(c),
+    ...verdictBlocks(c),
   ];
   const [first, ...rest] = c.fixes;
-  const primary: SlackBlock[] = first ? [{ type: 'divider' }, ...fixBlocks(first, 1, c)] : [];
+  // The evidence follows the first fix: the command stays the first code block of the alert.
+  const primary: SlackBlock[] = [
+    ...(first ? [{ type: 'divider' } as const, ...fixBlocks(first, 1, c)] : []),
+    ...evidenceBlocks(c),
+  ];
   const tail: SlackBlock[] = c.sample
     ? [section(`*Sample log line*\n${slackCodeBlock(c.sample, SAMPLE_MAX)}`)]
     : [];
@@ -137,8 +141,8 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
   };
 }
 
-/** The live-account verdict: one sentence, its statement / change / candidates, the evidence. */
-function verificationBlocks(c: AlertContent): SlackBlock[] {
+/** The live-account verdict: one sentence, and its statement / change / candidates. */
+function verdictBlocks(c: AlertContent): SlackBlock[] {
   if (c.verification.length === 0) return [];
   const byLabel = new Map(c.verification.map((f) => [f.label, f.value]));
   const blocks: SlackBlock[] = [
@@ -154,9 +158,13 @@ function verificationBlocks(c: AlertContent): SlackBlock[] {
     ['Statement', 'Change', 'Candidates'].includes(f.label),
   );
   if (fields.length > 0) blocks.push({ type: 'section', fields: fields.map(field) });
-  const evidence = byLabel.get('Evidence');
-  if (evidence) blocks.push(section(`*Evidence*\n${slackCodeBlock(evidence, EVIDENCE_MAX)}`));
   return blocks;
+}
+
+/** The calls the verdict rests on, in a code block. */
+function evidenceBlocks(c: AlertContent): SlackBlock[] {
+  const evidence = c.verification.find((f) => f.label === 'Evidence')?.value;
+  return evidence ? [section(`*Evidence*\n${slackCodeBlock(evidence, EVIDENCE_MAX)}`)] : [];
 }
 
 function fixBlocks(fix: AlertFix, n: number, c: AlertContent): SlackBlock[] {

@@ -90,6 +90,16 @@ export function judgeInvoke(input: InvokeCheckInput): InvokeJudgement {
       access,
     };
   }
+  if (access.decision === 'cannot-tell' && access.allowed === false) {
+    // Denied whatever the unknowns are; only whether a Deny also applies is open.
+    const denied = implicitDeny(input, resourcePolicy, access);
+    return {
+      ...denied,
+      reason: `${denied.reason} (Whether a Deny applies as well cannot be told: ${access.unknowns.map((u) => u.message).join('; ')}.)`,
+      outcome: 'denied',
+      access,
+    };
+  }
   if (access.decision === 'cannot-tell') {
     return {
       outcome: 'cannot-tell',

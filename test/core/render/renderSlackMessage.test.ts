@@ -123,12 +123,12 @@ describe('renderSlackMessage', () => {
     expect(slackCodeBlocks(payload)).toEqual([]);
   });
 
-  test('the three kinds of message differ', () => {
+  test('the four kinds of message differ', () => {
     const d = DIAGNOSES['invoke-access-denied'];
     const rendered = NOTIFICATION_KINDS.map((k) =>
       JSON.stringify(renderSlackMessage(notificationFor(d, k))),
     );
-    expect(new Set(rendered).size).toBe(3);
+    expect(new Set(rendered).size).toBe(4);
   });
 
   test('a huge diagnosis is cut with the marker and stays within the limits and our budget', () => {
