@@ -55,8 +55,11 @@ describe('parseIntegrationUri', () => {
   });
 
   // The two stage-variable forms of the API Gateway developer guide.
-  const byFunction = INTEGRATION.uri.replace('My_Function', '${stageVariables.fn}');
-  const byQualifier = INTEGRATION.uri.replace('My_Function', 'My_Function:${stageVariables.alias}');
+  const byFunction = INTEGRATION.uri.replace('My_Function', `\${stageVariables.fn}`);
+  const byQualifier = INTEGRATION.uri.replace(
+    'My_Function',
+    `My_Function:\${stageVariables.alias}`,
+  );
 
   test.each([
     [byFunction, { fn: 'orders' }, { name: 'orders', qualifier: null }],
@@ -70,8 +73,7 @@ describe('parseIntegrationUri', () => {
     expect(parseIntegrationUri(byQualifier, { other: 'x' })).toEqual({
       kind: 'unresolved',
       missing: ['alias'],
-      template:
-        'arn:aws:lambda:us-west-2:123412341234:function:My_Function:${stageVariables.alias}',
+      template: `arn:aws:lambda:us-west-2:123412341234:function:My_Function:\${stageVariables.alias}`,
     });
   });
 
