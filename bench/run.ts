@@ -6,10 +6,11 @@ import { type ColdInitResult, measureColdInit } from './measureColdInit';
 import { LAMBDA_MEMORY_MB, type MemoryResult, measureMemory } from './measureMemory';
 import { measureStorm, type StormComparison } from './measureStorm';
 import { METHODS, measureThroughput, type ThroughputResult } from './measureThroughput';
+import { measureVerification, type VerificationCost } from './measureVerification';
 import { parseArgs } from './parseArgs';
 import { renderTable } from './renderTable';
 
-/** One target of issue 5 and whether this run met it. */
+/** One benchmark target and whether this run met it. */
 export interface Verdict {
   readonly target: string;
   readonly measured: string;
@@ -36,6 +37,7 @@ export interface BenchResults {
   readonly coldInit: ColdInitResult;
   readonly memory: readonly MemoryResult[];
   readonly storm: StormComparison;
+  readonly verification: VerificationCost;
   readonly targets: readonly Verdict[];
 }
 
@@ -46,6 +48,7 @@ const SETTINGS = {
     coldInitRuns: 21,
     stormSizes: [100, 1000],
     stormDeliveries: 40,
+    verifyRuns: 3,
   },
   quick: {
     targetBytes: 32_768,
@@ -53,10 +56,13 @@ const SETTINGS = {
     coldInitRuns: 2,
     stormSizes: [20, 100],
     stormDeliveries: 4,
+    verifyRuns: 1,
   },
 } as const;
 
-// Issue 5 targets.
+// Verification: read calls for a new incident (as in AWS, where IAM's simulation answers).
+const MAX_READS_PER_NEW_INCIDENT = 8;
+// Targets.
 const MAX_RATIO_TO_FLOOR = 1.5;
 const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_COLD_INIT_MS = 150;
@@ -82,6 +88,7 @@ function verdicts(
   coldInit: ColdInitResult,
   memory: readonly MemoryResult[],
   storm: StormComparison,
+  verification: VerificationCost,
 ): Verdict[] {
   const out: Verdict[] = [];
   for (const result of throughput) {
@@ -123,7 +130,37 @@ function verdicts(
     measured: sizes.join(', '),
     pass: !storm.writesGrowWithEvents,
   });
+  out.push(...verificationVerdicts(verification));
   return out;
+}
+
+function verificationVerdicts(v: VerificationCost): Verdict[] {
+  if (v.skipped !== null) {
+    return [
+      { target: 'verification (needs moto)', measured: `skipped: ${v.skipped}`, pass: false },
+    ];
+  }
+  const asInAws = v.scenarios.filter((s) => s.simulation !== false);
+  const worst = asInAws.reduce((a, b) => (b.newIncidentReads > a.newIncidentReads ? b : a));
+  const repeated = Math.max(...v.scenarios.map((s) => s.repeatedReads));
+  const slowest = Math.max(...v.scenarios.map((s) => s.openedMs - s.baselineMs));
+  return [
+    {
+      target: `verification: AWS read calls per new incident ≤ ${MAX_READS_PER_NEW_INCIDENT}`,
+      measured: `max ${worst.newIncidentReads} (scenario ${worst.id})`,
+      pass: worst.newIncidentReads <= MAX_READS_PER_NEW_INCIDENT,
+    },
+    {
+      target: 'verification: AWS read calls per repeated delivery of a known incident = 0',
+      measured: String(repeated),
+      pass: repeated === 0,
+    },
+    {
+      target: `verification: the OPENED alert delayed by at most the ${v.budgetMs} ms budget`,
+      measured: `median +${ms(v.addedLatencyMs)} (${ratio(v.latencyRatio)}), worst +${ms(slowest)}`,
+      pass: slowest <= v.budgetMs,
+    },
+  ];
 }
 
 const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
@@ -311,7 +348,45 @@ function report(results: BenchResults): string {
     ),
   );
 
-  parts.push('\nTargets (issue 5)');
+  const v = results.verification;
+  parts.push(
+    `\nVerification cost (responder composition: IncidentService + AWS verifier; Lambda, API Gateway, IAM on moto, CloudTrail and IAM simulation on a local stand-in; ${v.runs} run(s) per scenario)`,
+  );
+  if (v.skipped !== null) {
+    parts.push(`skipped: ${v.skipped}`);
+  } else {
+    parts.push(
+      renderTable(
+        [
+          'scenario',
+          'IAM simulation',
+          'verdict',
+          'reads, new incident',
+          'reads, repeated',
+          'to OPENED',
+          'without verify',
+          'added',
+        ],
+        v.scenarios.map((s) => [
+          `${s.id}: ${s.title}`,
+          s.simulation === null ? '—' : s.simulation ? 'answered' : 'unavailable',
+          s.status === 'confirmed' || s.status === 'refuted'
+            ? `${s.status}: ${s.rootCause}`
+            : s.status,
+          String(s.newIncidentReads),
+          String(s.repeatedReads),
+          ms(s.openedMs),
+          ms(s.baselineMs),
+          `+${ms(s.openedMs - s.baselineMs)}`,
+        ]),
+      ),
+    );
+    parts.push(
+      `Added latency to the OPENED alert: median +${ms(v.addedLatencyMs)} (${ratio(v.latencyRatio)} of the alert path without verification); budget ${v.budgetMs} ms. Loopback to moto: AWS round trips are longer.`,
+    );
+  }
+
+  parts.push('\nTargets');
   parts.push(
     renderTable(
       ['target', 'measured', 'result'],
@@ -351,6 +426,8 @@ async function main(): Promise<void> {
     }
     progress('storm');
     const storm = await measureStorm(settings.stormSizes, settings.stormDeliveries);
+    progress('verification');
+    const verification = await measureVerification(settings.verifyRuns);
     const { dir: _dir, file: _file, ...bundleFigures } = bundle;
     const cpu = cpus();
     const results: BenchResults = {
@@ -371,7 +448,8 @@ async function main(): Promise<void> {
       coldInit,
       memory,
       storm,
-      targets: verdicts(throughput, bundle, coldInit, memory, storm),
+      verification,
+      targets: verdicts(throughput, bundle, coldInit, memory, storm, verification),
     };
     process.stdout.write(`${report(results)}\n`);
     if (args.json !== null) {

@@ -51,6 +51,7 @@ describe('npm run bench -- --quick --json FILE', () => {
       'Cold init',
       'Peak memory',
       'Storm cost',
+      'Verification cost',
       'Targets',
     ]) {
       expect(stdout).toContain(heading);
@@ -105,8 +106,24 @@ describe('npm run bench -- --quick --json FILE', () => {
       positive(size.writesPerDelivery);
       expect(size.incidents).toBeGreaterThan(0);
     }
-    expect(results.targets.length).toBeGreaterThanOrEqual(8);
+    expect(results.targets.length).toBeGreaterThanOrEqual(11);
     for (const verdict of results.targets) expect(typeof verdict.pass).toBe('boolean');
+  });
+
+  test('verification: every scenario, reads for a new and a repeated delivery, latency vs baseline', () => {
+    // The emulator tier has moto, so the section is measured, not skipped.
+    const v = results.verification;
+    expect(v.skipped).toBeNull();
+    expect(new Set(v.scenarios.map((s) => s.id))).toEqual(
+      new Set(['1', '2', '3', '4', '5', '6', '7', '7b', '8', '9']),
+    );
+    for (const s of v.scenarios) {
+      expect(s.newIncidentReads).toBeGreaterThan(0);
+      expect(s.repeatedReads).toBe(0);
+      positive(s.openedMs);
+      positive(s.baselineMs);
+    }
+    expect(results.targets.filter((t) => t.target.startsWith('verification:'))).toHaveLength(3);
   });
 });
 
