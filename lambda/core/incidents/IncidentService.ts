@@ -73,7 +73,7 @@ export interface SweepReport {
   readonly resolved: readonly string[];
   /** Sends of `resolved` and of retried pending notifications. */
   readonly sends: readonly SendResult[];
-  /** Ids of open incidents re-checked against the live account by this sweep. */
+  /** Ids of open incidents re-checked against the live account (only with a verifier). */
   readonly reverified?: readonly string[];
 }
 
@@ -188,7 +188,7 @@ export class IncidentService implements DiagnosisSink {
       }
     }
     if (errors.length > 0) throw errors[0];
-    return { resolved, sends, reverified };
+    return this.verifier ? { resolved, sends, reverified } : { resolved, sends };
   }
 
   private async recordOne(delivery: IncidentDelivery, now: number): Promise<RecordedIncident> {
