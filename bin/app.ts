@@ -5,6 +5,7 @@ import { ConfigError } from '../lambda/core/errors';
 import { CONFIG_CONTEXT_KEY } from '../lambda/core/settings';
 import { parseConfig } from '../lib/config';
 import { InvokeDoctorStack } from '../lib/InvokeDoctorStack';
+import { InvokeGrantChecks } from '../lib/nag/InvokeGrantChecks';
 
 /** CDK entry (cdk.json "app"): validate the `invoke-doctor` context, build the stack, run cdk-nag. */
 const app = new App();
@@ -12,7 +13,11 @@ try {
   const config = parseConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY));
   new InvokeDoctorStack(app, 'InvokeDoctor', { config });
   // Any unacknowledged finding fails the synth, so a deploy can never skip the review.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new ServerlessChecks(app),
+    new InvokeGrantChecks(app),
+  );
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   // One line naming the field, instead of a stack trace through CDK internals.

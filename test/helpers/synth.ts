@@ -9,6 +9,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { CONFIG_CONTEXT_KEY } from '../../lambda/core/settings';
 import { parseConfig } from '../../lib/config';
 import { InvokeDoctorStack } from '../../lib/InvokeDoctorStack';
+import { InvokeGrantChecks } from '../../lib/nag/InvokeGrantChecks';
 import { projectRoot } from '../../lib/projectRoot';
 
 /** The `context` block of cdk.json (feature flags and the example configuration). */
@@ -51,14 +52,15 @@ export function synthesize(rawConfig: unknown): Synthesized {
   return { app, stack, template: Template.fromStack(stack) };
 }
 
-/** Unacknowledged cdk-nag findings (AwsSolutions and Serverless packs) as `RuleId at path` lines. */
+/** Unacknowledged cdk-nag findings (AwsSolutions, Serverless, InvokeGrant packs) as `RuleId at path` lines. */
 export function nagFindings(stack: InvokeDoctorStack): string[] {
-  return [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) =>
-    pack
-      .validateScope(stack)
-      .violations.flatMap((v) =>
-        v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? '?'}`),
-      ),
+  return [new AwsSolutionsChecks(), new ServerlessChecks(), new InvokeGrantChecks()].flatMap(
+    (pack) =>
+      pack
+        .validateScope(stack)
+        .violations.flatMap((v) =>
+          v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? '?'}`),
+        ),
   );
 }
 

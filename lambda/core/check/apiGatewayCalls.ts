@@ -80,9 +80,13 @@ function routeCalls(
       : [route.method];
   for (const stage of stages) {
     for (const method of methods) {
+      // REST APIs send the requested path (parameters filled in); HTTP APIs send the route's
+      // path template, which is why CDK's HTTP API grants name `{id}` literally.
+      const path =
+        route.protocol === 'http' ? route.path.replace(/^\//, '') : arnPath(route.path, symbols);
       const resource = isRouteKey(route)
         ? `${stage.name}/${method}`
-        : `${stage.name}/${method}/${arnPath(route.path, symbols)}`;
+        : `${stage.name}/${method}/${path}`;
       calls.push({
         label: `stage ${symbols.display(stage.name)}${methods.length > 1 ? ` ${method}` : ''}`,
         principal: { kind: 'service', service: APIGATEWAY },

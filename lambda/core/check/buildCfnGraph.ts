@@ -314,6 +314,8 @@ function integrationCallers(
     return;
   }
   for (const stage of base.stages) {
+    // The console's test invoke takes stage variables from the tester, not from a stage.
+    if (stage.testInvoke) continue;
     const values = asObject(stage.variables) ?? {};
     let target: FunctionRef | Unresolved | undefined;
     const resolved = uri.replace(STAGE_VARIABLE, (whole, name: string) => {
