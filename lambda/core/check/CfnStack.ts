@@ -69,6 +69,12 @@ export interface CfnStackInput {
  */
 export const UNRESOLVED_INTRINSIC = 'Fn::Unresolved';
 
+/**
+ * Metadata key of a translated resource holding attribute values already known (a Terraform plan
+ * of existing resources knows an API's id): `Ref` and attribute names map to their values.
+ */
+export const KNOWN_ATTRIBUTES = 'invoke-doctor:attributes';
+
 const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 type Value = Resolved | typeof NO_VALUE;
 
@@ -236,6 +242,8 @@ export class CfnStack {
     if (name.startsWith('AWS::')) return this.pseudo(name as PseudoName);
     return this.#memo(`ref:${name}`, () => {
       const resource = this.resources.get(name);
+      const known = this.#known(name, 'Ref');
+      if (known !== undefined) return known;
       if (resource) {
         const ref = CFN_ATTRIBUTES[resource.Type]?.ref;
         return ref ? ref(this.#view(name)) : this.#generated(name, undefined, 'opaque', 40);
@@ -251,6 +259,8 @@ export class CfnStack {
       if (resource === undefined) {
         return new Unresolved(`Fn::GetAtt names ${logicalId}, which is not a resource here`);
       }
+      const known = this.#known(logicalId, attribute);
+      if (known !== undefined) return known;
       if (resource.Type === 'AWS::CloudFormation::Stack' && attribute.startsWith('Outputs.')) {
         const value = this.#links.nestedOutput(this, logicalId, attribute.slice('Outputs.'.length));
         if (value !== undefined) return value;
@@ -258,6 +268,12 @@ export class CfnStack {
       const get = CFN_ATTRIBUTES[resource.Type]?.attributes?.[attribute];
       return get ? get(this.#view(logicalId)) : this.#generated(logicalId, attribute, 'opaque', 40);
     });
+  }
+
+  #known(logicalId: string, attribute: string): string | undefined {
+    const known = this.resources.get(logicalId)?.Metadata?.[KNOWN_ATTRIBUTES];
+    const value = isObject(known) ? known[attribute] : undefined;
+    return typeof value === 'string' ? value : undefined;
   }
 
   #memo(key: string, compute: () => Resolved): Resolved {

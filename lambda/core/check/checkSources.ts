@@ -198,8 +198,8 @@ function terraformGraph(
       environment: {
         key: `tf:${source.id}`,
         region: options.region ?? plan.region,
-        account: options.account,
-        partition: options.partition,
+        account: options.account ?? plan.account,
+        partition: options.partition ?? plan.partition,
       },
       symbolForm: (address, attribute) => {
         const pseudo = TERRAFORM_PSEUDO[address];

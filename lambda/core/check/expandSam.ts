@@ -20,10 +20,18 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Whether a template asks for the SAM transform. */
+/**
+ * Whether a template is SAM: it asks for the transform, or it declares `AWS::Serverless::*`
+ * resources, which CloudFormation accepts only through the transform (the translator's own test
+ * inputs leave the `Transform` line out).
+ */
 export function isSamTemplate(template: Json): boolean {
   const t = template.Transform;
-  return t === SAM_TRANSFORM || (Array.isArray(t) && t.includes(SAM_TRANSFORM));
+  if (t === SAM_TRANSFORM || (Array.isArray(t) && t.includes(SAM_TRANSFORM))) return true;
+  const resources = isObject(template.Resources) ? Object.values(template.Resources) : [];
+  return resources.some(
+    (r) => isObject(r) && typeof r.Type === 'string' && r.Type.startsWith('AWS::Serverless::'),
+  );
 }
 
 const alnum = (text: string) => text.replace(/[^A-Za-z0-9]/g, '');
@@ -134,8 +142,9 @@ export function expandSam(template: Json): Json {
   for (const [id, raw] of Object.entries(resources)) {
     if (!isObject(raw)) continue;
     if (raw.Type !== 'AWS::Serverless::Function') {
+      // An S3 or Cognito event may already have added its configuration to this resource.
       if (raw.Type !== 'AWS::Serverless::Api' && raw.Type !== 'AWS::Serverless::HttpApi') {
-        out[id] = raw;
+        out[id] ??= raw;
       }
       continue;
     }
@@ -144,6 +153,32 @@ export function expandSam(template: Json): Json {
     const fn: Json = { Type: 'AWS::Lambda::Function', ...condition, Properties: {} };
     if (props.FunctionName !== undefined) (fn.Properties as Json).FunctionName = props.FunctionName;
     add(id, id, fn);
+    if (props.Role === undefined) {
+      // The execution role SAM creates; its policies from `Policies` are not modelled (unknown).
+      add(`${id}Role`, id, {
+        Type: 'AWS::IAM::Role',
+        ...condition,
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Action: ['sts:AssumeRole'],
+                Effect: 'Allow',
+                Principal: { Service: ['lambda.amazonaws.com'] },
+              },
+            ],
+          },
+          ManagedPolicyArns: [
+            {
+              'Fn::Sub':
+                'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+            },
+          ],
+          ...(props.Policies !== undefined ? { Policies: [{ PolicyName: 'sam-policies' }] } : {}),
+        },
+      });
+    }
     const aliasName = literal(template, props.AutoPublishAlias);
     const aliasId = aliasName === undefined ? undefined : `${id}Alias${alnum(aliasName)}`;
     if (aliasId !== undefined) {

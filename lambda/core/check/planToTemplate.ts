@@ -8,7 +8,7 @@
  * function's policy with it, and Terraform keeps the permission in its state.
  */
 import { InvalidPayloadError } from '../errors';
-import { UNRESOLVED_INTRINSIC } from './CfnStack';
+import { KNOWN_ATTRIBUTES, UNRESOLVED_INTRINSIC } from './CfnStack';
 
 type Json = Record<string, unknown>;
 
@@ -24,6 +24,9 @@ export interface PlanTemplate {
   readonly template: Json;
   /** The provider's Region, when the configuration sets it as a constant. */
   readonly region: string | undefined;
+  /** The account and partition every known ARN of the plan names, when they agree. */
+  readonly account?: string | undefined;
+  readonly partition?: string | undefined;
   readonly replacements: readonly PlanReplacement[];
   /** Terraform attribute of each CloudFormation attribute of a translated resource (`Ref` is ''). */
   readonly attributeName: (address: string, attribute: string | undefined) => string;
@@ -41,13 +44,20 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const sub = (text: string) => ({ 'Fn::Sub': text });
 const ref = (address: string) => ({ Ref: address });
 const getAtt = (address: string, attribute: string) => ({ 'Fn::GetAtt': [address, attribute] });
 const invocation = (arn: unknown) => ({
   'Fn::Sub': [
     'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Arn}/invocations',
     { Arn: arn },
+  ],
+});
+
+// Terraform addresses hold dots, so they go through Fn::Sub's variable map, never `${...}` text.
+const executeApiArn = (a: string) => ({
+  'Fn::Sub': [
+    'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Id}',
+    { Id: ref(a) },
   ],
 });
 
@@ -65,15 +75,13 @@ const REFERENCES: Readonly<Record<string, Readonly<Record<string, (a: string) =>
   aws_api_gateway_rest_api: {
     id: ref,
     root_resource_id: (a) => getAtt(a, 'RootResourceId'),
-    execution_arn: (a) =>
-      sub(`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${a}}`),
+    execution_arn: (a) => executeApiArn(a),
   },
   aws_api_gateway_resource: { id: ref },
   aws_api_gateway_authorizer: { id: ref },
   aws_apigatewayv2_api: {
     id: ref,
-    execution_arn: (a) =>
-      sub(`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${a}}`),
+    execution_arn: (a) => executeApiArn(a),
   },
   aws_apigatewayv2_integration: { id: ref },
   aws_apigatewayv2_authorizer: { id: ref },
@@ -83,14 +91,63 @@ const REFERENCES: Readonly<Record<string, Readonly<Record<string, (a: string) =>
   aws_cognito_user_pool: { arn: (a) => getAtt(a, 'Arn'), id: ref },
   aws_cloudwatch_log_group: {
     // Terraform's log group ARN has no `:*` (CloudFormation's has).
-    arn: (a) =>
-      sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:\${${a}}`),
+    arn: (a) => ({
+      'Fn::Sub': [
+        'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}',
+        { Name: ref(a) },
+      ],
+    }),
     name: ref,
   },
   aws_iot_topic_rule: { arn: (a) => getAtt(a, 'Arn'), name: ref },
   aws_iam_role: { arn: (a) => getAtt(a, 'Arn'), name: ref, id: ref },
   aws_iam_policy: { arn: ref },
 };
+
+type Reference = (text: string) => unknown;
+
+/**
+ * Attributes whose value, when the configuration names exactly one attribute of one resource, is
+ * that attribute (an id, a name or an ARN used whole), with how to build it from the reference.
+ * Anything else (a source ARN built from an execution ARN) stays unknown.
+ */
+const SINGLE_REFERENCE: Readonly<Record<string, (text: string, reference: Reference) => unknown>> =
+  {
+    ...Object.fromEntries(
+      [
+        'rest_api_id',
+        'resource_id',
+        'parent_id',
+        'api_id',
+        'function_name',
+        'qualifier',
+        'credentials',
+        'credentials_arn',
+        'role',
+        'role_arn',
+        'policy_arn',
+        'topic_arn',
+        'endpoint',
+        'destination_arn',
+        'lambda_function_arn',
+        'function_arn',
+        'bucket',
+        'log_group_name',
+        'arn',
+        'rule',
+        'event_bus_name',
+        'authorizer_credentials',
+        'authorizer_credentials_arn',
+        'authorizer_id',
+        'integration_uri',
+      ].map((name) => [name, (text: string, reference: Reference) => reference(text)]),
+    ),
+    // A REST integration or authorizer URI is the invocation URI: from a function ARN, wrap it.
+    uri: (text, reference) => (/\.arn$/.test(text) ? invocation(reference(text)) : reference(text)),
+    authorizer_uri: (text, reference) =>
+      /\.arn$/.test(text) ? invocation(reference(text)) : reference(text),
+    target: (text, reference) => ({ 'Fn::Join': ['', ['integrations/', reference(text)]] }),
+  };
 
 /** The Terraform attribute a CloudFormation `Ref` of each translated type stands for. */
 const REF_ATTRIBUTE: Readonly<Record<string, string>> = {
@@ -153,10 +210,10 @@ function envelope(plan: unknown): Json {
   if (!isObject(plan))
     throw new InvalidPayloadError('bad-plan', 'a Terraform plan must be a JSON object');
   const version = plan.format_version;
-  if (typeof version !== 'string' || !/^1\.\d+$/.test(version)) {
+  if (typeof version !== 'string' || !/^[01]\.\d+$/.test(version)) {
     throw new InvalidPayloadError(
       'bad-plan',
-      `unsupported Terraform plan format_version ${JSON.stringify(version)} (expected 1.x, from terraform show -json)`,
+      `unsupported Terraform plan format_version ${JSON.stringify(version)} (expected 0.x or 1.x, from terraform show -json)`,
     );
   }
   if (!isObject(plan.planned_values) && !Array.isArray(plan.resource_changes)) {
@@ -236,8 +293,11 @@ export function planToTemplate(input: unknown): PlanTemplate {
     const refs = (
       isObject(expression) && Array.isArray(expression.references) ? expression.references : []
     ).filter((r): r is string => typeof r === 'string' && r.split('.').length >= 3);
-    // `references` lists `x.y.attr` and `x.y`; one attribute reference is the value itself.
-    if (refs.length === 1) return reference(refs[0] as string);
+    // `references` lists `x.y.attr` and `x.y`. The plan does not keep the expression text, so
+    // one reference is taken as the value only for attributes that hold an id or ARN as a whole.
+    const attribute = label.slice(label.lastIndexOf('.') + 1);
+    const use = SINGLE_REFERENCE[attribute];
+    if (refs.length === 1 && use !== undefined) return use(refs[0] as string, reference);
     return { [UNRESOLVED_INTRINSIC]: `${label} is known only after apply` };
   };
   const v = (r: PlanResource, name: string): unknown =>
@@ -260,7 +320,21 @@ export function planToTemplate(input: unknown): PlanTemplate {
 
   const out: Json = {};
   const put = (address: string, type: string, props: Json) => {
-    out[address] = { Type: type, Properties: defined(props) };
+    const r = byAddress.get(address);
+    // Attributes the plan already knows (an existing API's id) are used as they are.
+    const known: Json = {};
+    if (r) {
+      const refValue = r.values[REF_ATTRIBUTE[r.type] ?? 'id'];
+      if (typeof refValue === 'string') known.Ref = refValue;
+      for (const [cfn, tf] of Object.entries(CFN_ATTRIBUTE_TO_TF)) {
+        if (typeof r.values[tf] === 'string') known[cfn] = r.values[tf];
+      }
+    }
+    out[address] = {
+      Type: type,
+      Properties: defined(props),
+      ...(Object.keys(known).length > 0 ? { Metadata: { [KNOWN_ATTRIBUTES]: known } } : {}),
+    };
   };
   const integrationsByMethod = new Set<string>();
   const targetsByRule = new Map<string, Json[]>();
@@ -513,12 +587,36 @@ export function planToTemplate(input: unknown): PlanTemplate {
   return {
     template: { Resources: out },
     region,
+    ...accountOf(resources),
     replacements: replacements(resources, changes),
     attributeName: (address, attribute) => {
       const type = byAddress.get(address)?.type ?? '';
       if (attribute === undefined) return REF_ATTRIBUTE[type] ?? 'id';
       return CFN_ATTRIBUTE_TO_TF[attribute] ?? attribute.toLowerCase();
     },
+  };
+}
+
+/**
+ * The account and partition of the plan, when the ARNs it already knows all name the same ones
+ * (a plan is made with one set of credentials; AWS-managed policy ARNs name no account).
+ */
+function accountOf(resources: readonly PlanResource[]): { account?: string; partition?: string } {
+  const accounts = new Set<string>();
+  const partitions = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      for (const m of value.matchAll(/arn:(aws[a-z-]*):[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/g)) {
+        partitions.add(m[1] as string);
+        accounts.add(m[2] as string);
+      }
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (isObject(value)) Object.values(value).forEach(visit);
+  };
+  for (const r of resources) visit(r.values);
+  return {
+    ...(accounts.size === 1 ? { account: [...accounts][0] as string } : {}),
+    ...(partitions.size === 1 ? { partition: [...partitions][0] as string } : {}),
   };
 }
 

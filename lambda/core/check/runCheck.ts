@@ -233,7 +233,9 @@ export function runCheck(graph: CheckGraph): CheckReport {
     const ruleId: CheckRuleId = external ? 'IDC007' : rule;
     const labels = denied.map((o) => o.call.label);
     const which =
-      labels.length === caller.calls.length && labels.length > 1 ? 'any call' : labels.join(', ');
+      caller.calls.length === 1
+        ? ''
+        : ` (${labels.length === caller.calls.length ? 'every call' : labels.join(', ')})`;
     const misses = verdict.nearMisses
       .map(
         (m) =>
@@ -242,7 +244,7 @@ export function runCheck(graph: CheckGraph): CheckReport {
       .join('');
     const message = external
       ? `${caller.description}${whenCondition(caller)} invokes ${fnPhrase(graph, target_)}, which this input does not define, and no grant here allows ${principalPhrase(caller)} to: the function's owner must add the grant below.`
-      : `${principalPhrase(caller)} may not invoke ${fnPhrase(graph, target_)} for ${caller.description}${whenCondition(caller)} (${which}): no grant allows it.${misses}`;
+      : `${principalPhrase(caller)} may not invoke ${fnPhrase(graph, target_)} for ${caller.description}${whenCondition(caller)}${which}: no grant allows it.${misses}`;
     const text = (FIX_TEXT[ruleId] ?? FIX_TEXT.IDC001)!(caller);
     findings.push({
       ruleId,
