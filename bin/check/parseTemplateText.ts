@@ -85,10 +85,10 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
   });
   const error = doc.errors[0];
   if (error) {
-    const at = error.linePos?.[0];
+    const at = lineCounter.linePos(error.pos[0]);
     throw new InvalidPayloadError(
       'bad-template',
-      `${file}: not valid JSON or YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${error.message.split('\n')[0]}`,
+      `${file}: not valid JSON or YAML (line ${at.line}, column ${at.col}): ${error.message.split('\n')[0]}`,
     );
   }
   // Aliases are rare in templates; a small cap keeps a hostile file from expanding without bound.

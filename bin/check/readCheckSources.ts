@@ -3,7 +3,7 @@
  * stack of every stage, nested stacks included), CloudFormation or SAM templates (JSON or YAML),
  * and Terraform plans (`terraform show -json`). Anything else is a one-line error (exit code 2).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { CheckSource, CloudFormationSource } from '../../lambda/core/check/checkSources';
 import { InvalidPayloadError } from '../../lambda/core/errors';
@@ -125,6 +125,39 @@ function readCloudAssembly(dir: string, depth = 0): CloudFormationSource[] {
   return out;
 }
 
+/** File assets of a cloud assembly by hash, from its asset manifests (`*.assets.json`). */
+function assetFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.assets.json')) continue;
+    try {
+      const manifest = JSON.parse(readText(join(dir, name))) as { files?: Record<string, unknown> };
+      for (const [hash, file] of Object.entries(manifest.files ?? {})) {
+        const path = isObject(file) && isObject(file.source) ? file.source.path : undefined;
+        if (typeof path === 'string') out.set(hash, path);
+      }
+    } catch {
+      // An unreadable asset manifest only hides nested-stack templates, which are then not found.
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a nested stack's template is in the assembly: the `aws:asset:path` metadata when the CDK
+ * wrote it, else the asset whose hash names the template in `TemplateURL`.
+ */
+function nestedTemplatePath(
+  resource: Record<string, unknown>,
+  assets: () => Map<string, string>,
+): string | undefined {
+  const asset = isObject(resource.Metadata) ? resource.Metadata['aws:asset:path'] : undefined;
+  if (typeof asset === 'string') return asset;
+  const url = JSON.stringify(isObject(resource.Properties) ? resource.Properties.TemplateURL : '');
+  const hash = /([0-9a-f]{64})\.json/.exec(url)?.[1];
+  return hash === undefined ? undefined : assets().get(hash);
+}
+
 /** Nested stacks of a synthesized stack: their templates are assets next to the parent's. */
 function nestedStacks(
   dir: string,
@@ -133,10 +166,14 @@ function nestedStacks(
 ): CloudFormationSource[] {
   const out: CloudFormationSource[] = [];
   const resources = isObject(parent.template.Resources) ? parent.template.Resources : {};
+  let assets: Map<string, string> | undefined;
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
-    const asset = isObject(resource.Metadata) ? resource.Metadata['aws:asset:path'] : undefined;
-    if (typeof asset !== 'string' || depth > 8) continue;
+    const asset = nestedTemplatePath(resource, () => {
+      assets ??= assetFiles(dir);
+      return assets;
+    });
+    if (asset === undefined || depth > 8) continue;
     const file = join(dir, asset);
     if (!existsSync(file)) continue;
     const nested = templateSource(file, {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { ConfigError, InvalidPayloadError } from '../../lambda/core/errors';
 import { version } from '../../package.json';
 import { runAction } from '../cli/runAction';
@@ -35,19 +35,12 @@ export function checkCommand(): Command {
       '[PATH...]',
       'cdk.out directories, template files or terraform show -json plans (default: cdk.out)',
     )
-    .addOption(
-      new Option('--format <FORMAT>', 'output format')
-        .choices(['text', 'json', 'sarif'])
-        .default('text'),
-    )
+    .option('--format <FORMAT>', 'output format: text, json or sarif', 'text')
     .option('--json', 'same as --format json')
-    .addOption(
-      new Option(
-        '--fail-on <LEVEL>',
-        'exit 1 for findings at or above this level (note includes cannot-tell)',
-      )
-        .choices(['error', 'warning', 'note', 'none'])
-        .default('error'),
+    .option(
+      '--fail-on <LEVEL>',
+      'exit 1 for findings at or above LEVEL: error, warning, note (includes cannot-tell) or none',
+      'error',
     )
     .option(
       '--test-invoke',
@@ -69,7 +62,17 @@ export function checkCommand(): Command {
     );
 }
 
+const FORMATS = ['text', 'json', 'sarif'];
+const LEVELS = ['error', 'warning', 'note', 'none'];
+
 function validate(options: CheckCommandOptions): Record<string, string> {
+  // Checked here rather than by commander, so a bad value exits 2 like every unusable input.
+  if (!FORMATS.includes(options.format ?? 'text')) {
+    throw new ConfigError('--format', `must be one of ${FORMATS.join(', ')}`);
+  }
+  if (!LEVELS.includes(options.failOn ?? 'error')) {
+    throw new ConfigError('--fail-on', `must be one of ${LEVELS.join(', ')}`);
+  }
   if (options.account !== undefined && !/^\d{12}$/.test(options.account)) {
     throw new ConfigError('--account', 'must be a 12-digit account id');
   }
