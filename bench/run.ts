@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { NEAR_1_MB, PAYLOAD_KINDS, type PayloadKind } from './buildPayload';
 import { type BundleResult, HANDLER_ENTRY, measureBundle } from './measureBundle';
+import { type CheckResult, measureCheck } from './measureCheck';
 import { type ColdInitResult, measureColdInit } from './measureColdInit';
 import { LAMBDA_MEMORY_MB, type MemoryResult, measureMemory } from './measureMemory';
 import { measureStorm, type StormComparison } from './measureStorm';
@@ -9,7 +10,7 @@ import { METHODS, measureThroughput, type ThroughputResult } from './measureThro
 import { parseArgs } from './parseArgs';
 import { renderTable } from './renderTable';
 
-/** One target of issue 5 and whether this run met it. */
+/** One target and whether this run met it. */
 export interface Verdict {
   readonly target: string;
   readonly measured: string;
@@ -36,6 +37,7 @@ export interface BenchResults {
   readonly coldInit: ColdInitResult;
   readonly memory: readonly MemoryResult[];
   readonly storm: StormComparison;
+  readonly check: CheckResult;
   readonly targets: readonly Verdict[];
 }
 
@@ -46,6 +48,7 @@ const SETTINGS = {
     coldInitRuns: 21,
     stormSizes: [100, 1000],
     stormDeliveries: 40,
+    checkRounds: 15,
   },
   quick: {
     targetBytes: 32_768,
@@ -53,6 +56,7 @@ const SETTINGS = {
     coldInitRuns: 2,
     stormSizes: [20, 100],
     stormDeliveries: 4,
+    checkRounds: 2,
   },
 } as const;
 
@@ -62,6 +66,8 @@ const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_COLD_INIT_MS = 150;
 // "With room to spare": the peak must leave at least half the configured memory unused.
 const MIN_MEMORY_MARGIN = 0.5;
+// "Well under a second" for a 500-resource template, read from disk and checked.
+const MAX_CHECK_MS = 250;
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -82,6 +88,7 @@ function verdicts(
   coldInit: ColdInitResult,
   memory: readonly MemoryResult[],
   storm: StormComparison,
+  check: CheckResult,
 ): Verdict[] {
   const out: Verdict[] = [];
   for (const result of throughput) {
@@ -122,6 +129,11 @@ function verdicts(
     target: 'storm: DynamoDB writes per delivery do not grow with events per delivery',
     measured: sizes.join(', '),
     pass: !storm.writesGrowWithEvents,
+  });
+  out.push({
+    target: `check: ${check.resources}-resource template read and checked, median ≤ ${MAX_CHECK_MS} ms`,
+    measured: `${ms(check.checkMedianMs)} (${ratio(check.checkOverJsonParse)} JSON.parse of it)`,
+    pass: check.checkMedianMs <= MAX_CHECK_MS,
   });
   return out;
 }
@@ -311,7 +323,36 @@ function report(results: BenchResults): string {
     ),
   );
 
-  parts.push('\nTargets (issue 5)');
+  const k = results.check;
+  parts.push(
+    `\nStatic check (invoke-doctor check on a synthesized ${k.resources}-resource template, ${kib(k.templateBytes)}; median of ${k.rounds} rounds)`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'callers',
+        'grants',
+        'findings',
+        'read + check',
+        'min',
+        'JSON.parse of the text',
+        'check / JSON.parse',
+      ],
+      [
+        [
+          String(k.callers),
+          String(k.grants),
+          String(k.findings),
+          ms(k.checkMedianMs),
+          ms(k.checkMinMs),
+          ms(k.jsonParseMedianMs),
+          ratio(k.checkOverJsonParse),
+        ],
+      ],
+    ),
+  );
+
+  parts.push('\nTargets');
   parts.push(
     renderTable(
       ['target', 'measured', 'result'],
@@ -351,6 +392,8 @@ async function main(): Promise<void> {
     }
     progress('storm');
     const storm = await measureStorm(settings.stormSizes, settings.stormDeliveries);
+    progress('check');
+    const check = measureCheck(settings.checkRounds);
     const { dir: _dir, file: _file, ...bundleFigures } = bundle;
     const cpu = cpus();
     const results: BenchResults = {
@@ -371,7 +414,8 @@ async function main(): Promise<void> {
       coldInit,
       memory,
       storm,
-      targets: verdicts(throughput, bundle, coldInit, memory, storm),
+      check,
+      targets: verdicts(throughput, bundle, coldInit, memory, storm, check),
     };
     process.stdout.write(`${report(results)}\n`);
     if (args.json !== null) {

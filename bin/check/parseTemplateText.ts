@@ -74,8 +74,66 @@ function cloudFormationTags(): (ScalarTag | CollectionTag)[] {
 
 const TAGS = cloudFormationTags();
 
+/**
+ * Lines and columns of the keys of the top-level `Resources` object of a JSON text, in one pass
+ * (JSON.parse gives no positions, and parsing a large JSON template as YAML is slow).
+ */
+function jsonResourcePositions(text: string): Map<string, { line: number; column: number }> {
+  const out = new Map<string, { line: number; column: number }>();
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let inResources = false;
+  let resourcesDepth = -1;
+  let lastKey: { value: string; line: number; column: number } | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+    } else if (c === 34) {
+      // A string: find its end, then see whether a colon follows (a key).
+      const start = i;
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) !== 34) j += text.charCodeAt(j) === 92 ? 2 : 1;
+      const raw = text.slice(start, j + 1);
+      i = j;
+      let k = j + 1;
+      while (k < text.length && /\s/.test(text[k] as string)) k++;
+      if (text[k] === ':') {
+        lastKey = { value: JSON.parse(raw) as string, line, column: start - lineStart + 1 };
+        if (inResources && depth === resourcesDepth) {
+          out.set(lastKey.value, { line: lastKey.line, column: lastKey.column });
+        }
+      }
+    } else if (c === 123 || c === 91) {
+      depth++;
+      if (c === 123 && depth === 2 && lastKey?.value === 'Resources' && resourcesDepth === -1) {
+        inResources = true;
+        resourcesDepth = 2;
+      }
+    } else if (c === 125 || c === 93) {
+      if (inResources && depth === resourcesDepth) inResources = false;
+      depth--;
+    }
+  }
+  return out;
+}
+
 /** Parses template text; throws InvalidPayloadError naming the file and line for bad input. */
 export function parseTemplateText(text: string, file: string): ParsedTemplate {
+  if (/^\s*\{/.test(text)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined; // parsed below as YAML, which names the line of the error
+    }
+    if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+      const positions = jsonResourcePositions(text);
+      return { template: json as Record<string, unknown>, position: (id) => positions.get(id) };
+    }
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     customTags: TAGS,

@@ -9,6 +9,7 @@
  * parameter) are also tried with every literal a grant writes in their place, so a grant that
  * hard-codes `arn:aws:` or an account id yields "cannot tell" with what it depends on.
  */
+import { type CompiledPolicy, compilePolicy } from '../verify/compilePolicy';
 import { evaluateInvokeAccess, type NamedPolicy } from '../verify/evaluateInvokeAccess';
 import { evaluatePolicy } from '../verify/evaluatePolicy';
 import type { AccessRequest, RequestPrincipal } from '../verify/types';
@@ -53,15 +54,38 @@ export class GrantIndex {
     }
   }
 
-  /** Grants that may be on `target` (any qualifier). */
+  readonly #relevant = new Map<string, readonly Grant[]>();
+
+  /** Grants that may be on `target` (any qualifier); the same array for the same name. */
   relevant(target: FunctionRef): readonly Grant[] {
     if (this.#free(target.name)) return this.#all;
-    return [...(this.#byName.get(target.name) ?? []), ...this.#wild];
+    let grants = this.#relevant.get(target.name);
+    if (grants === undefined) {
+      grants = [...(this.#byName.get(target.name) ?? []), ...this.#wild];
+      this.#relevant.set(target.name, grants);
+    }
+    return grants;
   }
 
   #free(name: string): boolean {
     return this.#symbols.markers(name).some((m) => this.#symbols.info(m)?.free === true);
   }
+}
+
+const compiled = new WeakMap<readonly Grant[], Map<Bound, CompiledPolicy | null>>();
+
+/** The compiled policy of `document`, once per grant list and reading (callers share functions). */
+function policy(grants: readonly Grant[], bound: Bound): CompiledPolicy | null {
+  let byBound = compiled.get(grants);
+  if (byBound === undefined) {
+    byBound = new Map();
+    compiled.set(grants, byBound);
+  }
+  if (!byBound.has(bound)) {
+    const doc = document(grants, bound);
+    byBound.set(bound, doc === null ? null : compilePolicy(doc));
+  }
+  return byBound.get(bound) ?? null;
 }
 
 /** The policy document the grants form under one reading; null when empty. */
@@ -146,13 +170,13 @@ type Decision = 'allow' | 'deny' | 'unknown';
 
 function decideResourceOnly(
   requests: readonly AccessRequest[],
-  policy: Record<string, unknown> | null,
+  resourcePolicy: Record<string, unknown> | CompiledPolicy | null,
 ): { decision: Decision; summary: string } {
   let unknown: string | undefined;
   for (const request of requests) {
     const result = evaluateInvokeAccess({
       request,
-      resourcePolicy: policy,
+      resourcePolicy,
       identityPolicies: [],
       permissionsBoundary: null,
       sessionPolicies: null,
@@ -206,10 +230,10 @@ function evaluateCall(
       context: call.context,
     }),
   );
-  const lower = decideResourceOnly(requests, document(grants, 'lower'));
+  const lower = decideResourceOnly(requests, policy(grants, 'lower'));
   if (lower.decision === 'allow') return { call, verdict: 'allow', reason: lower.summary };
   const upperPolicy = document(grants, 'upper');
-  const upper = decideResourceOnly(requests, upperPolicy);
+  const upper = decideResourceOnly(requests, policy(grants, 'upper'));
   if (upper.decision !== 'deny') {
     const why = lower.decision === 'unknown' ? lower.summary : openGrants(grants) || upper.summary;
     return { call, verdict: 'cannot-tell', reason: why };

@@ -140,6 +140,28 @@ describe('parseTemplateText', () => {
     expect(parsed.position('A')).toEqual({ line: 2, column: 3 });
   });
 
+  test('JSON templates are parsed as JSON, with the line and column of every resource key', () => {
+    // Arrange
+    const file = join(EVENTS_DIR, 'check', 'sam', 'function_with_alias_and_event_sources.json');
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+
+    // Act
+    const parsed = parseTemplateText(text, 'output.json');
+
+    // Assert
+    expect(parsed.template).toEqual(JSON.parse(text));
+    const ids = Object.keys(parsed.template.Resources as object);
+    expect(ids.length).toBeGreaterThan(20);
+    for (const id of ids) {
+      const at = parsed.position(id);
+      const line = lines[(at?.line ?? 0) - 1] ?? '';
+      expect(line.slice((at?.column ?? 1) - 1)).toMatch(new RegExp(`^"${id}": \\{`));
+    }
+    // A key named like a resource elsewhere in the document is not taken for one.
+    expect(parsed.position('Properties')).toBeUndefined();
+  });
+
   test.each([
     ['unclosed flow', 'Resources: {', /t\.yaml: not valid JSON or YAML/],
     ['a list', '- a\n- b', /t\.yaml: a template must be a mapping/],
