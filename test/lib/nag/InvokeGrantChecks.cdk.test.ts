@@ -10,8 +10,11 @@ import { InvokeGrantChecks } from '../../../lib/nag/InvokeGrantChecks';
 import { inlineFunction, SCENARIOS } from '../../helpers/checkApps';
 import { exampleConfig, synthesize } from '../../helpers/synth';
 
+// CDK's own template validation takes seconds to load and is not what these tests are about.
+const newApp = () => new App({ builtinCloudFormationValidation: false });
+
 function app(...names: string[]): App {
-  const a = new App();
+  const a = newApp();
   for (const name of names) SCENARIOS[name]?.(a);
   return a;
 }
@@ -49,7 +52,7 @@ function withoutGrants(scope: IConstruct): void {
 
 /** A REST API whose GET on the root invokes a function, without the grants the integration adds. */
 function ordersApi(): { app: App; stack: Stack; fn: lambda.Function } {
-  const a = new App();
+  const a = newApp();
   const stack = new Stack(a, 'Orders');
   const fn = inlineFunction(stack, 'Handler');
   const api = new apigw.RestApi(stack, 'Api');
@@ -113,4 +116,17 @@ test.each([
 ])("the project's own stack passes the pack (%s)", (_, config) => {
   const { stack } = synthesize(config);
   expect(violations(stack)).toEqual([]);
+});
+
+test('registered as the docs show (three lines), it stops the synth of a broken app and passes a good one', () => {
+  // Arrange
+  const broken = ordersApi().app;
+  const good = app('lambdaRestApi');
+  for (const a of [broken, good]) Validations.of(a).addPlugins(new InvokeGrantChecks(a));
+
+  // Act / Assert
+  expect(() => broken.synth()).toThrow(
+    /apigateway\.amazonaws\.com may not invoke function Handler[\s\S]*Orders\/Api\/Default\/GET\/Resource[\s\S]*InvokeGrant-IDC001/,
+  );
+  expect(() => good.synth()).not.toThrow();
 });
