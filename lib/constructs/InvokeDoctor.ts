@@ -200,6 +200,8 @@ export class InvokeDoctor extends Construct {
         contextLookup: this.contextLookup,
         // The secret's NAME only; the functions read the URL at runtime.
         slackWebhookSecretId: secretName ?? null,
+        // Set by InvokeDoctorCentral on its responder when members have a read role.
+        centralExternalId: null,
       }),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
