@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AWS_FORMAT_HINTS, AWS_FORMATS } from '../../lambda/core/awsFormats';
-import { FILTER_PATTERN } from '../../lambda/core/constants';
+import { FILTER_PATTERN, ownLogGroupNames } from '../../lambda/core/constants';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/core/metrics';
 import { SETTINGS } from '../../lambda/core/settings';
 import { runtimeEnvironment } from '../runtimeEnvironment';
@@ -160,10 +160,7 @@ export class InvokeDoctor extends Construct {
       );
     }
 
-    this.ownLogGroupNames = [
-      `/invoke-doctor/${stack.stackName}/responder`,
-      `/invoke-doctor/${stack.stackName}/sweeper`,
-    ];
+    this.ownLogGroupNames = ownLogGroupNames(stack.stackName);
 
     this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
