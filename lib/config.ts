@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { AWS_FORMAT_HINTS, AWS_FORMATS, type AwsFormat } from '../lambda/core/awsFormats';
-import { APIGW_EXECUTION_LOG_PREFIX, LAMBDA_LOG_GROUP_PREFIX } from '../lambda/core/constants';
+import {
+  APIGW_EXECUTION_LOG_PREFIX,
+  LAMBDA_LOG_GROUP_PREFIX,
+  ownLogGroupNames,
+  STACK_NAMES,
+} from '../lambda/core/constants';
 import { ConfigError } from '../lambda/core/errors';
 import {
   CONFIG_CONTEXT_KEY,
@@ -268,7 +273,14 @@ function checkCentral(central: CentralConfig): void {
     );
   }
   const groups = new Set<string>();
+  const own = [STACK_NAMES.single, STACK_NAMES.central].flatMap((name) => ownLogGroupNames(name));
   central.memberLogGroups.forEach((name, i) => {
+    if (own.includes(name)) {
+      throw new ConfigError(
+        `${field}.memberLogGroups[${i}]`,
+        `"${name}" is invoke-doctor's own log group: subscribing it would feed the responder its own output in a loop`,
+      );
+    }
     if (groups.has(name)) {
       throw new ConfigError(`${field}.memberLogGroups[${i}]`, `"${name}" is listed twice`);
     }

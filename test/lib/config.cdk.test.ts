@@ -206,6 +206,17 @@ describe('parseConfig', () => {
       `${K}.central.orgId: unknown setting`,
     ],
     [
+      'a member subscription of invoke-doctor’s own log group',
+      {
+        functions: ['x'],
+        central: {
+          organizationId: 'o-a1b2c3d4e5',
+          memberLogGroups: ['/aws/lambda/orders', '/invoke-doctor/InvokeDoctorCentral/responder'],
+        },
+      },
+      `${K}.central.memberLogGroups[1]: "/invoke-doctor/InvokeDoctorCentral/responder" is invoke-doctor's own log group`,
+    ],
+    [
       'member log group listed twice',
       {
         functions: ['x'],
