@@ -3,6 +3,7 @@ import { AWS_FORMAT_HINTS, AWS_FORMATS, type AwsFormat } from '../lambda/core/aw
 import {
   APIGW_EXECUTION_LOG_PREFIX,
   LAMBDA_LOG_GROUP_PREFIX,
+  MAX_DESTINATION_POLICY_BYTES,
   ownLogGroupNames,
   STACK_NAMES,
 } from '../lambda/core/constants';
@@ -219,12 +220,6 @@ function checkTargets(config: InvokeDoctorConfig): void {
     seen.set(target.logGroupName, target.field);
   }
 }
-
-/**
- * Most bytes CloudWatch Logs accepts in a destination access policy (PutDestinationPolicy
- * `accessPolicy`: "This can be up to 5120 bytes").
- */
-export const MAX_DESTINATION_POLICY_BYTES = 5120;
 
 // Bytes of the policy text around the account list, with the longest destination ARN the stack
 // renders (region and partition at their longest): what a listed account must fit next to.

@@ -43,6 +43,12 @@ export function ownLogGroupNames(stackName: string): readonly [string, string] {
   return [`/invoke-doctor/${stackName}/responder`, `/invoke-doctor/${stackName}/sweeper`];
 }
 
+/**
+ * Most bytes CloudWatch Logs accepts in a destination access policy (PutDestinationPolicy
+ * `accessPolicy`: "This can be up to 5120 bytes").
+ */
+export const MAX_DESTINATION_POLICY_BYTES = 5120;
+
 /** Name of the central CloudWatch Logs destination member accounts subscribe to. */
 export const CENTRAL_DESTINATION_NAME = 'invoke-doctor-central';
 

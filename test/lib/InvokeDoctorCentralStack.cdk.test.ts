@@ -1,6 +1,7 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
+import { MAX_DESTINATION_POLICY_BYTES } from '../../lambda/core/constants';
 import { SETTINGS } from '../../lambda/core/settings';
-import { MAX_DESTINATION_POLICY_BYTES, MAX_LISTED_ACCOUNTS } from '../../lib/config';
+import { MAX_LISTED_ACCOUNTS } from '../../lib/config';
 import { STREAM_RETRY_ATTEMPTS } from '../../lib/constructs/InvokeDoctor';
 import { destinationPolicy } from '../../lib/constructs/InvokeDoctorCentral';
 import { RUNTIME_ENV } from '../helpers/runtimeEnv';
