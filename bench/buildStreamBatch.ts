@@ -28,6 +28,12 @@ export interface StreamBatchOptions {
   readonly records?: number;
   /** Uncompressed DATA_MESSAGE bytes of each `stream-info` record. */
   readonly infoRecordBytes: number;
+  /**
+   * Position of the batch in a run of batches: later batches carry later events (new ids and
+   * times) from the same sources, as consecutive reads of a shard do.
+   * @default 0
+   */
+  readonly batchIndex?: number;
 }
 
 /** A generated Kinesis batch (the event the event source mapping passes) and what it holds. */
@@ -77,6 +83,7 @@ function gzipRecord(message: unknown): { data: string; json: number; gzip: numbe
 /** Builds a deterministic batch of `kind` (see {@link STREAM_KINDS}). */
 export function buildStreamBatch(kind: StreamKind, options: StreamBatchOptions): StreamBatch {
   const count = options.records ?? STREAM_BATCH_RECORDS;
+  const batchIndex = options.batchIndex ?? 0;
   const records: StreamBatch['event']['Records'][number][] = [];
   let events = 0;
   let failureEvents = 0;
@@ -84,7 +91,8 @@ export function buildStreamBatch(kind: StreamKind, options: StreamBatchOptions):
   let gzipBytes = 0;
   for (let i = 0; i < count; i++) {
     const owner = String(ACCOUNT_BASE + (i % STREAM_ACCOUNTS));
-    const time = START + i * 1000;
+    const time = START + batchIndex * count * 1000 + i * 1000;
+    const record = batchIndex * count + i;
     let encoded: { data: string; json: number; gzip: number };
     if (kind === 'stream-info') {
       const payload = buildPayload('apigw-info', {
@@ -92,7 +100,7 @@ export function buildStreamBatch(kind: StreamKind, options: StreamBatchOptions):
         // A 16 KiB record holds 5 requests: one failure in every eleventh record is 2%, and
         // records 0, 11, 22, ... belong to ten different accounts.
         failureRatio: i % 11 === 0 ? 0.02 : 0,
-        seed: 0x5eed + i,
+        seed: 0x5eed + record,
         startTime: time,
         owner,
       });
@@ -108,12 +116,12 @@ export function buildStreamBatch(kind: StreamKind, options: StreamBatchOptions):
       if (i % 2 === 0) {
         logGroup = `API-Gateway-Execution-Logs_k7xw2m9q${String(i % STREAM_ACCOUNTS).padStart(2, '0')}/prod`;
         logStream = '37a749d808e46495a8da1e5352d03cae';
-        messages = Array.from({ length: lines }, (_, n) => restFailure(uuid(i * 100 + n)));
+        messages = Array.from({ length: lines }, (_, n) => restFailure(uuid(record * 100 + n)));
       } else {
         const denials = buildPayload('all-denials', {
           targetBytes: 1_048_576,
           maxEvents: lines,
-          seed: 0xd3 + i,
+          seed: 0xd3 + record,
           startTime: time,
         });
         // The denial lines of a Lambda log group, re-wrapped for this record's account.
@@ -132,7 +140,7 @@ export function buildStreamBatch(kind: StreamKind, options: StreamBatchOptions):
         subscriptionFilters: ['invoke-doctor-central'],
         policyLevel: 'ACCOUNT_LEVEL_POLICY',
         logEvents: messages.map((message, n) => ({
-          id: eventId(time + n, i * 100 + n),
+          id: eventId(time + n, record * 100 + n),
           timestamp: time + n,
           message,
         })),
@@ -142,7 +150,7 @@ export function buildStreamBatch(kind: StreamKind, options: StreamBatchOptions):
     }
     dataMessageBytes += encoded.json;
     gzipBytes += encoded.gzip;
-    const sequenceNumber = `49590338271490256608559692538361571095921575989${String(i).padStart(9, '0')}`;
+    const sequenceNumber = `49590338271490256608559692538361571095921575989${String(record).padStart(9, '0')}`;
     records.push({
       kinesis: {
         kinesisSchemaVersion: '1.0',

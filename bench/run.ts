@@ -22,6 +22,7 @@ import {
   type StreamMemoryResult,
 } from './measureMemory';
 import { measureStorm, type StormComparison } from './measureStorm';
+import { measureStreamStore, type StreamStoreResult } from './measureStreamStore';
 import {
   measureStreamThroughput,
   STREAM_METHODS,
@@ -64,6 +65,8 @@ export interface BenchResults {
     readonly memory: readonly StreamMemoryResult[];
     /** Minified bytes of the stream handler bundle. */
     readonly bundleBytes: number;
+    /** DynamoDB calls of consecutive outage batches. */
+    readonly store: StreamStoreResult;
   };
   readonly targets: readonly Verdict[];
 }
@@ -76,6 +79,7 @@ const SETTINGS = {
     stormSizes: [100, 1000],
     stormDeliveries: 40,
     streamInfoRecordBytes: 16_384,
+    streamStoreBatches: 20,
   },
   quick: {
     targetBytes: 32_768,
@@ -84,6 +88,7 @@ const SETTINGS = {
     stormSizes: [20, 100],
     stormDeliveries: 4,
     streamInfoRecordBytes: 4096,
+    streamStoreBatches: 3,
   },
 } as const;
 
@@ -430,6 +435,22 @@ function report(results: BenchResults): string {
     ),
   );
 
+  parts.push(
+    `\nStream batches into the incident store (IncidentService + DynamoDbIncidentRepository on dynalite): ${st.store.batches} consecutive outage batches of ${st.store.recordsPerBatch} records, ${st.store.incidents} incidents (one per account and finding)`,
+  );
+  parts.push(
+    renderTable(
+      ['first batch: writes', 'later batches: writes/batch', 'reads/batch'],
+      [
+        [
+          String(st.store.firstBatchWrites),
+          st.store.laterBatchWrites.toFixed(2),
+          st.store.readsPerBatch.toFixed(2),
+        ],
+      ],
+    ),
+  );
+
   parts.push('\nTargets (issue 5)');
   parts.push(
     renderTable(
@@ -492,10 +513,13 @@ async function main(): Promise<void> {
     } finally {
       rmSync(streamBundle.dir, { recursive: true, force: true });
     }
+    progress('stream store');
+    const store = await measureStreamStore(settings.streamStoreBatches);
     const stream = {
       throughput: streamThroughput,
       memory: streamMemory,
       bundleBytes: streamBundle.bytes,
+      store,
     };
     const { dir: _dir, file: _file, ...bundleFigures } = bundle;
     const cpu = cpus();

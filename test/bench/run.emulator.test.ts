@@ -53,6 +53,7 @@ describe('npm run bench -- --quick --json FILE', () => {
       'Peak memory',
       'Storm cost',
       'Kinesis stream responder',
+      'Stream batches into the incident store',
       'Targets',
     ]) {
       expect(stdout).toContain(heading);
@@ -102,6 +103,12 @@ describe('npm run bench -- --quick --json FILE', () => {
     expect(results.stream.memory.map((m) => m.kind)).toEqual([...STREAM_KINDS]);
     for (const m of results.stream.memory) positive(m.peakRss);
     positive(results.stream.bundleBytes);
+    // One conditional write per incident and batch once the incidents are open.
+    const store = results.stream.store;
+    expect(store.batches).toBe(3);
+    expect(store.incidents).toBeGreaterThan(0);
+    expect(store.firstBatchWrites).toBeGreaterThanOrEqual(store.incidents);
+    expect(store.laterBatchWrites).toBeLessThanOrEqual(store.incidents);
     expect(results.targets.map((v) => v.target)).toContain(
       `peak RSS of a ${STREAM_BATCH_RECORDS}-record stream batch ≤ 50% of ${LAMBDA_MEMORY_MB} MB`,
     );
