@@ -68,7 +68,7 @@ export function configReference(): string {
     'The `central.*` keys are absent unless you configure them: a `central` object adds the',
     '`InvokeDoctorCentral` and `InvokeDoctorSource` stacks next to `InvokeDoctor`. It needs exactly one',
     'of `central.organizationId` and `central.accountIds`, and `central.externalId` exactly when',
-    '`central.readRole` is true.',
+    '`central.readRole` is true (see [organisation](organisation.md)).',
     '',
   ];
   return lines.join('\n');
