@@ -14,6 +14,7 @@ describe('runtimeConfig', () => {
       quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
       resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
       contextLookup: true,
+      centralExternalId: null,
     });
   });
 
@@ -29,6 +30,7 @@ describe('runtimeConfig', () => {
       [RUNTIME_ENV.quietPeriodMinutes]: '5',
       [RUNTIME_ENV.resolvedTtlDays]: '7',
       [RUNTIME_ENV.contextLookup]: 'false',
+      [RUNTIME_ENV.centralExternalId]: 'invoke-doctor-o-a1b2c3d4e5',
     };
 
     // Act
@@ -45,6 +47,7 @@ describe('runtimeConfig', () => {
       quietPeriodMinutes: 5,
       resolvedTtlDays: 7,
       contextLookup: false,
+      centralExternalId: 'invoke-doctor-o-a1b2c3d4e5',
     });
   });
 

@@ -60,6 +60,7 @@ describe('deployed pipeline (handler + sweeper from runtime config) against moto
       quietPeriodMinutes: 10,
       resolvedTtlDays: 90,
       contextLookup: false,
+      centralExternalId: null,
     };
   });
 

@@ -10,4 +10,5 @@ export const RUNTIME_ENV = {
   quietPeriodMinutes: SETTINGS.quietPeriodMinutes.env,
   resolvedTtlDays: SETTINGS.resolvedTtlDays.env,
   contextLookup: SETTINGS.contextLookup.env,
+  centralExternalId: SETTINGS.centralExternalId.env,
 } as const;
