@@ -241,3 +241,70 @@ describe('what the check cannot decide is reported as cannot-tell', () => {
     expect(report.findings).toEqual([]);
   });
 });
+
+describe('IDC001 on a WebSocket API', () => {
+  // A $connect route to a function, as AWS::ApiGatewayV2 resources.
+  const websocket = (sourceArn: string): Resources => ({
+    Fn: fn,
+    Api: {
+      Type: 'AWS::ApiGatewayV2::Api',
+      Properties: { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' },
+    },
+    Integration: {
+      Type: 'AWS::ApiGatewayV2::Integration',
+      Properties: {
+        ApiId: { Ref: 'Api' },
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations',
+        },
+      },
+    },
+    Connect: {
+      Type: 'AWS::ApiGatewayV2::Route',
+      Properties: {
+        ApiId: { Ref: 'Api' },
+        RouteKey: '$connect',
+        Target: { 'Fn::Join': ['/', ['integrations', { Ref: 'Integration' }]] },
+      },
+    },
+    Stage: {
+      Type: 'AWS::ApiGatewayV2::Stage',
+      Properties: { ApiId: { Ref: 'Api' }, StageName: 'prod' },
+    },
+    Grant: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { Ref: 'Fn' },
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: { 'Fn::Sub': sourceArn },
+      },
+    },
+  });
+
+  test('a grant for the route key on every stage passes', () => {
+    const report = check(
+      websocket(
+        'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/$connect',
+      ),
+    );
+    expect(report).toMatchObject({ findings: [], counts: { callers: 1, allowed: 1 } });
+  });
+
+  test('a grant for another route key fails, naming the route', () => {
+    const [finding] = check(
+      websocket(
+        'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/$default',
+      ),
+    ).findings;
+    expect(finding).toMatchObject({
+      ruleId: 'IDC001',
+      level: 'error',
+      location: { resource: 'Connect' },
+    });
+    expect(finding?.message).toContain('WebSocket API Api: $connect');
+    expect(finding?.fix?.cloudformation).toContain('${Api}/*/$connect');
+  });
+});
