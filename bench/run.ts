@@ -13,6 +13,7 @@ import {
   measureBundle,
   STREAM_HANDLER_ENTRY,
 } from './measureBundle';
+import { type CheckResult, measureCheck } from './measureCheck';
 import { type ColdInitResult, measureColdInit } from './measureColdInit';
 import {
   LAMBDA_MEMORY_MB,
@@ -59,6 +60,8 @@ export interface BenchResults {
   readonly coldInit: ColdInitResult;
   readonly memory: readonly MemoryResult[];
   readonly storm: StormComparison;
+  /** `invoke-doctor check` on a 500-resource synthesized template. */
+  readonly check: CheckResult;
   /** The central responder on 100-record Kinesis batches. */
   readonly stream: {
     readonly throughput: readonly StreamThroughputResult[];
@@ -78,6 +81,7 @@ const SETTINGS = {
     coldInitRuns: 21,
     stormSizes: [100, 1000],
     stormDeliveries: 40,
+    checkRounds: 15,
     streamInfoRecordBytes: 16_384,
     streamStoreBatches: 20,
   },
@@ -87,6 +91,7 @@ const SETTINGS = {
     coldInitRuns: 2,
     stormSizes: [20, 100],
     stormDeliveries: 4,
+    checkRounds: 2,
     streamInfoRecordBytes: 4096,
     streamStoreBatches: 3,
   },
@@ -98,6 +103,8 @@ const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_COLD_INIT_MS = 150;
 // "With room to spare": the peak must leave at least half the configured memory unused.
 const MIN_MEMORY_MARGIN = 0.5;
+// "Well under a second" for a 500-resource template, read from disk and checked.
+const MAX_CHECK_MS = 250;
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -124,6 +131,7 @@ function verdicts(
   memory: readonly MemoryResult[],
   storm: StormComparison,
   stream: BenchResults['stream'],
+  check: CheckResult,
 ): Verdict[] {
   const out: Verdict[] = [];
   for (const result of throughput) {
@@ -170,6 +178,11 @@ function verdicts(
     target: `peak RSS of a ${STREAM_BATCH_RECORDS}-record stream batch ≤ ${MIN_MEMORY_MARGIN * 100}% of ${LAMBDA_MEMORY_MB} MB`,
     measured: `${mib(worstBatch.peakRss)} (${worstBatch.kind}), margin ${worstBatch.marginMb.toFixed(0)} MiB`,
     pass: worstBatch.peakRss <= (1 - MIN_MEMORY_MARGIN) * LAMBDA_MEMORY_MB * 2 ** 20,
+  });
+  out.push({
+    target: `check: ${check.resources}-resource template read and checked, median ≤ ${MAX_CHECK_MS} ms`,
+    measured: `${ms(check.checkMedianMs)} (${ratio(check.checkOverJsonParse)} JSON.parse of it)`,
+    pass: check.checkMedianMs <= MAX_CHECK_MS,
   });
   return out;
 }
@@ -451,6 +464,35 @@ function report(results: BenchResults): string {
     ),
   );
 
+  const k = results.check;
+  parts.push(
+    `\nStatic check (invoke-doctor check on a synthesized ${k.resources}-resource template, ${kib(k.templateBytes)}; median of ${k.rounds} rounds)`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'callers',
+        'grants',
+        'findings',
+        'read + check',
+        'min',
+        'JSON.parse of the text',
+        'check / JSON.parse',
+      ],
+      [
+        [
+          String(k.callers),
+          String(k.grants),
+          String(k.findings),
+          ms(k.checkMedianMs),
+          ms(k.checkMinMs),
+          ms(k.jsonParseMedianMs),
+          ratio(k.checkOverJsonParse),
+        ],
+      ],
+    ),
+  );
+
   parts.push('\nTargets (issue 5)');
   parts.push(
     renderTable(
@@ -521,6 +563,8 @@ async function main(): Promise<void> {
       bundleBytes: streamBundle.bytes,
       store,
     };
+    progress('check');
+    const check = measureCheck(settings.checkRounds);
     const { dir: _dir, file: _file, ...bundleFigures } = bundle;
     const cpu = cpus();
     const results: BenchResults = {
@@ -542,7 +586,8 @@ async function main(): Promise<void> {
       memory,
       storm,
       stream,
-      targets: verdicts(throughput, bundle, coldInit, memory, storm, stream),
+      check,
+      targets: verdicts(throughput, bundle, coldInit, memory, storm, stream, check),
     };
     process.stdout.write(`${report(results)}\n`);
     if (args.json !== null) {

@@ -8,6 +8,7 @@ import { parseConfig } from '../lib/config';
 import { InvokeDoctorCentralStack } from '../lib/InvokeDoctorCentralStack';
 import { InvokeDoctorSourceStack } from '../lib/InvokeDoctorSourceStack';
 import { InvokeDoctorStack } from '../lib/InvokeDoctorStack';
+import { InvokeGrantChecks } from '../lib/nag/InvokeGrantChecks';
 
 /**
  * CDK entry (cdk.json "app"): validate the `invoke-doctor` context, build the single-account stack
@@ -23,7 +24,11 @@ try {
     new InvokeDoctorSourceStack(app, STACK_NAMES.source, { config: { ...config, central } });
   }
   // Any unacknowledged finding fails the synth, so a deploy can never skip the review.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new ServerlessChecks(app),
+    new InvokeGrantChecks(app),
+  );
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   // One line naming the field, instead of a stack trace through CDK internals.

@@ -54,6 +54,7 @@ describe('npm run bench -- --quick --json FILE', () => {
       'Storm cost',
       'Kinesis stream responder',
       'Stream batches into the incident store',
+      'Static check',
       'Targets',
     ]) {
       expect(stdout).toContain(heading);
@@ -137,6 +138,15 @@ describe('npm run bench -- --quick --json FILE', () => {
     }
     expect(results.targets.length).toBeGreaterThanOrEqual(8);
     for (const verdict of results.targets) expect(typeof verdict.pass).toBe('boolean');
+  });
+  test('checks the 500-resource template with no findings, and times it against JSON.parse', () => {
+    expect(results.check).toMatchObject({ resources: 500, findings: 0 });
+    expect(results.check.callers).toBeGreaterThan(50);
+    positive(results.check.checkMedianMs);
+    positive(results.check.jsonParseMedianMs);
+    expect(results.targets.some((t) => t.target.startsWith('check: 500-resource template'))).toBe(
+      true,
+    );
   });
 });
 

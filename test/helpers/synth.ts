@@ -12,6 +12,7 @@ import { parseConfig } from '../../lib/config';
 import { InvokeDoctorCentralStack } from '../../lib/InvokeDoctorCentralStack';
 import { InvokeDoctorSourceStack } from '../../lib/InvokeDoctorSourceStack';
 import { InvokeDoctorStack } from '../../lib/InvokeDoctorStack';
+import { InvokeGrantChecks } from '../../lib/nag/InvokeGrantChecks';
 import { projectRoot } from '../../lib/projectRoot';
 
 /** The `context` block of cdk.json (feature flags and the example configuration). */
@@ -84,14 +85,15 @@ export function synthesizeOrganisation(rawConfig: unknown): SynthesizedOrganisat
   };
 }
 
-/** Unacknowledged cdk-nag findings (AwsSolutions and Serverless packs) as `RuleId at path` lines. */
+/** Unacknowledged cdk-nag findings (AwsSolutions, Serverless, InvokeGrant packs) as `RuleId at path` lines. */
 export function nagFindings(stack: Stack): string[] {
-  return [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) =>
-    pack
-      .validateScope(stack)
-      .violations.flatMap((v) =>
-        v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? '?'}`),
-      ),
+  return [new AwsSolutionsChecks(), new ServerlessChecks(), new InvokeGrantChecks()].flatMap(
+    (pack) =>
+      pack
+        .validateScope(stack)
+        .violations.flatMap((v) =>
+          v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? '?'}`),
+        ),
   );
 }
 
