@@ -1,10 +1,34 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { NEAR_1_MB, PAYLOAD_KINDS, type PayloadKind } from './buildPayload';
-import { type BundleResult, HANDLER_ENTRY, measureBundle } from './measureBundle';
+import {
+  STREAM_ACCOUNTS,
+  STREAM_BATCH_RECORDS,
+  STREAM_KINDS,
+  type StreamKind,
+} from './buildStreamBatch';
+import {
+  type BundleResult,
+  HANDLER_ENTRY,
+  measureBundle,
+  STREAM_HANDLER_ENTRY,
+} from './measureBundle';
+import { type CheckResult, measureCheck } from './measureCheck';
 import { type ColdInitResult, measureColdInit } from './measureColdInit';
-import { LAMBDA_MEMORY_MB, type MemoryResult, measureMemory } from './measureMemory';
+import {
+  LAMBDA_MEMORY_MB,
+  type MemoryResult,
+  measureMemory,
+  measureStreamMemory,
+  type StreamMemoryResult,
+} from './measureMemory';
 import { measureStorm, type StormComparison } from './measureStorm';
+import { measureStreamStore, type StreamStoreResult } from './measureStreamStore';
+import {
+  measureStreamThroughput,
+  STREAM_METHODS,
+  type StreamThroughputResult,
+} from './measureStreamThroughput';
 import { METHODS, measureThroughput, type ThroughputResult } from './measureThroughput';
 import { measureVerification, type VerificationCost } from './measureVerification';
 import { parseArgs } from './parseArgs';
@@ -37,6 +61,18 @@ export interface BenchResults {
   readonly coldInit: ColdInitResult;
   readonly memory: readonly MemoryResult[];
   readonly storm: StormComparison;
+  /** `invoke-doctor check` on a 500-resource synthesized template. */
+  readonly check: CheckResult;
+  /** The central responder on 100-record Kinesis batches. */
+  readonly stream: {
+    readonly throughput: readonly StreamThroughputResult[];
+    readonly memory: readonly StreamMemoryResult[];
+    /** Minified bytes of the stream handler bundle. */
+    readonly bundleBytes: number;
+    /** DynamoDB calls of consecutive outage batches. */
+    readonly store: StreamStoreResult;
+  };
+  /** AWS read calls and added alert latency of verification, per scenario. */
   readonly verification: VerificationCost;
   readonly targets: readonly Verdict[];
 }
@@ -49,6 +85,9 @@ const SETTINGS = {
     stormSizes: [100, 1000],
     stormDeliveries: 40,
     verifyRuns: 3,
+    checkRounds: 15,
+    streamInfoRecordBytes: 16_384,
+    streamStoreBatches: 20,
   },
   quick: {
     targetBytes: 32_768,
@@ -57,17 +96,22 @@ const SETTINGS = {
     stormSizes: [20, 100],
     stormDeliveries: 4,
     verifyRuns: 1,
+    checkRounds: 2,
+    streamInfoRecordBytes: 4096,
+    streamStoreBatches: 3,
   },
 } as const;
 
-// Verification: read calls for a new incident (as in AWS, where IAM's simulation answers).
-const MAX_READS_PER_NEW_INCIDENT = 8;
-// Targets.
+// Issue 5 targets.
 const MAX_RATIO_TO_FLOOR = 1.5;
 const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_COLD_INIT_MS = 150;
 // "With room to spare": the peak must leave at least half the configured memory unused.
 const MIN_MEMORY_MARGIN = 0.5;
+// "Well under a second" for a 500-resource template, read from disk and checked.
+const MAX_CHECK_MS = 250;
+// Verification: read calls for a new incident (as in AWS, where IAM's simulation answers).
+const MAX_READS_PER_NEW_INCIDENT = 8;
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -82,12 +126,19 @@ const LABEL: Readonly<Record<PayloadKind, string>> = {
   'all-denials': '(c) every line a denial',
 };
 
+const STREAM_LABEL: Readonly<Record<StreamKind, string>> = {
+  'stream-outage': 'outage: failure lines only, as members stream them',
+  'stream-info': 'unfiltered API Gateway INFO logs, ~2% of requests failing',
+};
+
 function verdicts(
   throughput: readonly ThroughputResult[],
   bundle: BundleResult,
   coldInit: ColdInitResult,
   memory: readonly MemoryResult[],
   storm: StormComparison,
+  stream: BenchResults['stream'],
+  check: CheckResult,
   verification: VerificationCost,
 ): Verdict[] {
   const out: Verdict[] = [];
@@ -129,6 +180,17 @@ function verdicts(
     target: 'storm: DynamoDB writes per delivery do not grow with events per delivery',
     measured: sizes.join(', '),
     pass: !storm.writesGrowWithEvents,
+  });
+  const worstBatch = stream.memory.reduce((a, b) => (b.peakRss > a.peakRss ? b : a));
+  out.push({
+    target: `peak RSS of a ${STREAM_BATCH_RECORDS}-record stream batch ≤ ${MIN_MEMORY_MARGIN * 100}% of ${LAMBDA_MEMORY_MB} MB`,
+    measured: `${mib(worstBatch.peakRss)} (${worstBatch.kind}), margin ${worstBatch.marginMb.toFixed(0)} MiB`,
+    pass: worstBatch.peakRss <= (1 - MIN_MEMORY_MARGIN) * LAMBDA_MEMORY_MB * 2 ** 20,
+  });
+  out.push({
+    target: `check: ${check.resources}-resource template read and checked, median ≤ ${MAX_CHECK_MS} ms`,
+    measured: `${ms(check.checkMedianMs)} (${ratio(check.checkOverJsonParse)} JSON.parse of it)`,
+    pass: check.checkMedianMs <= MAX_CHECK_MS,
   });
   out.push(...verificationVerdicts(verification));
   return out;
@@ -348,6 +410,127 @@ function report(results: BenchResults): string {
     ),
   );
 
+  const st = results.stream;
+  parts.push(
+    `\nKinesis stream responder (${STREAM_HANDLER_ENTRY}, bundle ${int(st.bundleBytes)} bytes): ${STREAM_BATCH_RECORDS}-record batches from ${STREAM_ACCOUNTS} accounts`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'batch',
+        'events',
+        'failure lines',
+        'DATA_MESSAGEs',
+        'gzip (stream bytes)',
+        'Lambda event',
+        'diagnoses',
+      ],
+      st.throughput.map((t) => [
+        STREAM_LABEL[t.kind],
+        int(t.batch.events),
+        int(t.batch.failureEvents),
+        kib(t.batch.dataMessageBytes),
+        kib(t.batch.gzipBytes),
+        kib(t.batch.eventBytes),
+        String(t.diagnoses),
+      ]),
+    ),
+  );
+  const streamRows: string[][] = [];
+  for (const t of st.throughput) {
+    for (const method of STREAM_METHODS) {
+      const timing = t.methods[method];
+      streamRows.push([
+        method === 'handler' ? t.kind : '',
+        method === 'handler'
+          ? 'stream handler (decode+group by account+detect+diagnose)'
+          : method === 'floor'
+            ? 'floor: per record base64 + gunzip + JSON.parse'
+            : 'floor, ASCII decoded as Latin-1',
+        ms(timing.medianMs),
+        int(timing.recordsPerSecond),
+        int(timing.eventsPerSecond),
+        timing.megabytesPerSecond.toFixed(1),
+      ]);
+    }
+  }
+  parts.push(
+    renderTable(['batch', 'method', 'per batch', 'records/s', 'events/s', 'MB/s'], streamRows),
+  );
+  parts.push(
+    renderTable(
+      ['batch', 'handler / floor', 'handler / ASCII floor'],
+      st.throughput.map((t) => [t.kind, ratio(t.handlerOverFloor), ratio(t.handlerOverAsciiFloor)]),
+    ),
+  );
+  parts.push(
+    renderTable(
+      [
+        'batch',
+        'RSS before',
+        'RSS processing',
+        'process peak RSS',
+        'heap Δ peak',
+        'buffers Δ',
+        'margin',
+      ],
+      st.memory.map((r) => [
+        r.kind,
+        mib(r.rssBefore),
+        mib(r.processingRss),
+        mib(r.peakRss),
+        mib(r.heapDelta),
+        mib(r.externalDelta),
+        `${r.marginMb.toFixed(0)} MiB`,
+      ]),
+    ),
+  );
+
+  parts.push(
+    `\nStream batches into the incident store (IncidentService + DynamoDbIncidentRepository on dynalite): ${st.store.batches} consecutive outage batches of ${st.store.recordsPerBatch} records, ${st.store.incidents} incidents (one per account and finding)`,
+  );
+  parts.push(
+    renderTable(
+      ['first batch: writes', 'later batches: writes/batch', 'reads/batch'],
+      [
+        [
+          String(st.store.firstBatchWrites),
+          st.store.laterBatchWrites.toFixed(2),
+          st.store.readsPerBatch.toFixed(2),
+        ],
+      ],
+    ),
+  );
+
+  const k = results.check;
+  parts.push(
+    `\nStatic check (invoke-doctor check on a synthesized ${k.resources}-resource template, ${kib(k.templateBytes)}; median of ${k.rounds} rounds)`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'callers',
+        'grants',
+        'findings',
+        'read + check',
+        'min',
+        'JSON.parse of the text',
+        'check / JSON.parse',
+      ],
+      [
+        [
+          String(k.callers),
+          String(k.grants),
+          String(k.findings),
+          ms(k.checkMedianMs),
+          ms(k.checkMinMs),
+          ms(k.jsonParseMedianMs),
+          ratio(k.checkOverJsonParse),
+        ],
+      ],
+    ),
+  );
+
   const v = results.verification;
   parts.push(
     `\nVerification cost (responder composition: IncidentService + AWS verifier; Lambda, API Gateway, IAM on moto, CloudTrail and IAM simulation on a local stand-in; ${v.runs} run(s) per scenario)`,
@@ -426,6 +609,38 @@ async function main(): Promise<void> {
     }
     progress('storm');
     const storm = await measureStorm(settings.stormSizes, settings.stormDeliveries);
+    const streamThroughput: StreamThroughputResult[] = [];
+    for (const kind of STREAM_KINDS) {
+      progress(`stream throughput ${kind}`);
+      streamThroughput.push(
+        await measureStreamThroughput(kind, {
+          ...settings.throughput,
+          infoRecordBytes: settings.streamInfoRecordBytes,
+        }),
+      );
+    }
+    progress('stream bundle and memory');
+    const streamBundle = await measureBundle(10, STREAM_HANDLER_ENTRY);
+    const streamMemory: StreamMemoryResult[] = [];
+    try {
+      for (const kind of STREAM_KINDS) {
+        streamMemory.push(
+          await measureStreamMemory(streamBundle.file, kind, settings.streamInfoRecordBytes),
+        );
+      }
+    } finally {
+      rmSync(streamBundle.dir, { recursive: true, force: true });
+    }
+    progress('stream store');
+    const store = await measureStreamStore(settings.streamStoreBatches);
+    const stream = {
+      throughput: streamThroughput,
+      memory: streamMemory,
+      bundleBytes: streamBundle.bytes,
+      store,
+    };
+    progress('check');
+    const check = measureCheck(settings.checkRounds);
     progress('verification');
     const verification = await measureVerification(settings.verifyRuns);
     const { dir: _dir, file: _file, ...bundleFigures } = bundle;
@@ -448,8 +663,10 @@ async function main(): Promise<void> {
       coldInit,
       memory,
       storm,
+      stream,
+      check,
       verification,
-      targets: verdicts(throughput, bundle, coldInit, memory, storm, verification),
+      targets: verdicts(throughput, bundle, coldInit, memory, storm, stream, check, verification),
     };
     process.stdout.write(`${report(results)}\n`);
     if (args.json !== null) {

@@ -7,15 +7,17 @@ const MAX_CELL = 44;
 
 /**
  * The incident history as a plain-text table, newest first as given: short id (accepted by
- * `incidents show`), status, kind, function, API route (only when some incident has one),
+ * `incidents show`), account (only when some incident has one: an organisation's table), status, kind, function, API route (only when some incident has one),
  * principal, occurrences, first and last seen (UTC), duration and an hourly sparkline.
  * Log-derived text has control characters removed so a log line cannot drive the terminal.
  */
 export function renderIncidentTable(incidents: readonly Incident[]): string {
   if (incidents.length === 0) return 'No incidents match.\n';
   const withRoutes = incidents.some((i) => i.diagnosis.api !== null);
+  const withAccounts = incidents.some((i) => i.account !== undefined);
   const header = [
     'ID',
+    ...(withAccounts ? ['ACCOUNT'] : []),
     'STATUS',
     'KIND',
     'FUNCTION',
@@ -31,6 +33,7 @@ export function renderIncidentTable(incidents: readonly Incident[]): string {
     const l = incidentLabels(incident);
     return [
       l.shortId,
+      ...(withAccounts ? [incident.account ?? '-'] : []),
       incident.status,
       incident.diagnosis.kind,
       l.function,

@@ -11,6 +11,8 @@ export interface ProcessDeps {
   readonly sink?: DiagnosisSink;
   /** Epoch ms the delivery is processed at. */
   readonly now: number;
+  /** Account the batches came from, when one responder serves many (see DeliveryContext). */
+  readonly account?: string;
 }
 
 /** Outcome of one delivery. */
@@ -69,6 +71,7 @@ export async function processLogBatch(
     await deps.sink.accept(analysis.diagnoses, {
       logGroup: common(batches.map((batch) => batch.logGroup)),
       owner: common(batches.map((batch) => batch.owner)),
+      ...(deps.account === undefined ? {} : { account: deps.account }),
       receivedAt: deps.now,
     });
   }

@@ -16,6 +16,7 @@ describe('runtimeConfig', () => {
       contextLookup: true,
       verify: true,
       reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.default,
+      centralExternalId: null,
     });
   });
 
@@ -33,6 +34,7 @@ describe('runtimeConfig', () => {
       [RUNTIME_ENV.contextLookup]: 'false',
       [RUNTIME_ENV.verify]: 'false',
       [RUNTIME_ENV.reverifyIntervalMinutes]: '20',
+      [RUNTIME_ENV.centralExternalId]: 'invoke-doctor-o-a1b2c3d4e5',
     };
 
     // Act
@@ -51,6 +53,7 @@ describe('runtimeConfig', () => {
       contextLookup: false,
       verify: false,
       reverifyIntervalMinutes: 20,
+      centralExternalId: 'invoke-doctor-o-a1b2c3d4e5',
     });
   });
 

@@ -12,4 +12,5 @@ export const RUNTIME_ENV = {
   contextLookup: SETTINGS.contextLookup.env,
   verify: SETTINGS.verify.env,
   reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.env,
+  centralExternalId: SETTINGS.centralExternalId.env,
 } as const;

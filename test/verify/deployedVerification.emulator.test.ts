@@ -86,6 +86,7 @@ beforeAll(async () => {
     contextLookup: false,
     verify: true,
     reverifyIntervalMinutes: 5,
+    centralExternalId: null,
   };
   notifiers = [
     new SlackNotifier({ webhookUrl: { get: async () => slack.url }, maxAttempts: 1 }),

@@ -10,8 +10,8 @@ import { snippetQuote } from './snippetQuote';
 export interface PermissionGrant {
   /** `apigateway.amazonaws.com`, an account id, or a role/user ARN. */
   readonly principal: Checked;
-  /** How the principal is expressed in CDK. */
-  readonly principalKind: 'service' | 'account' | 'arn';
+  /** How the principal is expressed in CDK; `any` is `*` (public function URLs). */
+  readonly principalKind: 'service' | 'account' | 'arn' | 'any';
   /** Short label for the statement id (`apigateway`, `cross-account`). */
   readonly label: string;
   readonly sourceArn: Checked | null;
@@ -20,19 +20,20 @@ export interface PermissionGrant {
   readonly why: string;
   /** Extra sentences: narrower/broader alternatives and caveats. */
   readonly notes: readonly string[];
+  /** For `lambda:InvokeFunctionUrl`: the URL's auth type; `AWS_IAM` unless told. */
+  readonly functionUrlAuthType?: 'AWS_IAM' | 'NONE' | undefined;
   /**
    * Function URLs need two statements; `url` or `via-url` renders only that one (the other is in
-   * place already). Default `both`.
+   * place already, as verification found). Default `both`.
    */
-  readonly urlStatements?: 'both' | 'url' | 'via-url';
-  /** The URL's auth type (`AWS_IAM` or `NONE`), from GetFunctionUrlConfig. Default `AWS_IAM`. */
-  readonly urlAuthType?: Checked;
+  readonly urlStatements?: 'both' | 'url' | 'via-url' | undefined;
 }
 
 const CDK_PRINCIPAL = {
   service: 'ServicePrincipal',
   account: 'AccountPrincipal',
   arn: 'ArnPrincipal',
+  any: 'AnyPrincipal',
 } as const;
 
 /** Renders one `add-permission` fix; the command is null when any required value failed its check. */
@@ -42,7 +43,6 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
   // Only the InvokeFunction statement limited to the URL: the URL statement is in place already.
   const viaUrlOnly = only === 'via-url';
   const action = viaUrlOnly ? 'lambda:InvokeFunction' : r.action;
-  const authType = grant.urlAuthType ?? valid('AWS_IAM');
   const statementId = statementIdFor(grant.label, [
     shown(fn.qualifiedArn),
     shown(grant.principal),
@@ -70,7 +70,9 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
   );
   if (grant.sourceArn) words.push('--source-arn', grant.sourceArn);
   if (grant.sourceAccount) words.push('--source-account', grant.sourceAccount);
-  if (action === 'lambda:InvokeFunctionUrl') words.push('--function-url-auth-type', authType);
+  const authType = grant.functionUrlAuthType ?? 'AWS_IAM';
+  if (action === 'lambda:InvokeFunctionUrl')
+    words.push('--function-url-auth-type', valid(authType));
   if (viaUrlOnly) words.push('--invoked-via-function-url');
   const line =
     only === 'both'
@@ -126,54 +128,91 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
     description,
     command: line.command,
     // Function URLs need the URL statement and an InvokeFunction statement limited to the URL.
-    ...snippets(suffix, statementId, action, grant.principalKind, values, {
-      both: only === 'both',
-      viaUrl: viaUrlOnly,
-      authType: authType.ok ? authType.value : 'AWS_IAM',
+    ...renderPermissionSnippets({
+      suffix,
+      statementId,
+      action,
+      principalKind: grant.principalKind,
+      functionUrlAuthType: authType,
+      values,
+      statements: only,
     }),
   };
 }
 
-interface PermissionValues {
-  readonly functionArn: string;
-  readonly qualifiedArn: string;
-  readonly qualifier: string | null;
-  readonly principal: string;
-  readonly sourceArn: string | null;
-  readonly sourceAccount: string | null;
+/**
+ * A value in a snippet: a literal (quoted per language) or an expression already written in each
+ * language, such as `!Sub 'arn:${AWS::Partition}:...'` for a value a template leaves to deploy.
+ */
+export type SnippetValue =
+  | string
+  | { readonly yaml: string; readonly hcl: string; readonly ts: string };
+
+/** The values of a permission's snippets. */
+export interface PermissionValues {
+  readonly functionArn: SnippetValue;
+  readonly qualifiedArn: SnippetValue;
+  readonly qualifier: SnippetValue | null;
+  readonly principal: SnippetValue;
+  readonly sourceArn: SnippetValue | null;
+  readonly sourceAccount: SnippetValue | null;
 }
 
-/** The statements of one grant as CloudFormation, Terraform and CDK (one or two statements). */
-function snippets(
-  suffix: string,
-  statementId: string,
-  action: string,
-  principalKind: PermissionGrant['principalKind'],
-  v: PermissionValues,
-  url: { readonly both: boolean; readonly viaUrl: boolean; readonly authType: string },
+/** What {@link renderPermissionSnippets} renders. */
+export interface PermissionSnippetInput {
+  /** Suffix of the snippet resource names; derive it from the statement id. */
+  readonly suffix: string;
+  readonly statementId: string;
+  readonly action: string;
+  readonly principalKind: PermissionGrant['principalKind'];
+  readonly functionUrlAuthType?: 'AWS_IAM' | 'NONE' | undefined;
+  readonly values: PermissionValues;
+  /** Extra import lines the CDK snippet's expressions need. */
+  readonly cdkImports?: readonly string[] | undefined;
+  /**
+   * Function URLs: both statements (default), only the URL one, or only the InvokeFunction one
+   * limited to the URL (`action` is then lambda:InvokeFunction).
+   */
+  readonly statements?: 'both' | 'url' | 'via-url' | undefined;
+}
+
+/** Quotes a literal, or takes an expression's form for the language. */
+function render(value: SnippetValue, language: 'yaml' | 'hcl' | 'ts'): string {
+  return typeof value === 'string' ? snippetQuote[language](value) : value[language];
+}
+
+/**
+ * The statements of one grant as CloudFormation, Terraform and CDK (one statement, or two for a
+ * function URL: the URL action and lambda:InvokeFunction limited to calls through the URL).
+ */
+export function renderPermissionSnippets(
+  input: PermissionSnippetInput,
 ): Pick<Fix, 'cloudformation' | 'terraform' | 'cdk'> {
-  const statements: Statement[] = [
-    { suffix, statementId, action, viaUrl: url.viaUrl, authType: url.authType },
-  ];
-  if (action === 'lambda:InvokeFunctionUrl' && url.both) {
+  const { suffix, statementId, action, principalKind, values: v } = input;
+  const authType = input.functionUrlAuthType ?? 'AWS_IAM';
+  const only = input.statements ?? 'both';
+  const statements: Statement[] = [{ suffix, statementId, action, viaUrl: only === 'via-url' }];
+  if (action === 'lambda:InvokeFunctionUrl' && only === 'both') {
     statements.push({
       suffix: `${suffix}ViaUrl`,
       statementId: `${statementId}-via-url`,
       action: 'lambda:InvokeFunction',
       viaUrl: true,
-      authType: url.authType,
     });
   }
   return {
-    cloudformation: statements.map((st) => cloudFormation(st, v)).join(''),
-    terraform: statements.map((st) => terraform(st, v)).join('\n'),
+    cloudformation: statements.map((st) => cloudFormation(st, v, authType)).join(''),
+    terraform: statements.map((st) => terraform(st, v, authType)).join('\n'),
     cdk: [
       "// import * as iam from 'aws-cdk-lib/aws-iam'; import * as lambda from 'aws-cdk-lib/aws-lambda';",
+      ...(input.cdkImports ?? []),
       `const invokeDoctorFn${suffix} = lambda.Function.fromFunctionAttributes(this, 'InvokeDoctorFunction${suffix}', {`,
-      `  functionArn: ${snippetQuote.ts(v.qualifiedArn)},`,
+      `  functionArn: ${render(v.qualifiedArn, 'ts')},`,
       '  sameEnvironment: true,',
       '});',
-      ...statements.map((st) => cdkPermission(`invokeDoctorFn${suffix}`, st, principalKind, v)),
+      ...statements.map((st) =>
+        cdkPermission(`invokeDoctorFn${suffix}`, st, principalKind, v, authType),
+      ),
       '',
     ].join('\n'),
   };
@@ -186,13 +225,11 @@ interface Statement {
   readonly action: string;
   /** The InvokeFunction statement limited to calls through the function URL. */
   readonly viaUrl: boolean;
-  /** Auth type of a URL statement (`AWS_IAM` or `NONE`). */
-  readonly authType: string;
 }
 
-function cloudFormation(st: Statement, v: PermissionValues): string {
+function cloudFormation(st: Statement, v: PermissionValues, authType: string): string {
   const { suffix, action } = st;
-  const q = snippetQuote.yaml;
+  const q = (value: SnippetValue) => render(value, 'yaml');
   const lines = [
     `InvokeDoctorPermission${suffix}:`,
     '  Type: AWS::Lambda::Permission',
@@ -204,16 +241,15 @@ function cloudFormation(st: Statement, v: PermissionValues): string {
   ];
   if (v.sourceArn) lines.push(`    SourceArn: ${q(v.sourceArn)}`);
   if (v.sourceAccount) lines.push(`    SourceAccount: ${q(v.sourceAccount)}`);
-  if (action === 'lambda:InvokeFunctionUrl')
-    lines.push(`    FunctionUrlAuthType: ${q(st.authType)}`);
+  if (action === 'lambda:InvokeFunctionUrl') lines.push(`    FunctionUrlAuthType: ${authType}`);
   if (st.viaUrl) lines.push('    InvokedViaFunctionUrl: true');
   return `${lines.join('\n')}\n`;
 }
 
-function terraform(st: Statement, v: PermissionValues): string {
+function terraform(st: Statement, v: PermissionValues, authType: string): string {
   const { action, statementId } = st;
   const suffix = st.viaUrl ? `${st.suffix.replace(/ViaUrl$/, '')}_via_url` : st.suffix;
-  const q = snippetQuote.hcl;
+  const q = (value: SnippetValue) => render(value, 'hcl');
   const attrs: [string, string][] = [
     ['statement_id', q(statementId)],
     ['action', q(action)],
@@ -223,7 +259,7 @@ function terraform(st: Statement, v: PermissionValues): string {
   attrs.push(['principal', q(v.principal)]);
   if (v.sourceArn) attrs.push(['source_arn', q(v.sourceArn)]);
   if (v.sourceAccount) attrs.push(['source_account', q(v.sourceAccount)]);
-  if (action === 'lambda:InvokeFunctionUrl') attrs.push(['function_url_auth_type', q(st.authType)]);
+  if (action === 'lambda:InvokeFunctionUrl') attrs.push(['function_url_auth_type', q(authType)]);
   if (st.viaUrl) attrs.push(['invoked_via_function_url', 'true']);
   const width = Math.max(...attrs.map(([k]) => k.length));
   return [
@@ -239,18 +275,18 @@ function cdkPermission(
   st: Statement,
   principalKind: PermissionGrant['principalKind'],
   v: PermissionValues,
+  authType: string,
 ): string {
-  const q = snippetQuote.ts;
+  const q = (value: SnippetValue) => render(value, 'ts');
+  const principal = principalKind === 'any' ? '' : q(v.principal);
   const props = [
-    `  principal: new iam.${CDK_PRINCIPAL[principalKind]}(${q(v.principal)}),`,
+    `  principal: new iam.${CDK_PRINCIPAL[principalKind]}(${principal}),`,
     `  action: ${q(st.action)},`,
   ];
   if (v.sourceArn) props.push(`  sourceArn: ${q(v.sourceArn)},`);
   if (v.sourceAccount) props.push(`  sourceAccount: ${q(v.sourceAccount)},`);
   if (st.action === 'lambda:InvokeFunctionUrl') {
-    props.push(
-      `  functionUrlAuthType: lambda.FunctionUrlAuthType.${st.authType === 'NONE' ? 'NONE' : 'AWS_IAM'},`,
-    );
+    props.push(`  functionUrlAuthType: lambda.FunctionUrlAuthType.${authType},`);
   }
   if (st.viaUrl) props.push('  invokedViaFunctionUrl: true,');
   return [`${fn}.addPermission('InvokeDoctorPermission${st.suffix}', {`, ...props, '});'].join(

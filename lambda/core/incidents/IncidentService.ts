@@ -136,7 +136,7 @@ export class IncidentService implements DiagnosisSink {
     context: DeliveryContext,
   ): Promise<RecordedIncident[]> {
     const now = this.clock.now();
-    const deliveries = toIncidentDeliveries(diagnoses, context.receivedAt);
+    const deliveries = toIncidentDeliveries(diagnoses, context.receivedAt, context.account);
     const settled = await Promise.allSettled(deliveries.map((d) => this.recordOne(d, now)));
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;

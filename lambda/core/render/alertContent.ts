@@ -1,3 +1,4 @@
+import { STACK_NAMES } from '../constants';
 import type { Incident, Notification, NotificationKind } from '../incidents/incident';
 import type { DiagnosisKind, Fix, FixKind, Reason, Verification } from '../types';
 import { formatDuration } from './formatDuration';
@@ -32,7 +33,7 @@ export interface AlertContent {
   readonly problem: string;
   /** Short name of the affected function (or role / route when that is all we know). */
   readonly subject: string;
-  /** `problem: subject`. */
+  /** `problem: subject`, plus `in account <id>` for an organisation's incident. */
   readonly headline: string;
   readonly summary: string;
   /** One sentence on the incident's state: occurrences, new since last, duration. */
@@ -125,7 +126,7 @@ export function alertContent(notification: Notification): AlertContent {
     emoji,
     problem,
     subject,
-    headline: `${problem}: ${subject}`,
+    headline: `${problem}: ${subject}${incident.account ? ` in account ${incident.account}` : ''}`,
     summary: d.summary.trim() || problem,
     progress: progressOf(notification),
     facts: factsOf(incident),
@@ -136,7 +137,10 @@ export function alertContent(notification: Notification): AlertContent {
     sample: kind === 'resolved' ? '' : d.sample,
     incidentId: incident.id,
     reference: referenceOf(incident),
-    historyCommand: `npx invoke-doctor incidents show ${shellWord(incident.id)}`,
+    historyCommand: `npx invoke-doctor incidents show ${shellWord(incident.id)}${
+      // An organisation's incidents live in the central stack's table.
+      incident.account ? ` --stack ${STACK_NAMES.central}` : ''
+    }`,
   };
 }
 
@@ -171,6 +175,7 @@ function factsOf(incident: Incident): AlertFact[] {
   const p = d.principal;
   const who = p.arn ?? p.service ?? (p.accountId ? `account ${p.accountId}` : 'unknown principal');
   const facts: AlertFact[] = [
+    ...(incident.account ? [{ label: 'Account', value: incident.account }] : []),
     { label: 'Who', value: p.type === 'unknown' ? who : `${who} (${p.type})` },
     {
       label: 'What',

@@ -1,4 +1,3 @@
-import { valid } from '../fixes/checked';
 import { renderAddPermission } from '../fixes/renderAddPermission';
 import { renderFixes } from '../fixes/renderFixes';
 import { renderRemoveDenyStatement } from '../fixes/renderRemoveDenyStatement';
@@ -79,7 +78,7 @@ export function exactFixes(
           why: "The function's resource-based policy has one of the two statements a function URL call needs.",
           notes: [],
           urlStatements: plan.missing,
-          urlAuthType: valid(plan.authType === 'NONE' ? 'NONE' : 'AWS_IAM'),
+          functionUrlAuthType: plan.authType === 'NONE' ? 'NONE' : 'AWS_IAM',
         }),
       ];
     }
