@@ -134,6 +134,8 @@ function scanner(): FamilyScanner {
         requestId: http.requestId,
         text: http.text,
         logGroup: batch.logGroup,
+        logStream: batch.logStream,
+        owner: batch.owner,
       });
     },
     findings: () => found,

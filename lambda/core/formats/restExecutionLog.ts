@@ -193,6 +193,8 @@ function correlate(batches: readonly LogBatch[], failures: readonly RestFailure[
         requestId: failure.requestId ?? context.requestId,
         text: failure.text,
         logGroup: batch.logGroup,
+        logStream: batch.logStream,
+        owner: batch.owner,
         // the function is in the request's other lines, which a lookup by request id can fetch
         lookup: kind !== 'apigw-cannot-assume-role' && fn.arn === null && fn.name === null,
       });
