@@ -6,11 +6,12 @@ import type { LogBatch } from '../../lambda/core/types';
 import { readInputs, readOne } from '../cli/readInputs';
 import { runAction } from '../cli/runAction';
 import { samplePath } from '../cli/samplePath';
+import { type TrustFlags, trustFromFlags, trustOptions } from '../cli/trustOptions';
 import { diagnosisJson } from '../render/diagnosisJson';
 import { renderDiagnosisText } from '../render/renderDiagnosisText';
 
 /** Options of `invoke-doctor diagnose`. */
-interface DiagnoseOptions {
+interface DiagnoseOptions extends TrustFlags {
   readonly logGroup?: string;
   readonly json?: boolean;
   readonly sample?: boolean;
@@ -18,7 +19,7 @@ interface DiagnoseOptions {
 
 /** `invoke-doctor diagnose [FILE...]`: runs the engine on pasted logs or payload files. */
 export function diagnoseCommand(): Command {
-  return new Command('diagnose')
+  return trustOptions(new Command('diagnose'))
     .description(
       'Diagnose Lambda invoke permission failures in log files or stdin (plain text, awslogs payloads, DATA_MESSAGE JSON, filter-log-events JSON)',
     )
@@ -32,6 +33,8 @@ export function diagnoseCommand(): Command {
 }
 
 async function diagnose(files: string[], options: DiagnoseOptions): Promise<void> {
+  // Flags are checked before anything is read.
+  const trust = trustFromFlags(options);
   const inputs = options.sample
     ? [await readOne(samplePath('sample-outage.log'))]
     : await readInputs(files);
@@ -47,7 +50,7 @@ async function diagnose(files: string[], options: DiagnoseOptions): Promise<void
       failures.push(`${input.label}: ${error.message}`);
     }
   }
-  const { diagnoses } = analyzeBatches(batches);
+  const { diagnoses } = analyzeBatches(batches, { trust });
   if (options.json) {
     for (const d of diagnoses) process.stdout.write(`${JSON.stringify(diagnosisJson(d))}\n`);
   } else if (diagnoses.length > 0 || failures.length === 0) {

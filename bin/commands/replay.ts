@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { decodeInput } from '../../lambda/core/decode/decodeInput';
 import { prefilter } from '../../lambda/core/diagnose/prefilter';
 import { InvalidPayloadError, NotificationError } from '../../lambda/core/errors';
+import type { GrantTrust } from '../../lambda/core/fixes/callerTrust';
 import {
   IncidentService,
   type RecordedIncident,
@@ -26,6 +27,7 @@ import { readOne } from '../cli/readInputs';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
 import { samplePath } from '../cli/samplePath';
+import { type TrustFlags, trustFromFlags, trustOptions } from '../cli/trustOptions';
 import { ProgressLine } from '../render/ProgressLine';
 import {
   type ReplayOutcome,
@@ -40,7 +42,7 @@ import { ReplaySweeper, SWEEP_INTERVAL_MS } from '../replay/ReplaySweeper';
 import { TerminalNotifier } from '../replay/TerminalNotifier';
 
 /** Options of `invoke-doctor replay`. */
-interface ReplayOptions {
+interface ReplayOptions extends TrustFlags {
   readonly store?: string;
   readonly slackWebhook?: string;
   readonly json?: boolean;
@@ -53,7 +55,7 @@ interface ReplayOptions {
  * clock that follows the events, so alerts open, update and resolve as they would have.
  */
 export function replayCommand(): Command {
-  return new Command('replay')
+  return trustOptions(new Command('replay'))
     .description(
       'Replay log files through the whole pipeline as the deployed function would see them (decode, diagnose, store incidents, alert), on a local store: no AWS account needed. Without FILE: the bundled outage sample',
     )
@@ -71,6 +73,7 @@ export function replayCommand(): Command {
 async function replay(files: string[], options: ReplayOptions): Promise<void> {
   const started = performance.now();
   // Channels first: a bad --slack-webhook is refused before anything is read or stored.
+  const trust = trustFromFlags(options);
   const progress = new ProgressLine();
   const channels = buildChannels(options, progress);
   const out = safeStdout();
@@ -105,7 +108,7 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
   });
   let outcome: ReplayOutcome;
   try {
-    outcome = await run(plan, store, channels, progress);
+    outcome = await run(plan, store, channels, progress, trust);
   } finally {
     await store.close();
   }
@@ -163,6 +166,7 @@ async function run(
   store: LocalStore,
   channels: readonly Notifier[],
   progress: ProgressLine,
+  trust: GrantTrust,
 ): Promise<ReplayOutcome> {
   const { DynamoDbIncidentRepository } =
     require('../../lambda/adapters/DynamoDbIncidentRepository') as typeof import('../../lambda/adapters/DynamoDbIncidentRepository');
@@ -217,7 +221,7 @@ async function run(
     const time = delivery.time ?? fallback;
     await sweeper.runUntil(time);
     clock.time = time;
-    const result = await processLogBatch([delivery.batch], { lookup, sink, now: time });
+    const result = await processLogBatch([delivery.batch], { lookup, sink, now: time, trust });
     lookups += result.lookups;
     progress.tick();
   }

@@ -6,6 +6,7 @@ import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
 import { recordBadPayload, recordDelivery, type Telemetry, telemetry } from '../adapters/telemetry';
 import { decodeAwslogs } from '../core/decode/decodeAwslogs';
 import { InvalidPayloadError } from '../core/errors';
+import type { GrantTrust } from '../core/fixes/callerTrust';
 import type { DiagnosisSink } from '../core/ports/DiagnosisSink';
 import type { LogLookup, LogLookupQuery } from '../core/ports/LogLookup';
 import { processLogBatch } from '../core/processLogBatch';
@@ -91,6 +92,7 @@ export const handler: LogSubscriptionHandler = createHandler();
 
 interface Wiring {
   readonly telemetry: Telemetry;
+  readonly trust: GrantTrust;
   readonly sink: DiagnosisSink;
   readonly lookup: LogLookup | undefined;
   readonly now: () => number;
@@ -115,6 +117,7 @@ function wire(deps: HandlerDeps): Wiring {
       : deps.lookup;
   return {
     telemetry: t,
+    trust: { accounts: config.trustedAccounts, organizationId: config.trustedOrganizationId },
     sink: deps.sink ?? buildSink(config, t),
     lookup: inner ? guarded(inner, t.logger) : undefined,
     now: deps.now ?? Date.now,
@@ -143,6 +146,7 @@ async function handle(event: CloudWatchLogsEvent, w: Wiring): Promise<HandlerSum
     ...(w.lookup ? { lookup: w.lookup } : {}),
     sink: w.sink,
     now: receivedAt,
+    trust: w.trust,
   });
   recordDelivery(metrics, result);
   logger.info('delivery processed', {

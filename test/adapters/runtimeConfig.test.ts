@@ -14,7 +14,28 @@ describe('runtimeConfig', () => {
       quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
       resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
       contextLookup: true,
+      trustedAccounts: [],
+      trustedOrganizationId: null,
+      maxNewIncidentsPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
+      maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
     });
+  });
+
+  test('trusted accounts are a comma-separated list of account ids; anything else is refused', () => {
+    const env = {
+      [RUNTIME_ENV.trustedAccounts]: '111122223333, 444455556666',
+      [RUNTIME_ENV.trustedOrganizationId]: 'o-abcdefghij',
+    };
+    expect(runtimeConfig(env)).toMatchObject({
+      trustedAccounts: ['111122223333', '444455556666'],
+      trustedOrganizationId: 'o-abcdefghij',
+    });
+    expect(() => runtimeConfig({ [RUNTIME_ENV.trustedAccounts]: '111122223333,*' })).toThrow(
+      ConfigError,
+    );
+    expect(() => runtimeConfig({ [RUNTIME_ENV.trustedOrganizationId]: 'o-x' })).toThrow(
+      ConfigError,
+    );
   });
 
   test('reads every variable the stack sets', () => {
@@ -29,6 +50,10 @@ describe('runtimeConfig', () => {
       [RUNTIME_ENV.quietPeriodMinutes]: '5',
       [RUNTIME_ENV.resolvedTtlDays]: '7',
       [RUNTIME_ENV.contextLookup]: 'false',
+      [RUNTIME_ENV.trustedAccounts]: '111122223333',
+      [RUNTIME_ENV.trustedOrganizationId]: 'o-abcdefghij',
+      [RUNTIME_ENV.maxNewIncidentsPerDelivery]: '5',
+      [RUNTIME_ENV.maxAlertsPerChannelPerMinute]: '50',
     };
 
     // Act
@@ -45,6 +70,10 @@ describe('runtimeConfig', () => {
       quietPeriodMinutes: 5,
       resolvedTtlDays: 7,
       contextLookup: false,
+      trustedAccounts: ['111122223333'],
+      trustedOrganizationId: 'o-abcdefghij',
+      maxNewIncidentsPerDelivery: 5,
+      maxAlertsPerChannelPerMinute: 50,
     });
   });
 

@@ -60,6 +60,10 @@ describe('deployed pipeline (handler + sweeper from runtime config) against moto
       quietPeriodMinutes: 10,
       resolvedTtlDays: 90,
       contextLookup: false,
+      trustedAccounts: [],
+      trustedOrganizationId: null,
+      maxNewIncidentsPerDelivery: 20,
+      maxAlertsPerChannelPerMinute: 20,
     };
   });
 

@@ -10,4 +10,8 @@ export const RUNTIME_ENV = {
   quietPeriodMinutes: SETTINGS.quietPeriodMinutes.env,
   resolvedTtlDays: SETTINGS.resolvedTtlDays.env,
   contextLookup: SETTINGS.contextLookup.env,
+  trustedAccounts: SETTINGS.trustedAccounts.env,
+  trustedOrganizationId: SETTINGS.trustedOrganizationId.env,
+  maxNewIncidentsPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.env,
+  maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.env,
 } as const;

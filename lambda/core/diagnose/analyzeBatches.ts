@@ -1,6 +1,5 @@
-import { AWS_FORMATS } from '../awsFormats';
 import { ALERT_MARKER } from '../constants';
-import { callerTrust, type GrantTrust, NO_EXTRA_TRUST } from '../fixes/callerTrust';
+import { callerTrust, type GrantTrust, NO_EXTRA_TRUST, withOwner } from '../fixes/callerTrust';
 import { renderFixes } from '../fixes/renderFixes';
 import type { Finding } from '../formats/FormatFamily';
 import { FORMAT_FAMILIES } from '../formats/families';
@@ -101,14 +100,6 @@ function iso(time: number | null): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-/** The trust for a group: the configured trust plus the account owning its log group. */
-function trustFor(base: GrantTrust, owner: string | null): GrantTrust {
-  if (owner === null || !AWS_FORMATS.accountId.test(owner) || base.accounts.includes(owner)) {
-    return base;
-  }
-  return { ...base, accounts: [...base.accounts, owner] };
-}
-
 /**
  * The engine: runs every format family over the prefiltered events, and groups identical findings
  * (same fingerprint) into one diagnosis with exact counts, its provenance and fixes within the
@@ -174,7 +165,7 @@ export function analyzeBatches(
     }
   }
   const diagnoses: Diagnosis[] = [...groups].map(([key, group]) => {
-    const groupTrust = trustFor(trust, group.owner);
+    const groupTrust = withOwner(trust, group.owner);
     return {
       ...group.facts,
       summary: summarize(group.facts),

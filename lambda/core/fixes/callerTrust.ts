@@ -21,6 +21,13 @@ export interface GrantTrust {
 /** No trust beyond the function's own account. */
 export const NO_EXTRA_TRUST: GrantTrust = { accounts: [], organizationId: null };
 
+/** `trust` plus the account owning the log group, when the delivery names a valid one. */
+export function withOwner(trust: GrantTrust, owner: string | null | undefined): GrantTrust {
+  if (typeof owner !== 'string' || !AWS_FORMATS.accountId.test(owner)) return trust;
+  if (trust.accounts.includes(owner)) return trust;
+  return { ...trust, accounts: [...trust.accounts, owner] };
+}
+
 /** The caller's account as the facts name it, when it is a 12-digit id; null for services. */
 function callerAccount(facts: DiagnosisFacts): string | null | undefined {
   const p = facts.principal;
