@@ -28,5 +28,14 @@ export function reportError(error: unknown): number {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').slice(0, 500);
+  // split and trim rather than /\s*\n\s*/, which is quadratic on long runs of whitespace
+  const lines = text.split('\n');
+  const joined =
+    lines.length === 1
+      ? text
+      : lines
+          .map((line) => line.trim())
+          .filter((line) => line !== '')
+          .join(' ');
+  return joined.slice(0, 500);
 }
