@@ -3,6 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { NEAR_1_MB, PAYLOAD_KINDS, type PayloadKind } from './buildPayload';
 import { type BundleResult, HANDLER_ENTRY, measureBundle } from './measureBundle';
 import { type ColdInitResult, measureColdInit } from './measureColdInit';
+import { type MatcherResult, measureMatchers } from './measureMatchers';
 import { LAMBDA_MEMORY_MB, type MemoryResult, measureMemory } from './measureMemory';
 import { measureStorm, type StormComparison } from './measureStorm';
 import { METHODS, measureThroughput, type ThroughputResult } from './measureThroughput';
@@ -36,6 +37,7 @@ export interface BenchResults {
   readonly coldInit: ColdInitResult;
   readonly memory: readonly MemoryResult[];
   readonly storm: StormComparison;
+  readonly matchers: readonly MatcherResult[];
   readonly targets: readonly Verdict[];
 }
 
@@ -46,6 +48,7 @@ const SETTINGS = {
     coldInitRuns: 21,
     stormSizes: [100, 1000],
     stormDeliveries: 40,
+    matchers: { sizes: [256 * 1024, 1024 * 1024], calls: 9 },
   },
   quick: {
     targetBytes: 32_768,
@@ -53,6 +56,7 @@ const SETTINGS = {
     coldInitRuns: 2,
     stormSizes: [20, 100],
     stormDeliveries: 4,
+    matchers: { sizes: [16 * 1024, 64 * 1024], calls: 2 },
   },
 } as const;
 
@@ -62,6 +66,9 @@ const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_COLD_INIT_MS = 150;
 // "With room to spare": the peak must leave at least half the configured memory unused.
 const MIN_MEMORY_MARGIN = 0.5;
+// Linear matching: time per KiB of an adversarial line may not grow by more than this from the
+// smallest to the largest line (a quadratic matcher grows 4x from 256 KiB to 1 MiB).
+const MAX_MATCHER_GROWTH = 1.5;
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -82,6 +89,7 @@ function verdicts(
   coldInit: ColdInitResult,
   memory: readonly MemoryResult[],
   storm: StormComparison,
+  matchers: readonly MatcherResult[],
 ): Verdict[] {
   const out: Verdict[] = [];
   for (const result of throughput) {
@@ -122,6 +130,13 @@ function verdicts(
     target: 'storm: DynamoDB writes per delivery do not grow with events per delivery',
     measured: sizes.join(', '),
     pass: !storm.writesGrowWithEvents,
+  });
+  const growth = (m: MatcherResult) => Math.max(m.findGrowth, m.engineGrowth);
+  const steepest = matchers.reduce((a, b) => (growth(b) > growth(a) ? b : a));
+  out.push({
+    target: `matchers: time per KiB of every adversarial line grows ≤ ${MAX_MATCHER_GROWTH}× with its length`,
+    measured: `worst ${ratio(growth(steepest))} (${steepest.family}: ${steepest.name})`,
+    pass: matchers.every((m) => growth(m) <= MAX_MATCHER_GROWTH),
   });
   return out;
 }
@@ -311,6 +326,31 @@ function report(results: BenchResults): string {
     ),
   );
 
+  const sizes = results.matchers[0]?.timings.map((t) => kib(t.bytes)) ?? [];
+  parts.push(
+    `\nMatchers on adversarial lines (µs per KiB; each family's find, then the whole engine with its ${kib(256 * 1024)} cap)`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'family',
+        'line',
+        ...sizes.map((s) => `find @ ${s}`),
+        'growth',
+        ...sizes.map((s) => `engine @ ${s}`),
+        'growth',
+      ],
+      results.matchers.map((m) => [
+        m.family,
+        m.name,
+        ...m.timings.map((t) => t.findUsPerKib.toFixed(2)),
+        ratio(m.findGrowth),
+        ...m.timings.map((t) => t.engineUsPerKib.toFixed(2)),
+        ratio(m.engineGrowth),
+      ]),
+    ),
+  );
+
   parts.push('\nTargets (issue 5)');
   parts.push(
     renderTable(
@@ -351,6 +391,8 @@ async function main(): Promise<void> {
     }
     progress('storm');
     const storm = await measureStorm(settings.stormSizes, settings.stormDeliveries);
+    progress('matchers');
+    const matchers = measureMatchers(settings.matchers);
     const { dir: _dir, file: _file, ...bundleFigures } = bundle;
     const cpu = cpus();
     const results: BenchResults = {
@@ -371,7 +413,8 @@ async function main(): Promise<void> {
       coldInit,
       memory,
       storm,
-      targets: verdicts(throughput, bundle, coldInit, memory, storm),
+      matchers,
+      targets: verdicts(throughput, bundle, coldInit, memory, storm, matchers),
     };
     process.stdout.write(`${report(results)}\n`);
     if (args.json !== null) {

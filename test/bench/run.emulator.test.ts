@@ -51,6 +51,7 @@ describe('npm run bench -- --quick --json FILE', () => {
       'Cold init',
       'Peak memory',
       'Storm cost',
+      'Matchers on adversarial lines',
       'Targets',
     ]) {
       expect(stdout).toContain(heading);
@@ -105,7 +106,16 @@ describe('npm run bench -- --quick --json FILE', () => {
       positive(size.writesPerDelivery);
       expect(size.incidents).toBeGreaterThan(0);
     }
-    expect(results.targets.length).toBeGreaterThanOrEqual(8);
+    // every format family is timed on at least two adversarial lines, at both sizes
+    const families = new Set(results.matchers.map((m) => m.family));
+    expect(families).toEqual(
+      new Set(['iam-sentence', 'rest-execution-log', 'http-api-access-log']),
+    );
+    for (const m of results.matchers) {
+      expect(m.timings.map((t) => t.bytes)).toEqual([expect.any(Number), expect.any(Number)]);
+      for (const t of m.timings) positive(t.findUsPerKib);
+    }
+    expect(results.targets.length).toBeGreaterThanOrEqual(9);
     for (const verdict of results.targets) expect(typeof verdict.pass).toBe('boolean');
   });
 });

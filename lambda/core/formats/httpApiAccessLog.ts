@@ -7,6 +7,7 @@ import type {
   ScannedEvent,
 } from './FormatFamily';
 import { UNKNOWN_FUNCTION } from './parseFunctionRef';
+import { parseJsonRecord } from './parseJsonRecord';
 
 const ROWS: readonly MessagePattern[] = [
   {
@@ -93,26 +94,20 @@ function str(value: unknown): string | null {
 }
 
 function fromJson(message: string): Omit<HttpApiFailure, 'pattern' | 'kind' | 'text'> | null {
-  if (message.charCodeAt(0) !== 123 /* { */) return null;
-  try {
-    const record: unknown = JSON.parse(message);
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) return null;
-    const fields = record as Record<string, unknown>;
-    let route = str(fields.routeKey) ?? str(fields.resourcePath) ?? str(fields.path);
-    const method = str(fields.httpMethod);
-    if (route !== null && method !== null && route.startsWith(`${method} `)) {
-      route = route.slice(method.length + 1);
-    }
-    return {
-      requestId: str(fields.requestId),
-      apiId: str(fields.apiId),
-      stage: str(fields.stage),
-      httpMethod: method,
-      resourcePath: route,
-    };
-  } catch {
-    return null;
+  const fields = parseJsonRecord(message);
+  if (fields === null) return null;
+  let route = str(fields.routeKey) ?? str(fields.resourcePath) ?? str(fields.path);
+  const method = str(fields.httpMethod);
+  if (route !== null && method !== null && route.startsWith(`${method} `)) {
+    route = route.slice(method.length + 1);
   }
+  return {
+    requestId: str(fields.requestId),
+    apiId: str(fields.apiId),
+    stage: str(fields.stage),
+    httpMethod: method,
+    resourcePath: route,
+  };
 }
 
 /** The HTTP API failure on one line, or null for any other line. */
