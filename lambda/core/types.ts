@@ -81,6 +81,8 @@ export interface LogBatch {
   /** `ACCOUNT_LEVEL_POLICY` for account-level subscription policies. */
   readonly policyLevel: string | null;
   readonly events: readonly LogEvent[];
+  /** Events of the delivery skipped because they were malformed (a message that is not a string). */
+  readonly malformed?: number;
 }
 
 /** Who was denied. Unknown fields are null. */

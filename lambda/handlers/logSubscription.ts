@@ -19,6 +19,8 @@ export interface HandlerSummary {
   readonly eventsScanned: number;
   readonly diagnoses: number;
   readonly lookups: number;
+  /** Events of the delivery skipped as malformed (the rest were still diagnosed). */
+  readonly malformedEvents?: number;
   /** InvalidPayloadError reason (`bad-base64`, `not-gzip`, `not-json`, `bad-shape`) for bad payloads. */
   readonly reason?: string;
 }
@@ -141,6 +143,9 @@ async function handle(event: CloudWatchLogsEvent, w: Wiring): Promise<HandlerSum
     return { ...EMPTY, status: 'control-message' };
   }
 
+  if (batch.malformed) {
+    logger.warn('malformed events skipped', { logGroup: batch.logGroup, count: batch.malformed });
+  }
   const receivedAt = w.now();
   const result = await processLogBatch([batch], {
     ...(w.lookup ? { lookup: w.lookup } : {}),
@@ -161,6 +166,7 @@ async function handle(event: CloudWatchLogsEvent, w: Wiring): Promise<HandlerSum
     eventsScanned: result.eventsScanned,
     diagnoses: result.diagnoses.length,
     lookups: result.lookups,
+    ...(batch.malformed ? { malformedEvents: batch.malformed } : {}),
   };
 }
 

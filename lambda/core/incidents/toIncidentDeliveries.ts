@@ -1,4 +1,5 @@
 import type { Diagnosis } from '../types';
+import { boundDiagnosis, type StoredDiagnosis } from './boundDiagnosis';
 import { contentKey, deliveryKey } from './deliveryKey';
 
 const CLOUDWATCH_EVENT_ID = /^\d+$/;
@@ -13,8 +14,8 @@ export interface IncidentDelivery {
   /** Epoch ms of the first and last occurrence (the delivery time when events had none). */
   readonly firstSeenMs: number;
   readonly lastSeenMs: number;
-  /** The latest diagnosis, without per-event ids. */
-  readonly diagnosis: Omit<Diagnosis, 'eventIds' | 'requestIds'>;
+  /** The latest diagnosis, without per-event ids, every string bounded (boundDiagnosis). */
+  readonly diagnosis: StoredDiagnosis;
 }
 
 /**
@@ -50,7 +51,7 @@ function merge(fingerprint: string, group: Diagnosis[], receivedAt: number): Inc
     count,
     firstSeenMs: first,
     lastSeenMs: last,
-    diagnosis,
+    diagnosis: boundDiagnosis(diagnosis),
   };
 }
 
