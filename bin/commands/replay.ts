@@ -12,6 +12,7 @@ import {
   type SweepReport,
 } from '../../lambda/core/incidents/IncidentService';
 import type {
+  AlertDigest,
   Incident,
   Notification,
   NotificationKind,
@@ -181,7 +182,14 @@ async function run(
   });
   const clock = { time: plan.firstTime ?? Date.now(), now: () => clock.time };
   // One attempt per sweep: SlackNotifier already retries (and honours Retry-After) within a send.
-  const service = new IncidentService({ repository, notifiers, clock, retry: { attempts: 1 } });
+  const service = new IncidentService({
+    repository,
+    notifiers,
+    clock,
+    retry: { attempts: 1 },
+    // The same caps as the deployed responder, on the replay's clock.
+    budget: repository,
+  });
   const lookup = new ReplayLogLookup(plan.logs);
   const touched = new Set<string>();
   let opened = 0;
@@ -258,8 +266,10 @@ async function run(
 }
 
 /**
- * After a channel's first failure, fail its later sends at once (they stay pending in the store):
- * a dead webhook must not make a replay of thousands of events wait on retries for each alert.
+ * After a channel's first failure, fail its later sends at once: a dead webhook must not make a
+ * replay of thousands of events wait on each alert. Every failure is reported as retryable, so the
+ * alerts stay pending in the store for the next replay with a working channel (and a send that may
+ * have been delivered stays unconfirmed, never sent again).
  */
 function failFast(notifier: Notifier, undelivered: Map<string, string>): Notifier {
   return {
@@ -267,20 +277,22 @@ function failFast(notifier: Notifier, undelivered: Map<string, string>): Notifie
     async send(notification: Notification) {
       const known = undelivered.get(notifier.channel);
       if (known !== undefined) {
-        throw new NotificationError(notifier.channel, known, { retryable: false });
+        throw new NotificationError(notifier.channel, known, { retryable: true });
       }
       try {
         await notifier.send(notification);
       } catch (error) {
+        if (error instanceof NotificationError && error.mayHaveBeenDelivered) throw error;
         const text = error instanceof Error ? error.message : String(error);
         const prefix = `${notifier.channel}: `;
-        undelivered.set(
-          notifier.channel,
-          text.startsWith(prefix) ? text.slice(prefix.length) : text,
-        );
-        throw error;
+        const reason = text.startsWith(prefix) ? text.slice(prefix.length) : text;
+        undelivered.set(notifier.channel, reason);
+        throw new NotificationError(notifier.channel, reason, { retryable: true, cause: error });
       }
     },
+    ...(notifier.sendDigest
+      ? { sendDigest: (digest: AlertDigest) => notifier.sendDigest?.(digest) ?? Promise.resolve() }
+      : {}),
   };
 }
 
@@ -297,6 +309,9 @@ function counted(
       byKind[notification.kind] += 1;
       counts.set(notifier.channel, byKind);
     },
+    ...(notifier.sendDigest
+      ? { sendDigest: (digest: AlertDigest) => notifier.sendDigest?.(digest) ?? Promise.resolve() }
+      : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Notification } from '../../lambda/core/incidents/incident';
+import type { AlertDigest, Notification } from '../../lambda/core/incidents/incident';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
 
 /**
@@ -19,6 +19,15 @@ export class JsonLinesNotifier implements Notifier {
       newOccurrences: notification.newOccurrences,
       incident: notification.incident,
     });
+    return this.write(line);
+  }
+
+  /** An aggregated alert as `{"type":"digest",...}`. */
+  sendDigest(digest: AlertDigest): Promise<void> {
+    return this.write(JSON.stringify({ type: 'digest', ...digest }));
+  }
+
+  private write(line: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.stream.write(`${line}\n`, (error) => (error ? reject(error) : resolve()));
     });

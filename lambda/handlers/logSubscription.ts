@@ -1,5 +1,5 @@
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
-import { buildIncidentService, IncidentSink } from '../adapters/buildIncidentService';
+import { buildIncidentService, IncidentSink, recordDigest } from '../adapters/buildIncidentService';
 import { CloudWatchLogsLookup } from '../adapters/CloudWatchLogsLookup';
 import { LoggingSink } from '../adapters/LoggingSink';
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
@@ -55,7 +55,9 @@ export type LogSubscriptionHandler = (
  */
 export function buildSink(config: RuntimeConfig, t: Telemetry): DiagnosisSink {
   const log = new LoggingSink(t.logger);
-  const service = buildIncidentService(config);
+  const service = buildIncidentService(config, {
+    onDigest: (digest, sends) => recordDigest(digest, sends, t),
+  });
   return service === null ? log : new IncidentSink(service, log, t);
 }
 
