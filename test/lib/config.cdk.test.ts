@@ -15,10 +15,13 @@ describe('parseConfig', () => {
       alarmEmails: [],
       snsChatFormat: false,
       contextLookup: true,
+      trustedAccounts: [],
       incidents: {
         updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
         quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
         resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
+        maxNewPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
+        maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
       },
       logRetentionDays: SETTINGS.logRetentionDays.default,
     });
@@ -32,7 +35,21 @@ describe('parseConfig', () => {
       updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
       quietPeriodMinutes: 20,
       resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
+      maxNewPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
+      maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
     });
+  });
+
+  it('trusted accounts must be account ids, the organization an organization id', () => {
+    expect(
+      parseConfig({ functions: ['f'], trustedAccounts: ['111122223333'] }).trustedAccounts,
+    ).toEqual(['111122223333']);
+    expect(() => parseConfig({ functions: ['f'], trustedAccounts: ['*'] })).toThrow(
+      `${K}.trustedAccounts[0]`,
+    );
+    expect(() => parseConfig({ functions: ['f'], trustedOrganizationId: 'org' })).toThrow(
+      `${K}.trustedOrganizationId`,
+    );
   });
 
   it.each<[string, unknown, string]>([

@@ -68,7 +68,8 @@ const SCENARIOS: Record<string, DiagnosisFacts> = {
 };
 
 const withSnippets: [string, Fix][] = Object.entries(SCENARIOS).flatMap(([name, f]) =>
-  renderFixes(f)
+  // The other account is confirmed (trusted), as after `--trust-account`.
+  renderFixes(f, { accounts: [OTHER_ACCOUNT], organizationId: null })
     .filter((fix) => fix.command !== null && fix.cloudformation)
     .map((fix) => [`${name}/${fix.kind}`, fix] as [string, Fix]),
 );
