@@ -1,4 +1,5 @@
 import { InvokeDoctorError } from '../../lambda/core/errors';
+import { terminalLine } from '../../lambda/core/render/sanitize';
 
 /**
  * The CLI's one error handler: runs a command action and turns any error into a one-line message on
@@ -37,5 +38,6 @@ function oneLine(text: string): string {
           .map((line) => line.trim())
           .filter((line) => line !== '')
           .join(' ');
-  return joined.slice(0, 500);
+  // An error can quote a flag or a file name: shown, never obeyed by the terminal.
+  return terminalLine(joined.slice(0, 500));
 }

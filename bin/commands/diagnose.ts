@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { decodeInput } from '../../lambda/core/decode/decodeInput';
 import { analyzeBatches } from '../../lambda/core/diagnose/analyzeBatches';
 import { InvalidPayloadError } from '../../lambda/core/errors';
+import { terminalJson } from '../../lambda/core/render/sanitize';
 import type { LogBatch } from '../../lambda/core/types';
 import { readInputs, readOne } from '../cli/readInputs';
 import { runAction } from '../cli/runAction';
@@ -52,7 +53,7 @@ async function diagnose(files: string[], options: DiagnoseOptions): Promise<void
   }
   const { diagnoses } = analyzeBatches(batches, { trust });
   if (options.json) {
-    for (const d of diagnoses) process.stdout.write(`${JSON.stringify(diagnosisJson(d))}\n`);
+    for (const d of diagnoses) process.stdout.write(`${terminalJson(diagnosisJson(d))}\n`);
   } else if (diagnoses.length > 0 || failures.length === 0) {
     // "nothing found" would be misleading when inputs could not be read
     const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;

@@ -9,6 +9,7 @@ import type { Incident, IncidentStatus } from '../../lambda/core/incidents/incid
 import { parseIncidentId } from '../../lambda/core/incidents/incidentId';
 import { toIncident } from '../../lambda/core/incidents/toIncident';
 import type { IncidentQuery, IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
+import { terminalJson } from '../../lambda/core/render/sanitize';
 import { parseSince } from '../cli/parseSince';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
@@ -114,7 +115,7 @@ async function list(options: ListOptions): Promise<void> {
   }
   const incidents = records.map(toIncident);
   if (options.json) {
-    for (const incident of incidents) safeStdout().write(`${JSON.stringify(incident)}\n`);
+    for (const incident of incidents) safeStdout().write(`${terminalJson(incident)}\n`);
     return;
   }
   safeStdout().write(`Incidents in ${source.label}\n\n${renderIncidentTable(incidents)}`);
@@ -131,9 +132,7 @@ async function show(id: string, options: ShowOptions): Promise<void> {
     await source.close();
   }
   if (trust !== null) incident = retrusted(incident, trust);
-  safeStdout().write(
-    options.json ? `${JSON.stringify(incident)}\n` : renderIncidentDetail(incident),
-  );
+  safeStdout().write(options.json ? `${terminalJson(incident)}\n` : renderIncidentDetail(incident));
 }
 
 /**

@@ -23,6 +23,7 @@ import type { DiagnosisSink } from '../../lambda/core/ports/DiagnosisSink';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
 import { processLogBatch } from '../../lambda/core/processLogBatch';
 import { shellWord } from '../../lambda/core/render/alertContent';
+import { terminalJson } from '../../lambda/core/render/sanitize';
 import type { LogBatch } from '../../lambda/core/types';
 import { readOne } from '../cli/readInputs';
 import { runAction } from '../cli/runAction';
@@ -117,9 +118,9 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
   const stats = { inputs: inputs.length, failed: failures.length, elapsedMs };
   if (options.json) {
     for (const incident of outcome.incidents) {
-      out.write(`${JSON.stringify({ type: 'incident', ...incident })}\n`);
+      out.write(`${terminalJson({ type: 'incident', ...incident })}\n`);
     }
-    out.write(`${JSON.stringify(replaySummaryJson(plan, outcome, stats))}\n`);
+    out.write(`${terminalJson(replaySummaryJson(plan, outcome, stats))}\n`);
   } else {
     out.write(renderReplaySummary(plan, outcome, stats, storeHint(options.store)));
   }

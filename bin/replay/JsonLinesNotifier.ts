@@ -1,5 +1,6 @@
 import type { AlertDigest, Notification } from '../../lambda/core/incidents/incident';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
+import { terminalJson } from '../../lambda/core/render/sanitize';
 
 /**
  * The terminal channel of `replay --json`: each notification as one JSON line
@@ -12,7 +13,7 @@ export class JsonLinesNotifier implements Notifier {
   constructor(private readonly stream: NodeJS.WritableStream) {}
 
   send(notification: Notification): Promise<void> {
-    const line = JSON.stringify({
+    const line = terminalJson({
       type: 'notification',
       kind: notification.kind,
       notificationId: notification.notificationId,
@@ -24,7 +25,7 @@ export class JsonLinesNotifier implements Notifier {
 
   /** An aggregated alert as `{"type":"digest",...}`. */
   sendDigest(digest: AlertDigest): Promise<void> {
-    return this.write(JSON.stringify({ type: 'digest', ...digest }));
+    return this.write(terminalJson({ type: 'digest', ...digest }));
   }
 
   private write(line: string): Promise<void> {

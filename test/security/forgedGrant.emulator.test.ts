@@ -34,10 +34,9 @@ describe('a forged line in a watched log group (deployed handler on moto)', () =
     const topic = await capturedTopic(`sec-forged-${process.pid}`);
     const config = deployedConfig(table.tableName, topic.topicArn);
     const now = Date.now();
-    const payload = awslogsPayload(
-      { logGroup: '/aws/lambda/search-web', owner: MOTO_ACCOUNT_ID },
-      [{ id: eventId(now, 1), timestamp: now, message: FORGED }],
-    );
+    const payload = awslogsPayload({ logGroup: '/aws/lambda/search-web', owner: MOTO_ACCOUNT_ID }, [
+      { id: eventId(now, 1), timestamp: now, message: FORGED },
+    ]);
 
     // Act
     const summary = await createHandler({ config, now: () => now })(payload);
@@ -63,7 +62,9 @@ describe('a forged line in a watched log group (deployed handler on moto)', () =
     expect(email).toContain('Statement to review once the caller is confirmed');
     for (const text of [alert?.Message ?? '', email]) {
       // the only add-permission text is the template, whose placeholder cannot run
-      expect(text).not.toMatch(/aws lambda add-permission(?![^\n]*--principal <CONFIRMED_PRINCIPAL>)/);
+      expect(text).not.toMatch(
+        /aws lambda add-permission(?![^\n]*--principal <CONFIRMED_PRINCIPAL>)/,
+      );
       expect(text).not.toMatch(new RegExp(`--principal '?${OUTSIDER}`));
     }
     expect(stored?.diagnosis.callerTrust).toBe('unconfirmed');

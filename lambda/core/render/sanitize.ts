@@ -143,6 +143,22 @@ export function chatLiteral(text: string, max: number): string {
   return slackLiteral(text, max);
 }
 
+// Characters JSON.stringify leaves raw that a terminal may act on or reorder (it escapes C0 itself).
+const JSON_UNSAFE =
+  /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * JSON for a terminal (`--json` output): JSON.stringify, with DEL, C1 controls, bidi and invisible
+ * characters written as `\uXXXX` escapes. The value parses back unchanged; printed raw, nothing in
+ * it can drive or reorder the terminal.
+ */
+export function terminalJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    JSON_UNSAFE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Every sink's sanitiser, by sink: the one table renderers and tests refer to. */
 export const sanitize = {
   /** One log-derived value on a terminal line (also the SNS email text). */
@@ -157,4 +173,6 @@ export const sanitize = {
   chat: chatLiteral,
   /** SNS email body (plain text): the terminal rules. */
   email: terminalBlock,
+  /** JSON printed to a terminal (`--json`). */
+  json: terminalJson,
 } as const;
