@@ -3,11 +3,13 @@ import { buildIncidentService, IncidentSink, recordDigest } from '../adapters/bu
 import { CloudWatchLogsLookup } from '../adapters/CloudWatchLogsLookup';
 import { LoggingSink } from '../adapters/LoggingSink';
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
+import type { SystemClock } from '../adapters/SystemClock';
 import { recordBadPayload, recordDelivery, type Telemetry, telemetry } from '../adapters/telemetry';
 import { decodeAwslogs } from '../core/decode/decodeAwslogs';
 import { InvalidPayloadError } from '../core/errors';
 import type { GrantTrust } from '../core/fixes/callerTrust';
 import type { DiagnosisSink } from '../core/ports/DiagnosisSink';
+import type { IncidentRepository } from '../core/ports/IncidentRepository';
 import type { LogLookup, LogLookupQuery } from '../core/ports/LogLookup';
 import { processLogBatch } from '../core/processLogBatch';
 import type { LogEvent } from '../core/types';
@@ -33,6 +35,10 @@ export interface HandlerDeps {
   readonly telemetry?: Telemetry;
   /** Default: {@link buildSink}(config, telemetry). */
   readonly sink?: DiagnosisSink;
+  /** Default: DynamoDbIncidentRepository on `config.incidentsTableName` (as in the sweeper's deps). */
+  readonly repository?: IncidentRepository;
+  /** The incident lifecycle's clock (alert minutes, update intervals); default the system clock. */
+  readonly clock?: SystemClock;
   /**
    * Default: a CloudWatchLogsLookup whose SDK client is created on the first lookup. `null` disables
    * lookups (as CONTEXT_LOOKUP=false does).
@@ -53,9 +59,16 @@ export type LogSubscriptionHandler = (
  * recorded as an incident (alerts on Slack/SNS); without one, every diagnosis is one structured log
  * record. SDK clients are created here, once per container, on the first invocation.
  */
-export function buildSink(config: RuntimeConfig, t: Telemetry): DiagnosisSink {
+export function buildSink(
+  config: RuntimeConfig,
+  t: Telemetry,
+  repository?: IncidentRepository,
+  clock?: SystemClock,
+): DiagnosisSink {
   const log = new LoggingSink(t.logger);
   const service = buildIncidentService(config, {
+    repository,
+    clock,
     onDigest: (digest, sends) => recordDigest(digest, sends, t),
   });
   return service === null ? log : new IncidentSink(service, log, t);
@@ -122,7 +135,7 @@ function wire(deps: HandlerDeps): Wiring {
   return {
     telemetry: t,
     trust: { accounts: config.trustedAccounts, organizationId: config.trustedOrganizationId },
-    sink: deps.sink ?? buildSink(config, t),
+    sink: deps.sink ?? buildSink(config, t, deps.repository, deps.clock),
     lookup: inner ? guarded(inner, t.logger) : undefined,
     now: deps.now ?? Date.now,
   };

@@ -94,6 +94,9 @@ const MAX_CONFLICTS = 25;
  * them together rather than one per incident in turn.
  */
 export const SWEEP_CONCURRENCY = 8;
+/** Fingerprints of one delivery recorded at once (each a read and a conditional write). */
+export const RECORD_CONCURRENCY = 32;
+const never = (): boolean => false;
 /** Incident ids a digest lists. */
 const DIGEST_EXAMPLES = 5;
 const MINUTE_MS = 60_000;
@@ -183,9 +186,15 @@ export class IncidentService implements DiagnosisSink {
     const now = this.clock.now();
     const deliveries = toIncidentDeliveries(diagnoses, context.receivedAt);
     const openings = { left: this.policy.maxNewIncidentsPerDelivery };
-    const settled = await Promise.allSettled(
-      deliveries.map((d) => this.recordOne(d, now, openings)),
-    );
+    const settled: PromiseSettledResult<RecordedIncident>[] = [];
+    // A bounded number at a time: a flood of 1,500 distinct failures must not open 1,500 sockets.
+    await pool(deliveries, RECORD_CONCURRENCY, never, async (d) => {
+      try {
+        settled.push({ status: 'fulfilled', value: await this.recordOne(d, now, openings) });
+      } catch (reason) {
+        settled.push({ status: 'rejected', reason });
+      }
+    });
     const recorded = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const muted = recorded.filter((r) => r.muted);
     if (muted.length > 0) {
