@@ -55,7 +55,7 @@ function boundFix(fix: Fix): Fix {
     ? `${fix.description} The command (${fix.command?.length} characters) is too long to store; run invoke-doctor diagnose on the sample line to see it.`
     : fix.description;
   const bounded: Fix = {
-    kind: fix.kind,
+    kind: field(fix.kind),
     description: cut(description, STORED_LIMITS.description),
     command: tooLong ? null : fix.command,
   };
@@ -82,6 +82,12 @@ function utf8Bytes(value: unknown): number {
 export function boundDiagnosis(diagnosis: StoredDiagnosis): StoredDiagnosis {
   const bounded: StoredDiagnosis = {
     ...diagnosis,
+    // Our own values (kinds, hashes) are short; cut anyway, so no string of the item is unbounded.
+    kind: field(diagnosis.kind),
+    action: field(diagnosis.action),
+    reason: field(diagnosis.reason),
+    fingerprint: field(diagnosis.fingerprint),
+    callerTrust: field(diagnosis.callerTrust ?? null),
     principal: fields(diagnosis.principal),
     function: fields(diagnosis.function),
     api: fields(diagnosis.api),
