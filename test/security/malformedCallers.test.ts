@@ -52,7 +52,7 @@ const isValidCaller = (arn: string): boolean =>
 describe('a caller that does not validate as a whole never yields a command', () => {
   test.each([
     ['command substitution', `arn:aws:iam::${ACCOUNT}:role/x$(touch /tmp/x)`],
-    ['quotes and a second command', `arn:aws:iam::${ACCOUNT}:role/x';touch${'${IFS}'}/tmp/x;'`],
+    ['quotes and a second command', `arn:aws:iam::${ACCOUNT}:role/x';touch$` + "{IFS}/tmp/x;'"],
     ['a wildcard role', `arn:aws:iam::${ACCOUNT}:role/*`],
     ['a Cyrillic look-alike (о) in the name', `arn:aws:iam::${ACCOUNT}:role/payments-callerо`],
     ['an escape sequence in the name', `arn:aws:iam::${ACCOUNT}:role/x\u001b[2Jy`],

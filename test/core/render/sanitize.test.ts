@@ -102,8 +102,8 @@ describe('code', () => {
 });
 
 /** Characters a terminal must never receive from log text (controls, bidi, invisible, lone surrogates). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const TERMINAL_UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
 const LONE =
   /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\udb40[\udc00-\udc7f]/;
