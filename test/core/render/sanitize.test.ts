@@ -148,7 +148,7 @@ describe('terminalLine / terminalBlock', () => {
 
   test('every sink has its sanitiser in the one table', () => {
     expect(Object.keys(sanitize).sort()).toEqual(
-      ['chat', 'email', 'slack', 'slackLiteral', 'terminal', 'terminalBlock'].sort(),
+      ['chat', 'email', 'json', 'slack', 'slackLiteral', 'terminal', 'terminalBlock'].sort(),
     );
     expect(sanitize.email('a\u001b[2Jb\nc')).toBe('a␛[2Jb\nc');
   });
