@@ -43,6 +43,8 @@ export interface PayloadOptions {
   readonly startTime?: number;
   /** At most this many events (never more than {@link MAX_EVENTS}). */
   readonly maxEvents?: number;
+  /** Account in the DATA_MESSAGE's `owner` (default: the account of the source logs). */
+  readonly owner?: string;
 }
 
 /** A generated delivery and what it holds. */
@@ -349,7 +351,7 @@ export function buildPayload(kind: PayloadKind, options: PayloadOptions): BenchP
   let time = options.startTime ?? Date.UTC(2026, 0, 15, 9, 30);
   const header = {
     messageType: 'DATA_MESSAGE',
-    owner: src.owner,
+    owner: options.owner ?? src.owner,
     logGroup: src.logGroup,
     logStream: src.logStream,
     subscriptionFilters: src.subscriptionFilters,

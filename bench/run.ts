@@ -1,11 +1,35 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { NEAR_1_MB, PAYLOAD_KINDS, type PayloadKind } from './buildPayload';
-import { type BundleResult, HANDLER_ENTRY, measureBundle } from './measureBundle';
+import {
+  STREAM_ACCOUNTS,
+  STREAM_BATCH_RECORDS,
+  STREAM_KINDS,
+  type StreamKind,
+} from './buildStreamBatch';
+import {
+  type BundleResult,
+  HANDLER_ENTRY,
+  measureBundle,
+  STREAM_HANDLER_ENTRY,
+} from './measureBundle';
+import { type CheckResult, measureCheck } from './measureCheck';
 import { type ColdInitResult, measureColdInit } from './measureColdInit';
 import { type MatcherResult, measureMatchers } from './measureMatchers';
-import { LAMBDA_MEMORY_MB, type MemoryResult, measureMemory } from './measureMemory';
+import {
+  LAMBDA_MEMORY_MB,
+  type MemoryResult,
+  measureMemory,
+  measureStreamMemory,
+  type StreamMemoryResult,
+} from './measureMemory';
 import { measureStorm, type StormComparison } from './measureStorm';
+import { measureStreamStore, type StreamStoreResult } from './measureStreamStore';
+import {
+  measureStreamThroughput,
+  STREAM_METHODS,
+  type StreamThroughputResult,
+} from './measureStreamThroughput';
 import { METHODS, measureThroughput, type ThroughputResult } from './measureThroughput';
 import { parseArgs } from './parseArgs';
 import { renderTable } from './renderTable';
@@ -37,7 +61,19 @@ export interface BenchResults {
   readonly coldInit: ColdInitResult;
   readonly memory: readonly MemoryResult[];
   readonly storm: StormComparison;
+  /** Each format family on adversarial lines: time per KiB as lines grow. */
   readonly matchers: readonly MatcherResult[];
+  /** `invoke-doctor check` on a 500-resource synthesized template. */
+  readonly check: CheckResult;
+  /** The central responder on 100-record Kinesis batches. */
+  readonly stream: {
+    readonly throughput: readonly StreamThroughputResult[];
+    readonly memory: readonly StreamMemoryResult[];
+    /** Minified bytes of the stream handler bundle. */
+    readonly bundleBytes: number;
+    /** DynamoDB calls of consecutive outage batches. */
+    readonly store: StreamStoreResult;
+  };
   readonly targets: readonly Verdict[];
 }
 
@@ -49,6 +85,9 @@ const SETTINGS = {
     stormSizes: [100, 1000],
     stormDeliveries: 40,
     matchers: { sizes: [256 * 1024, 1024 * 1024], calls: 9 },
+    checkRounds: 15,
+    streamInfoRecordBytes: 16_384,
+    streamStoreBatches: 20,
   },
   quick: {
     targetBytes: 32_768,
@@ -57,6 +96,9 @@ const SETTINGS = {
     stormSizes: [20, 100],
     stormDeliveries: 4,
     matchers: { sizes: [16 * 1024, 64 * 1024], calls: 2 },
+    checkRounds: 2,
+    streamInfoRecordBytes: 4096,
+    streamStoreBatches: 3,
   },
 } as const;
 
@@ -69,6 +111,8 @@ const MIN_MEMORY_MARGIN = 0.5;
 // Linear matching: time per KiB of an adversarial line may not grow by more than this from the
 // smallest to the largest line (a quadratic matcher grows 4x from 256 KiB to 1 MiB).
 const MAX_MATCHER_GROWTH = 1.5;
+// "Well under a second" for a 500-resource template, read from disk and checked.
+const MAX_CHECK_MS = 250;
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -83,12 +127,19 @@ const LABEL: Readonly<Record<PayloadKind, string>> = {
   'all-denials': '(c) every line a denial',
 };
 
+const STREAM_LABEL: Readonly<Record<StreamKind, string>> = {
+  'stream-outage': 'outage: failure lines only, as members stream them',
+  'stream-info': 'unfiltered API Gateway INFO logs, ~2% of requests failing',
+};
+
 function verdicts(
   throughput: readonly ThroughputResult[],
   bundle: BundleResult,
   coldInit: ColdInitResult,
   memory: readonly MemoryResult[],
   storm: StormComparison,
+  stream: BenchResults['stream'],
+  check: CheckResult,
   matchers: readonly MatcherResult[],
 ): Verdict[] {
   const out: Verdict[] = [];
@@ -130,6 +181,17 @@ function verdicts(
     target: 'storm: DynamoDB writes per delivery do not grow with events per delivery',
     measured: sizes.join(', '),
     pass: !storm.writesGrowWithEvents,
+  });
+  const worstBatch = stream.memory.reduce((a, b) => (b.peakRss > a.peakRss ? b : a));
+  out.push({
+    target: `peak RSS of a ${STREAM_BATCH_RECORDS}-record stream batch ≤ ${MIN_MEMORY_MARGIN * 100}% of ${LAMBDA_MEMORY_MB} MB`,
+    measured: `${mib(worstBatch.peakRss)} (${worstBatch.kind}), margin ${worstBatch.marginMb.toFixed(0)} MiB`,
+    pass: worstBatch.peakRss <= (1 - MIN_MEMORY_MARGIN) * LAMBDA_MEMORY_MB * 2 ** 20,
+  });
+  out.push({
+    target: `check: ${check.resources}-resource template read and checked, median ≤ ${MAX_CHECK_MS} ms`,
+    measured: `${ms(check.checkMedianMs)} (${ratio(check.checkOverJsonParse)} JSON.parse of it)`,
+    pass: check.checkMedianMs <= MAX_CHECK_MS,
   });
   const growth = (m: MatcherResult) => Math.max(m.findGrowth, m.engineGrowth);
   const steepest = matchers.reduce((a, b) => (growth(b) > growth(a) ? b : a));
@@ -326,7 +388,128 @@ function report(results: BenchResults): string {
     ),
   );
 
-  const sizes = results.matchers[0]?.timings.map((t) => kib(t.bytes)) ?? [];
+  const st = results.stream;
+  parts.push(
+    `\nKinesis stream responder (${STREAM_HANDLER_ENTRY}, bundle ${int(st.bundleBytes)} bytes): ${STREAM_BATCH_RECORDS}-record batches from ${STREAM_ACCOUNTS} accounts`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'batch',
+        'events',
+        'failure lines',
+        'DATA_MESSAGEs',
+        'gzip (stream bytes)',
+        'Lambda event',
+        'diagnoses',
+      ],
+      st.throughput.map((t) => [
+        STREAM_LABEL[t.kind],
+        int(t.batch.events),
+        int(t.batch.failureEvents),
+        kib(t.batch.dataMessageBytes),
+        kib(t.batch.gzipBytes),
+        kib(t.batch.eventBytes),
+        String(t.diagnoses),
+      ]),
+    ),
+  );
+  const streamRows: string[][] = [];
+  for (const t of st.throughput) {
+    for (const method of STREAM_METHODS) {
+      const timing = t.methods[method];
+      streamRows.push([
+        method === 'handler' ? t.kind : '',
+        method === 'handler'
+          ? 'stream handler (decode+group by account+detect+diagnose)'
+          : method === 'floor'
+            ? 'floor: per record base64 + gunzip + JSON.parse'
+            : 'floor, ASCII decoded as Latin-1',
+        ms(timing.medianMs),
+        int(timing.recordsPerSecond),
+        int(timing.eventsPerSecond),
+        timing.megabytesPerSecond.toFixed(1),
+      ]);
+    }
+  }
+  parts.push(
+    renderTable(['batch', 'method', 'per batch', 'records/s', 'events/s', 'MB/s'], streamRows),
+  );
+  parts.push(
+    renderTable(
+      ['batch', 'handler / floor', 'handler / ASCII floor'],
+      st.throughput.map((t) => [t.kind, ratio(t.handlerOverFloor), ratio(t.handlerOverAsciiFloor)]),
+    ),
+  );
+  parts.push(
+    renderTable(
+      [
+        'batch',
+        'RSS before',
+        'RSS processing',
+        'process peak RSS',
+        'heap Δ peak',
+        'buffers Δ',
+        'margin',
+      ],
+      st.memory.map((r) => [
+        r.kind,
+        mib(r.rssBefore),
+        mib(r.processingRss),
+        mib(r.peakRss),
+        mib(r.heapDelta),
+        mib(r.externalDelta),
+        `${r.marginMb.toFixed(0)} MiB`,
+      ]),
+    ),
+  );
+
+  parts.push(
+    `\nStream batches into the incident store (IncidentService + DynamoDbIncidentRepository on dynalite): ${st.store.batches} consecutive outage batches of ${st.store.recordsPerBatch} records, ${st.store.incidents} incidents (one per account and finding)`,
+  );
+  parts.push(
+    renderTable(
+      ['first batch: writes', 'later batches: writes/batch', 'reads/batch'],
+      [
+        [
+          String(st.store.firstBatchWrites),
+          st.store.laterBatchWrites.toFixed(2),
+          st.store.readsPerBatch.toFixed(2),
+        ],
+      ],
+    ),
+  );
+
+  const k = results.check;
+  parts.push(
+    `\nStatic check (invoke-doctor check on a synthesized ${k.resources}-resource template, ${kib(k.templateBytes)}; median of ${k.rounds} rounds)`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'callers',
+        'grants',
+        'findings',
+        'read + check',
+        'min',
+        'JSON.parse of the text',
+        'check / JSON.parse',
+      ],
+      [
+        [
+          String(k.callers),
+          String(k.grants),
+          String(k.findings),
+          ms(k.checkMedianMs),
+          ms(k.checkMinMs),
+          ms(k.jsonParseMedianMs),
+          ratio(k.checkOverJsonParse),
+        ],
+      ],
+    ),
+  );
+
+  const lineSizes = results.matchers[0]?.timings.map((t) => kib(t.bytes)) ?? [];
   parts.push(
     `\nMatchers on adversarial lines (µs per KiB; each family's find, then the whole engine with its ${kib(256 * 1024)} cap)`,
   );
@@ -335,9 +518,9 @@ function report(results: BenchResults): string {
       [
         'family',
         'line',
-        ...sizes.map((s) => `find @ ${s}`),
+        ...lineSizes.map((s) => `find @ ${s}`),
         'growth',
-        ...sizes.map((s) => `engine @ ${s}`),
+        ...lineSizes.map((s) => `engine @ ${s}`),
         'growth',
       ],
       results.matchers.map((m) => [
@@ -391,6 +574,38 @@ async function main(): Promise<void> {
     }
     progress('storm');
     const storm = await measureStorm(settings.stormSizes, settings.stormDeliveries);
+    const streamThroughput: StreamThroughputResult[] = [];
+    for (const kind of STREAM_KINDS) {
+      progress(`stream throughput ${kind}`);
+      streamThroughput.push(
+        await measureStreamThroughput(kind, {
+          ...settings.throughput,
+          infoRecordBytes: settings.streamInfoRecordBytes,
+        }),
+      );
+    }
+    progress('stream bundle and memory');
+    const streamBundle = await measureBundle(10, STREAM_HANDLER_ENTRY);
+    const streamMemory: StreamMemoryResult[] = [];
+    try {
+      for (const kind of STREAM_KINDS) {
+        streamMemory.push(
+          await measureStreamMemory(streamBundle.file, kind, settings.streamInfoRecordBytes),
+        );
+      }
+    } finally {
+      rmSync(streamBundle.dir, { recursive: true, force: true });
+    }
+    progress('stream store');
+    const store = await measureStreamStore(settings.streamStoreBatches);
+    const stream = {
+      throughput: streamThroughput,
+      memory: streamMemory,
+      bundleBytes: streamBundle.bytes,
+      store,
+    };
+    progress('check');
+    const check = measureCheck(settings.checkRounds);
     progress('matchers');
     const matchers = measureMatchers(settings.matchers);
     const { dir: _dir, file: _file, ...bundleFigures } = bundle;
@@ -413,8 +628,10 @@ async function main(): Promise<void> {
       coldInit,
       memory,
       storm,
+      stream,
+      check,
       matchers,
-      targets: verdicts(throughput, bundle, coldInit, memory, storm, matchers),
+      targets: verdicts(throughput, bundle, coldInit, memory, storm, stream, check, matchers),
     };
     process.stdout.write(`${report(results)}\n`);
     if (args.json !== null) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { version } from '../package.json';
+import { checkCommand } from './commands/check';
 import { diagnoseCommand } from './commands/diagnose';
 import { incidentsCommand } from './commands/incidents';
 import { preflightCommand } from './commands/preflight';
@@ -22,5 +23,6 @@ program.addCommand(diagnoseCommand());
 program.addCommand(preflightCommand());
 program.addCommand(replayCommand());
 program.addCommand(incidentsCommand());
+program.addCommand(checkCommand());
 
 program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { AWS_FORMATS } from '../../lambda/core/awsFormats';
 import { ConfigError, InvokeDoctorError } from '../../lambda/core/errors';
 import { callerTrust, type GrantTrust, withOwner } from '../../lambda/core/fixes/callerTrust';
 import { renderFixes } from '../../lambda/core/fixes/renderFixes';
@@ -34,6 +35,7 @@ interface ListOptions extends SourceOptions {
   readonly since?: string;
   readonly status?: string;
   readonly function?: string;
+  readonly account?: string;
   readonly limit?: string;
   readonly json?: boolean;
 }
@@ -67,6 +69,10 @@ export function incidentsCommand(): Command {
     )
     .option('--status <STATUS>', 'only open or resolved incidents')
     .option('--function <NAME>', 'only incidents about this function (name or ARN)')
+    .option(
+      '--account <ID>',
+      'only incidents in this AWS account (the central stack of an organisation: --stack InvokeDoctorCentral)',
+    )
     .option('--limit <N>', `at most N incidents (1-${MAX_LIMIT})`, '100')
     .option('--json', 'print JSON Lines, one incident per line')
     .addHelpText('after', SOURCE_HELP)
@@ -169,7 +175,20 @@ function toQuery(options: ListOptions): IncidentQuery {
     ...(options.since !== undefined ? { since: parseSince(options.since, Date.now()) } : {}),
     ...(status !== undefined ? { status: status as IncidentStatus } : {}),
     ...(options.function !== undefined ? { functionName: functionName(options.function) } : {}),
+    ...(options.account !== undefined ? { account: accountId(options.account) } : {}),
   };
+}
+
+/** A 12-digit account id, as the central responder keys incidents by it. */
+function accountId(value: string): string {
+  const id = value.trim();
+  if (!AWS_FORMATS.accountId.test(id)) {
+    throw new ConfigError(
+      '--account',
+      `expected a 12-digit AWS account id, got ${JSON.stringify(value)}`,
+    );
+  }
+  return id;
 }
 
 /** A function name, also from an ARN (`arn:aws:lambda:region:account:function:name[:qualifier]`). */

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../../lambda/core/errors';
 import { CONFIG_CONTEXT_KEY } from '../../lambda/core/settings';
 import { runAction } from '../cli/runAction';
+import type { CentralPreflightClients } from '../preflight/runCentralPreflight';
 import type { CheckResult, PreflightClients, PreflightReport } from '../preflight/runPreflight';
 
 /** Options of `invoke-doctor preflight`. */
@@ -11,6 +12,7 @@ interface PreflightOptions {
   readonly config?: string;
   readonly json?: boolean;
   readonly region?: string;
+  readonly central?: boolean;
 }
 
 /**
@@ -30,15 +32,32 @@ export function preflightCommand(): Command {
     )
     .option('--region <REGION>', 'AWS Region (default: AWS_REGION or your profile)')
     .option('--json', 'print the report as JSON')
+    .option(
+      '--central',
+      'check the organisation shape instead: the central destination, its stream and consumer (in the central account) and this account’s member subscription',
+    )
     .action(runAction(async (options: PreflightOptions) => preflight(options)));
 }
 
 async function preflight(options: PreflightOptions): Promise<void> {
   const targets = loadConfig(options.config ?? 'cdk.json');
-  // Loaded here, not at the top: the SDK and zod cost hundreds of ms that `--help` should not pay.
-  const { runPreflight } =
-    require('../preflight/runPreflight') as typeof import('../preflight/runPreflight');
-  const report = await runPreflight(targets, await createClients(options.region));
+  let report: PreflightReport;
+  if (options.central) {
+    if (targets.central === undefined) {
+      throw new ConfigError(
+        '--central',
+        `the configuration has no "central" object: add ${CONFIG_CONTEXT_KEY}.central ({"organizationId": "o-..."} or {"accountIds": [...]})`,
+      );
+    }
+    const { runCentralPreflight } =
+      require('../preflight/runCentralPreflight') as typeof import('../preflight/runCentralPreflight');
+    report = await runCentralPreflight(targets.central, await createCentralClients(options.region));
+  } else {
+    // Loaded here, not at the top: the SDK and zod cost hundreds of ms that `--help` should not pay.
+    const { runPreflight } =
+      require('../preflight/runPreflight') as typeof import('../preflight/runPreflight');
+    report = await runPreflight(targets, await createClients(options.region));
+  }
   process.stdout.write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : renderPreflightText(report),
   );
@@ -75,6 +94,32 @@ function loadConfig(file: string): import('../../lib/config').InvokeDoctorConfig
   return parseConfig(raw);
 }
 
+async function createCentralClients(region: string | undefined): Promise<CentralPreflightClients> {
+  const [{ CloudWatchLogsClient }, { KinesisClient }, { LambdaClient }, { NodeHttpHandler }] =
+    await Promise.all([
+      import('@aws-sdk/client-cloudwatch-logs'),
+      import('@aws-sdk/client-kinesis'),
+      import('@aws-sdk/client-lambda'),
+      import('@smithy/node-http-handler'),
+    ]);
+  const options = region ? { region } : {};
+  const clients = {
+    logs: new CloudWatchLogsClient(options),
+    // HTTP/1.1: the Kinesis client defaults to HTTP/2 (for SubscribeToShard, which preflight never
+    // calls), which proxies and local emulators often refuse.
+    kinesis: new KinesisClient({ ...options, requestHandler: new NodeHttpHandler() }),
+    lambda: new LambdaClient(options),
+  };
+  try {
+    await clients.logs.config.region();
+  } catch (error) {
+    throw new ConfigError('--region', 'no AWS Region: pass --region or set AWS_REGION', {
+      cause: error,
+    });
+  }
+  return clients;
+}
+
 async function createClients(region: string | undefined): Promise<PreflightClients> {
   const [{ CloudWatchLogsClient }, { APIGatewayClient }, { ApiGatewayV2Client }] =
     await Promise.all([
@@ -98,6 +143,12 @@ async function createClients(region: string | undefined): Promise<PreflightClien
   return clients;
 }
 
+const MODE_LABEL: Record<PreflightReport['mode'], string> = {
+  'per-group': 'per-log-group mode',
+  'account-wide': 'account-wide mode',
+  central: 'organisation (central destination and member subscription)',
+};
+
 const LABEL: Record<CheckResult['status'], string> = {
   ok: 'ok     ',
   note: 'note   ',
@@ -107,9 +158,7 @@ const LABEL: Record<CheckResult['status'], string> = {
 
 /** Plain-text report: results grouped by target, fixes indented under their result. */
 export function renderPreflightText(report: PreflightReport): string {
-  const lines: string[] = [
-    `invoke-doctor preflight: ${report.region}, ${report.mode === 'account-wide' ? 'account-wide mode' : 'per-log-group mode'}`,
-  ];
+  const lines: string[] = [`invoke-doctor preflight: ${report.region}, ${MODE_LABEL[report.mode]}`];
   const byTarget = new Map<string, CheckResult[]>();
   for (const r of report.results) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
   for (const [target, results] of byTarget) {

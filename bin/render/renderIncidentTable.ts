@@ -8,7 +8,7 @@ const MAX_CELL = 44;
 
 /**
  * The incident history as a plain-text table, newest first as given: short id (accepted by
- * `incidents show`), status, kind, function, API route (only when some incident has one),
+ * `incidents show`), account (only when some incident has one: an organisation's table), status, kind, function, API route (only when some incident has one),
  * principal, occurrences, first and last seen (UTC), duration and an hourly sparkline.
  * Log-derived text goes through the terminal sanitiser (controls and bidi overrides shown as
  * visible stand-ins), so a log line cannot drive the terminal or reorder a row.
@@ -16,8 +16,10 @@ const MAX_CELL = 44;
 export function renderIncidentTable(incidents: readonly Incident[]): string {
   if (incidents.length === 0) return 'No incidents match.\n';
   const withRoutes = incidents.some((i) => i.diagnosis.api !== null);
+  const withAccounts = incidents.some((i) => i.account !== undefined);
   const header = [
     'ID',
+    ...(withAccounts ? ['ACCOUNT'] : []),
     'STATUS',
     'KIND',
     'FUNCTION',
@@ -33,6 +35,7 @@ export function renderIncidentTable(incidents: readonly Incident[]): string {
     const l = incidentLabels(incident);
     return [
       l.shortId,
+      ...(withAccounts ? [incident.account ?? '-'] : []),
       incident.status,
       incident.diagnosis.kind,
       l.function,

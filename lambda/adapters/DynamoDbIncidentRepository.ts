@@ -287,6 +287,11 @@ export class DynamoDbIncidentRepository implements IncidentRepository, AlertBudg
       values[':functionName'] = query.functionName;
       filters.push('functionName = :functionName');
     }
+    if (query.account) {
+      names['#account'] = 'account';
+      values[':account'] = query.account;
+      filters.push('#account = :account');
+    }
     const input: QueryCommandInput = {
       TableName: this.tableName,
       IndexName: INCIDENTS_TABLE_SCHEMA.indexName,

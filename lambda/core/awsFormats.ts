@@ -51,8 +51,6 @@ export const AWS_FORMATS = {
   alarmArn: whole(
     `arn:${PARTITION}:cloudwatch:${REGION}:${ACCOUNT}:alarm:[A-Za-z0-9_.+=@/-]{1,255}`,
   ),
-  /** AWS Organizations organization id (`aws:PrincipalOrgID`). */
-  organizationId: /^o-[a-z0-9]{10,32}$/,
   iamName: whole(IAM_NAME),
   /** Inline policy names: `[\w+=,.@-]{1,128}`. */
   policyName: /^[\w+=,.@-]{1,128}$/,
@@ -95,6 +93,10 @@ export const AWS_FORMATS = {
   ),
   /** DynamoDB table names: 3-255 of `[a-zA-Z0-9_.-]`. */
   tableName: /^[A-Za-z0-9_.-]{3,255}$/,
+  /** AWS Organizations organisation ids (`o-` and 10 to 32 lowercase letters or digits). */
+  organizationId: /^o-[a-z0-9]{10,32}$/,
+  /** sts:ExternalId values: 2 to 1224 of `[\w+=,.@:/-]`. */
+  externalId: /^[\w+=,.@:/-]{2,1224}$/,
   snsTopicArn: whole(`arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:[A-Za-z0-9_-]{1,256}(?:\\.fifo)?`),
 } as const;
 
@@ -108,6 +110,9 @@ export const AWS_FORMAT_HINTS: Partial<Record<keyof typeof AWS_FORMATS, string>>
   secretId: 'a secret name or ARN',
   tableName: 'a table name',
   snsTopicArn: 'an SNS topic ARN',
+  accountId: 'a 12-digit AWS account id',
+  organizationId: 'an organisation id: o- and 10 to 32 lowercase letters or digits',
+  externalId: 'an external id: 2 to 1224 of A-Z a-z 0-9 _ + = , . @ : / -',
 };
 
 /** A named AWS format, a key of {@link AWS_FORMATS}. */

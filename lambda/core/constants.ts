@@ -25,6 +25,42 @@ export const FILTER_PATTERN: string = FILTER_TERMS.map((term) => `?"${term}"`).j
 /** Log group prefix API Gateway uses for REST execution logs: `API-Gateway-Execution-Logs_{id}/{stage}`. */
 export const APIGW_EXECUTION_LOG_PREFIX = 'API-Gateway-Execution-Logs_';
 
+/**
+ * Names of the stacks bin/app.ts creates: the single-account responder, and the organisation's
+ * central responder and member (source) stacks.
+ */
+export const STACK_NAMES = {
+  single: 'InvokeDoctor',
+  central: 'InvokeDoctorCentral',
+  source: 'InvokeDoctorSource',
+} as const;
+
+/**
+ * Log groups invoke-doctor's functions write to in a stack (responder, sweeper): never subscribed,
+ * or the responder would read its own diagnoses in a loop.
+ */
+export function ownLogGroupNames(stackName: string): readonly [string, string] {
+  return [`/invoke-doctor/${stackName}/responder`, `/invoke-doctor/${stackName}/sweeper`];
+}
+
+/**
+ * Most bytes CloudWatch Logs accepts in a destination access policy (PutDestinationPolicy
+ * `accessPolicy`: "This can be up to 5120 bytes").
+ */
+export const MAX_DESTINATION_POLICY_BYTES = 5120;
+
+/** Name of the central CloudWatch Logs destination member accounts subscribe to. */
+export const CENTRAL_DESTINATION_NAME = 'invoke-doctor-central';
+
+/**
+ * Name of the central responder's role, fixed so that member read roles can trust exactly it
+ * (`aws:PrincipalArn`); the Region is appended because role names are global to an account.
+ */
+export const CENTRAL_RESPONDER_ROLE_PREFIX = 'invoke-doctor-central-responder-';
+
+/** Name of the read-only role in each member account (Region appended, as above). */
+export const MEMBER_READ_ROLE_PREFIX = 'invoke-doctor-read-';
+
 /** Log group prefix of Lambda functions. */
 export const LAMBDA_LOG_GROUP_PREFIX = '/aws/lambda/';
 

@@ -54,3 +54,18 @@ export class NotificationError extends InvokeDoctorError {
     this.retryable = !this.mayHaveBeenDelivered && (options?.retryable ?? true);
   }
 }
+
+/** A policy document that is not one IAM would accept: not JSON, wrong shape, unknown element. */
+export class InvalidPolicyError extends InvokeDoctorError {
+  override readonly exitCode = 2;
+  /** Short machine-readable reason: `not-json`, `bad-encoding`, `too-large`, `bad-shape`. */
+  readonly reason: string;
+  /** Where in the document the problem is, e.g. `Statement[2].Effect`; empty for the whole text. */
+  readonly path: string;
+  constructor(reason: string, path: string, message: string, options?: { cause?: unknown }) {
+    super(path === '' ? message : `${path}: ${message}`, options);
+    this.name = 'InvalidPolicyError';
+    this.reason = reason;
+    this.path = path;
+  }
+}

@@ -18,8 +18,10 @@ export const METRIC = {
   diagnoses: 'Diagnoses',
   /** Log events read from deliveries. */
   eventsScanned: 'EventsScanned',
-  /** Deliveries that could not be decoded (and were dropped, not retried). */
+  /** Deliveries or stream records that could not be decoded. */
   badPayloads: 'BadPayloads',
+  /** Stream records reported as batch item failures (retried, then kept in the failure queue). */
+  failedRecords: 'FailedRecords',
   /** FilterLogEvents context lookups made. */
   lookups: 'Lookups',
   /** Incidents opened (first OPENED alert claimed). */

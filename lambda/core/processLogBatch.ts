@@ -14,6 +14,8 @@ export interface ProcessDeps {
   readonly now: number;
   /** Accounts and organization trusted to receive a runnable grant (see callerTrust). */
   readonly trust?: GrantTrust;
+  /** Account the batches came from, when one responder serves many (see DeliveryContext). */
+  readonly account?: string;
 }
 
 /** Outcome of one delivery. */
@@ -73,6 +75,7 @@ export async function processLogBatch(
     await deps.sink.accept(analysis.diagnoses, {
       logGroup: common(batches.map((batch) => batch.logGroup)),
       owner: common(batches.map((batch) => batch.owner)),
+      ...(deps.account === undefined ? {} : { account: deps.account }),
       receivedAt: deps.now,
     });
   }

@@ -3,6 +3,12 @@ import type { AwsFormat } from './awsFormats';
 /** The one cdk.json context key holding invoke-doctor's deployment configuration. */
 export const CONFIG_CONTEXT_KEY = 'invoke-doctor';
 
+/**
+ * Context objects that stay absent unless configured: their presence switches a deployment shape on
+ * (`central` adds the organisation stacks), so they get no defaults object of their own.
+ */
+export const OPTIONAL_GROUPS = ['central'] as const;
+
 /** CloudWatch Logs accepts only these retention values (days). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
@@ -35,7 +41,7 @@ export type Setting = SettingType & {
   /** Format the environment variable accepts when wider than the context key's. */
   readonly envFormat?: AwsFormat;
   /** Unit of a number (shown in the reference and in error messages). */
-  readonly unit: 'minutes' | 'days' | null;
+  readonly unit: 'seconds' | 'minutes' | 'hours' | 'days' | null;
   /** One line for the configuration reference. */
   readonly doc: string;
 };
@@ -202,6 +208,109 @@ export const SETTINGS = {
     default: null,
     unit: null,
     doc: 'Reserved concurrency of the responder (unset: the account’s unreserved pool).',
+  },
+  centralOrganizationId: {
+    context: 'central.organizationId',
+    env: null,
+    type: 'string',
+    format: 'organizationId',
+    default: null,
+    unit: null,
+    doc: 'Organisation whose accounts may send logs to the central destination (`aws:PrincipalOrgID`); set this or `central.accountIds`.',
+  },
+  centralAccountIds: {
+    context: 'central.accountIds',
+    env: null,
+    type: 'list',
+    format: 'accountId',
+    default: [],
+    unit: null,
+    doc: 'Accounts that may send logs to the central destination, when not admitting a whole organisation.',
+  },
+  centralAccount: {
+    context: 'central.account',
+    env: null,
+    type: 'string',
+    format: 'accountId',
+    default: null,
+    unit: null,
+    doc: 'Account of the central stack: the default of the member stack’s `CentralAccountId` parameter (unset: pass it at deploy time).',
+  },
+  centralShards: {
+    context: 'central.shards',
+    env: null,
+    type: 'integer',
+    min: 1,
+    max: 500,
+    default: null,
+    unit: null,
+    doc: 'Provisioned shards of the central stream (unset: on-demand capacity).',
+  },
+  centralBatchSize: {
+    context: 'central.batchSize',
+    env: null,
+    type: 'integer',
+    min: 1,
+    max: 10000,
+    default: 100,
+    unit: null,
+    doc: 'Most stream records per responder invocation.',
+  },
+  centralBatchWindowSeconds: {
+    context: 'central.batchWindowSeconds',
+    env: null,
+    type: 'integer',
+    min: 0,
+    max: 300,
+    default: 5,
+    unit: 'seconds',
+    doc: 'Longest the event source mapping gathers records before invoking the responder.',
+  },
+  centralParallelizationFactor: {
+    context: 'central.parallelizationFactor',
+    env: null,
+    type: 'integer',
+    min: 1,
+    max: 10,
+    default: 1,
+    unit: null,
+    doc: 'Concurrent responder invocations per shard.',
+  },
+  centralMaxRecordAgeHours: {
+    context: 'central.maxRecordAgeHours',
+    env: null,
+    type: 'integer',
+    min: 1,
+    max: 168,
+    default: 6,
+    unit: 'hours',
+    doc: 'Age after which a record still failing goes to the failure queue (its shard and sequence numbers) instead of being retried.',
+  },
+  centralMemberLogGroups: {
+    context: 'central.memberLogGroups',
+    env: null,
+    type: 'list',
+    format: 'logGroupName',
+    default: [],
+    unit: null,
+    doc: 'Log groups each member account subscribes one by one (empty: one account-level subscription filter policy).',
+  },
+  centralReadRole: {
+    context: 'central.readRole',
+    env: null,
+    type: 'boolean',
+    default: false,
+    unit: null,
+    doc: 'Give each member a read-only role the central responder may assume for live verification.',
+  },
+  centralExternalId: {
+    context: 'central.externalId',
+    env: 'MEMBER_READ_ROLE_EXTERNAL_ID',
+    type: 'string',
+    format: 'externalId',
+    default: null,
+    unit: null,
+    doc: 'External id the central responder passes when it assumes a member’s read role (required with `central.readRole`).',
   },
   incidentsTableName: {
     context: null,

@@ -1,17 +1,19 @@
-import { createHash } from 'node:crypto';
 import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AWS_FORMAT_HINTS, AWS_FORMATS } from '../../lambda/core/awsFormats';
-import { FILTER_PATTERN } from '../../lambda/core/constants';
+import { FILTER_PATTERN, ownLogGroupNames } from '../../lambda/core/constants';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/core/metrics';
 import { SETTINGS } from '../../lambda/core/settings';
+import { constructIdFor } from '../constructIdFor';
 import { runtimeEnvironment } from '../runtimeEnvironment';
 import { AlertTopic } from './AlertTopic';
 import { IncidentsTable } from './IncidentsTable';
@@ -24,8 +26,57 @@ import { Monitoring } from './Monitoring';
  */
 export const MAX_WATCHED_LOG_GROUPS = 30;
 
+/** Retries of a failing stream batch before its records go to the failure queue. */
+export const STREAM_RETRY_ATTEMPTS = 3;
+
+/** How the responder consumes a Kinesis stream of CloudWatch Logs records (see `stream`). */
+export interface StreamInput {
+  /** The stream member accounts' subscriptions write to (through a CloudWatch Logs destination). */
+  readonly stream: kinesis.IStream;
+  /**
+   * Most records per invocation.
+   * @default - `SETTINGS.centralBatchSize` (docs/configuration.md)
+   */
+  readonly batchSize?: number;
+  /**
+   * Longest the event source mapping gathers records before invoking.
+   * @default - `SETTINGS.centralBatchWindowSeconds` (docs/configuration.md)
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Concurrent invocations per shard.
+   * @default - `SETTINGS.centralParallelizationFactor` (docs/configuration.md)
+   */
+  readonly parallelizationFactor?: number;
+  /**
+   * Age after which a failing record goes to the failure queue instead of being retried.
+   * @default - `SETTINGS.centralMaxRecordAgeHours` (docs/configuration.md)
+   */
+  readonly maxRecordAge?: Duration;
+  /**
+   * Retries of a failing batch (bisected each time) before its records go to the failure queue.
+   * @default STREAM_RETRY_ATTEMPTS
+   */
+  readonly retryAttempts?: number;
+}
+
 /** Props of {@link InvokeDoctor}. */
 export interface InvokeDoctorProps {
+  /**
+   * Read CloudWatch Logs records of many accounts from a Kinesis stream instead of subscribing log
+   * groups of this account: the responder runs the stream handler behind an event source mapping
+   * (partial batch responses, bisection, retry limit and maximum record age, the failure queue as
+   * on-failure destination) and keys every incident by account. Cannot be combined with
+   * `accountWide`, `logGroupNames`, `watchLogGroup()` or `contextLookup` (the responder cannot
+   * read member accounts' log groups).
+   * @default - log subscriptions in this account
+   */
+  readonly stream?: StreamInput;
+  /**
+   * Fixed name of the responder's execution role, for roles in other accounts that trust it.
+   * @default - a generated name
+   */
+  readonly responderRoleName?: string;
   /**
    * Subscribe every log group of the account and Region through one account-level subscription
    * filter policy (`AWS::Logs::AccountPolicy`) instead of per-group subscription filters. The
@@ -140,6 +191,8 @@ export class InvokeDoctor extends Construct {
   readonly ownLogGroupNames: readonly string[];
   /** True when one account-level policy subscribes every log group. */
   readonly accountWide: boolean;
+  /** The stream the responder consumes, when it serves an organisation (`stream` prop). */
+  readonly stream: kinesis.IStream | undefined;
 
   private readonly watched = new Set<string>();
   private readonly contextLookup: boolean;
@@ -159,12 +212,28 @@ export class InvokeDoctor extends Construct {
       throw new Error('InvokeDoctor: the stack name must be a literal (it names the log groups)');
     }
     this.accountWide = props.accountWide ?? SETTINGS.accountWide.default;
-    this.contextLookup = props.contextLookup ?? SETTINGS.contextLookup.default;
+    this.stream = props.stream?.stream;
+    this.contextLookup =
+      props.contextLookup ?? (this.stream ? false : SETTINGS.contextLookup.default);
     this.qualifier = `invoke-doctor-${stack.stackName}`;
     if (this.accountWide && (props.logGroupNames?.length ?? 0) > 0) {
       throw new Error(
         'InvokeDoctor: accountWide already subscribes every log group; remove logGroupNames or set accountWide to false',
       );
+    }
+    if (this.stream) {
+      const conflict = this.accountWide
+        ? 'accountWide'
+        : (props.logGroupNames?.length ?? 0) > 0
+          ? 'logGroupNames'
+          : this.contextLookup
+            ? 'contextLookup'
+            : null;
+      if (conflict !== null) {
+        throw new Error(
+          `InvokeDoctor: stream reads other accounts' logs; ${conflict} applies to log groups of this account only`,
+        );
+      }
     }
     const updateMinutes = wholeUnits(
       props.updateInterval,
@@ -208,10 +277,7 @@ export class InvokeDoctor extends Construct {
       );
     }
 
-    this.ownLogGroupNames = [
-      `/invoke-doctor/${stack.stackName}/responder`,
-      `/invoke-doctor/${stack.stackName}/sweeper`,
-    ];
+    this.ownLogGroupNames = ownLogGroupNames(stack.stackName);
 
     this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -252,6 +318,8 @@ export class InvokeDoctor extends Construct {
         trustedOrganizationId: organizationId ?? null,
         maxNewIncidentsPerDelivery: maxNew,
         maxAlertsPerChannelPerMinute: maxAlerts,
+        // Set by InvokeDoctorCentral on its responder when members have a read role.
+        centralExternalId: null,
       }),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -259,9 +327,18 @@ export class InvokeDoctor extends Construct {
     const onFailure = new destinations.SqsDestination(this.failureQueue);
 
     this.responder = new InvokeDoctorFunction(this, 'Responder', {
-      handlerPath: 'lambda/handlers/logSubscription.ts',
-      description:
-        'invoke-doctor responder: diagnoses Lambda invoke permission failures in log deliveries',
+      ...(this.stream
+        ? {
+            handlerPath: 'lambda/handlers/kinesisStream.ts',
+            description:
+              "invoke-doctor central responder: diagnoses Lambda invoke permission failures in member accounts' log records",
+          }
+        : {
+            handlerPath: 'lambda/handlers/logSubscription.ts',
+            description:
+              'invoke-doctor responder: diagnoses Lambda invoke permission failures in log deliveries',
+          }),
+      roleName: props.responderRoleName,
       logGroupName: this.ownLogGroupNames[0] as string,
       logRetention: props.logRetention,
       environment,
@@ -330,16 +407,19 @@ export class InvokeDoctor extends Construct {
       sweeper: this.sweeper,
       failureQueue: this.failureQueue,
       topic: this.alerts.topic,
+      streamConsumer: this.stream !== undefined,
     });
 
-    if (this.accountWide) {
+    if (props.stream) {
+      this.consume(props.stream);
+    } else if (this.accountWide) {
       this.subscribeAccount();
     } else {
       for (const name of props.logGroupNames ?? []) this.watchLogGroup(name);
     }
     this.node.addValidation({
       validate: () =>
-        this.accountWide || this.watched.size > 0
+        this.accountWide || this.stream !== undefined || this.watched.size > 0
           ? []
           : [
               'InvokeDoctor watches no log group: pass logGroupNames, call watchLogGroup(), or set accountWide',
@@ -359,6 +439,11 @@ export class InvokeDoctor extends Construct {
    */
   watchLogGroup(group: string | logs.ILogGroup): this {
     const name = typeof group === 'string' ? group : group.logGroupName;
+    if (this.stream) {
+      throw new Error(
+        `InvokeDoctor.watchLogGroup("${name}"): this responder reads a stream; members subscribe their log groups to its destination`,
+      );
+    }
     if (this.accountWide) {
       throw new Error(
         `InvokeDoctor.watchLogGroup("${name}"): accountWide already subscribes every log group`,
@@ -410,6 +495,50 @@ export class InvokeDoctor extends Construct {
     return this;
   }
 
+  // Stream mode: an event source mapping that never lets one record block a shard.
+  private consume(input: StreamInput): void {
+    const batchSize = input.batchSize ?? SETTINGS.centralBatchSize.default;
+    const parallelizationFactor =
+      input.parallelizationFactor ?? SETTINGS.centralParallelizationFactor.default;
+    const retryAttempts = input.retryAttempts ?? STREAM_RETRY_ATTEMPTS;
+    const window =
+      input.maxBatchingWindow ?? Duration.seconds(SETTINGS.centralBatchWindowSeconds.default);
+    const maxRecordAge =
+      input.maxRecordAge ?? Duration.hours(SETTINGS.centralMaxRecordAgeHours.default);
+    const bounded = (name: string, value: number, min: number, max: number) => {
+      if (!Number.isInteger(value) || value < min || value > max) {
+        throw new Error(
+          `InvokeDoctor: stream.${name} must be a whole number from ${min} to ${max}`,
+        );
+      }
+    };
+    bounded('batchSize', batchSize, SETTINGS.centralBatchSize.min, SETTINGS.centralBatchSize.max);
+    bounded(
+      'parallelizationFactor',
+      parallelizationFactor,
+      SETTINGS.centralParallelizationFactor.min,
+      SETTINGS.centralParallelizationFactor.max,
+    );
+    bounded('retryAttempts', retryAttempts, 0, 10_000);
+    this.responder.addEventSource(
+      new sources.KinesisEventSource(input.stream, {
+        // Records already in the stream when the mapping is created are member deliveries too.
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize,
+        maxBatchingWindow: window,
+        parallelizationFactor,
+        // Partial batch responses retry only from the first failed record; bisection isolates a
+        // record that fails the whole invocation; the retry limit and record age stop a poison
+        // record from blocking its shard, and the failure queue keeps where it was.
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts,
+        maxRecordAge,
+        onFailure: new sources.SqsDlq(this.failureQueue),
+      }),
+    );
+  }
+
   // Account mode: one policy for every log group but our own, one permission for any group.
   private subscribeAccount(): void {
     const stack = Stack.of(this);
@@ -458,12 +587,6 @@ export class InvokeDoctor extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
-}
-
-// Readable and collision-free: the name's letters plus a short hash of the whole name.
-function constructIdFor(name: string): string {
-  const letters = name.replace(/[^A-Za-z0-9]/g, '').slice(-40);
-  return `${letters}${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }
 
 // A number prop checked against the bounds of its setting, or the setting's default.

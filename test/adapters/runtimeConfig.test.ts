@@ -18,6 +18,7 @@ describe('runtimeConfig', () => {
       trustedOrganizationId: null,
       maxNewIncidentsPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
       maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
+      centralExternalId: null,
     });
   });
 
@@ -54,6 +55,7 @@ describe('runtimeConfig', () => {
       [RUNTIME_ENV.trustedOrganizationId]: 'o-abcdefghij',
       [RUNTIME_ENV.maxNewIncidentsPerDelivery]: '5',
       [RUNTIME_ENV.maxAlertsPerChannelPerMinute]: '50',
+      [RUNTIME_ENV.centralExternalId]: 'invoke-doctor-o-a1b2c3d4e5',
     };
 
     // Act
@@ -74,6 +76,7 @@ describe('runtimeConfig', () => {
       trustedOrganizationId: 'o-abcdefghij',
       maxNewIncidentsPerDelivery: 5,
       maxAlertsPerChannelPerMinute: 50,
+      centralExternalId: 'invoke-doctor-o-a1b2c3d4e5',
     });
   });
 

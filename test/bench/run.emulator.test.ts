@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PAYLOAD_KINDS } from '../../bench/buildPayload';
+import { STREAM_BATCH_RECORDS, STREAM_KINDS } from '../../bench/buildStreamBatch';
 import { CONSTRUCT_BUNDLING } from '../../bench/measureBundle';
 import { LAMBDA_MEMORY_MB } from '../../bench/measureMemory';
 import type { BenchResults } from '../../bench/run';
@@ -52,6 +53,9 @@ describe('npm run bench -- --quick --json FILE', () => {
       'Peak memory',
       'Storm cost',
       'Matchers on adversarial lines',
+      'Kinesis stream responder',
+      'Stream batches into the incident store',
+      'Static check',
       'Targets',
     ]) {
       expect(stdout).toContain(heading);
@@ -83,6 +87,33 @@ describe('npm run bench -- --quick --json FILE', () => {
       positive(t.handlerOverPowertools);
       positive(t.handlerOverAsciiFloor);
     }
+  });
+
+  test('times both batch kinds against the decode floor, and measures memory per batch', () => {
+    expect(results.stream.throughput.map((t) => t.kind)).toEqual([...STREAM_KINDS]);
+    for (const t of results.stream.throughput) {
+      expect(t.batch.records).toBe(STREAM_BATCH_RECORDS);
+      expect(t.diagnoses).toBeGreaterThan(0);
+      expect(Object.keys(t.methods).sort()).toEqual(['floor', 'floor-ascii', 'handler']);
+      for (const timing of Object.values(t.methods)) {
+        positive(timing.medianMs);
+        positive(timing.recordsPerSecond);
+        positive(timing.eventsPerSecond);
+      }
+      positive(t.handlerOverFloor);
+    }
+    expect(results.stream.memory.map((m) => m.kind)).toEqual([...STREAM_KINDS]);
+    for (const m of results.stream.memory) positive(m.peakRss);
+    positive(results.stream.bundleBytes);
+    // One conditional write per incident and batch once the incidents are open.
+    const store = results.stream.store;
+    expect(store.batches).toBe(3);
+    expect(store.incidents).toBeGreaterThan(0);
+    expect(store.firstBatchWrites).toBeGreaterThanOrEqual(store.incidents);
+    expect(store.laterBatchWrites).toBeLessThanOrEqual(store.incidents);
+    expect(results.targets.map((v) => v.target)).toContain(
+      `peak RSS of a ${STREAM_BATCH_RECORDS}-record stream batch ≤ 50% of ${LAMBDA_MEMORY_MB} MB`,
+    );
   });
 
   test('writes the bundle, cold-init, memory and storm figures and a verdict per target', () => {
@@ -117,6 +148,15 @@ describe('npm run bench -- --quick --json FILE', () => {
     }
     expect(results.targets.length).toBeGreaterThanOrEqual(9);
     for (const verdict of results.targets) expect(typeof verdict.pass).toBe('boolean');
+  });
+  test('checks the 500-resource template with no findings, and times it against JSON.parse', () => {
+    expect(results.check).toMatchObject({ resources: 500, findings: 0 });
+    expect(results.check.callers).toBeGreaterThan(50);
+    positive(results.check.checkMedianMs);
+    positive(results.check.jsonParseMedianMs);
+    expect(results.targets.some((t) => t.target.startsWith('check: 500-resource template'))).toBe(
+      true,
+    );
   });
 });
 

@@ -64,6 +64,7 @@ describe('deployed pipeline (handler + sweeper from runtime config) against moto
       trustedOrganizationId: null,
       maxNewIncidentsPerDelivery: 20,
       maxAlertsPerChannelPerMinute: 20,
+      centralExternalId: null,
     };
   });
 

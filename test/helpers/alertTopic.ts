@@ -65,6 +65,7 @@ export function deployedConfig(
     trustedOrganizationId: null,
     maxNewIncidentsPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
     maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
+    centralExternalId: null,
     ...overrides,
   };
 }

@@ -14,4 +14,5 @@ export const RUNTIME_ENV = {
   trustedOrganizationId: SETTINGS.trustedOrganizationId.env,
   maxNewIncidentsPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.env,
   maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.env,
+  centralExternalId: SETTINGS.centralExternalId.env,
 } as const;

@@ -1,7 +1,7 @@
 /**
  * Finding: a regular expression with quadratic time (the HTTP API access-log matcher took 50 s on a
- * 768 KiB line). Every regular expression in the runtime code — the matchers, the validators, the
- * decoders and the sanitisers, all of which see log text — is checked with recheck, a static ReDoS
+ * 768 KiB line). Every regular expression in the runtime code that can see log text — the matchers,
+ * the validators, the decoders and the sanitisers — is checked with recheck, a static ReDoS
  * analyser (automaton analysis, fuzzing where that does not decide): each must be linear. The
  * runtime code builds patterns dynamically in one place only (AWS_FORMATS' `whole()`), whose
  * compiled patterns are checked too; a new dynamic site fails the test until it is listed here.
@@ -27,12 +27,19 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/**
+ * Code that never sees log text: `invoke-doctor check` reads the operator's own CloudFormation
+ * templates and Terraform plans, never a log line.
+ */
+const NOT_LOG_TEXT = ['lambda/core/check/', 'bin/check/', 'bin/commands/check.ts'];
+
 /** Regex literals and `new RegExp(...)` sites of the runtime code (lambda/ and bin/). */
 function scan(): { literals: Found[]; dynamicSites: string[] } {
   const literals: Found[] = [];
   const dynamicSites = new Set<string>();
   for (const file of [...sourceFiles(join(ROOT, 'lambda')), ...sourceFiles(join(ROOT, 'bin'))]) {
     const name = relative(ROOT, file);
+    if (NOT_LOG_TEXT.some((prefix) => name.startsWith(prefix))) continue;
     const tree = ts.createSourceFile(
       file,
       readFileSync(file, 'utf8'),

@@ -69,7 +69,7 @@ function serviceGrant(r: ResolvedFacts, service: Checked): PermissionGrant {
   const hint = name
     ? (SOURCE_ARN_HINTS[name] ?? (isLogs ? SOURCE_ARN_HINTS['logs.amazonaws.com'] : undefined))
     : undefined;
-  const sourceArn = r.principal.sourceArn;
+  const sourceArn = r.principal.sourceArn ?? null;
   // The source lives in the function's account unless the log names it (an alarm ARN).
   const sourceAccount: Checked =
     sourceArn?.ok === true

@@ -51,7 +51,7 @@ export interface ResolvedPrincipal {
   /** Role or user ARN (with path) usable as a resource-policy principal; null for other types. */
   readonly iamArn: Checked | null;
   /** The resource that invoked as a service (a CloudWatch alarm ARN), when the log names it. */
-  readonly sourceArn: Checked | null;
+  readonly sourceArn?: Checked | null;
 }
 
 /** The API Gateway route, every part checked; null parts are unknown. */

@@ -184,7 +184,7 @@ export class IncidentService implements DiagnosisSink {
     context: DeliveryContext,
   ): Promise<RecordedIncident[]> {
     const now = this.clock.now();
-    const deliveries = toIncidentDeliveries(diagnoses, context.receivedAt);
+    const deliveries = toIncidentDeliveries(diagnoses, context.receivedAt, context.account);
     const openings = { left: this.policy.maxNewIncidentsPerDelivery };
     const settled: PromiseSettledResult<RecordedIncident>[] = [];
     // A bounded number at a time: a flood of 1,500 distinct failures must not open 1,500 sockets.

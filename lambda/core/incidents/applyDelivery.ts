@@ -74,6 +74,7 @@ export function applyDelivery(input: ApplyDeliveryInput): DeliveryDecision {
   const opened: IncidentRecord = {
     id: incidentId(delivery.fingerprint, episode),
     fingerprint: delivery.fingerprint,
+    ...(delivery.account === undefined ? {} : { account: delivery.account }),
     episode,
     previousIncidentId: lastEpisode > 0 ? incidentId(delivery.fingerprint, lastEpisode) : null,
     status: 'open',

@@ -14,6 +14,8 @@ export interface Incident {
   /** `${fingerprint}#${episode}`-derived stable id, safe to show and to pass to `incidents show`. */
   readonly id: string;
   readonly fingerprint: string;
+  /** AWS account the failure happened in, for incidents of an organisation responder. */
+  readonly account?: string;
   /** 1 for the first outage of this fingerprint, 2 for the next, ... */
   readonly episode: number;
   /** Id of the previous episode's incident, null on the first. */

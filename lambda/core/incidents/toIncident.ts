@@ -6,6 +6,7 @@ export function toIncident(record: IncidentRecord): Incident {
   return {
     id: record.id,
     fingerprint: record.fingerprint,
+    ...(record.account === undefined ? {} : { account: record.account }),
     episode: record.episode,
     previousIncidentId: record.previousIncidentId,
     status: record.status,

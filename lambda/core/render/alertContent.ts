@@ -1,3 +1,4 @@
+import { STACK_NAMES } from '../constants';
 import type { Incident, Notification, NotificationKind } from '../incidents/incident';
 import type { DiagnosisKind, Fix, FixKind, Reason } from '../types';
 import { formatDuration } from './formatDuration';
@@ -32,7 +33,10 @@ export interface AlertContent {
   readonly problem: string;
   /** Short name of the affected function (or role / route when that is all we know). */
   readonly subject: string;
-  /** `problem: subject`, with ` (unconfirmed caller)` when the caller is outside the trusted accounts. */
+  /**
+   * `problem: subject`, plus `in account <id>` for an organisation's incident and ` (unconfirmed
+   * caller)` when the caller is outside the trusted accounts.
+   */
   readonly headline: string;
   /**
    * Warning shown above everything else when the caller is outside the trusted accounts (the line
@@ -123,7 +127,7 @@ export function alertContent(notification: Notification): AlertContent {
     emoji,
     problem,
     subject,
-    headline: `${problem}: ${subject}${unconfirmed ? ' (unconfirmed caller)' : ''}`,
+    headline: `${problem}: ${subject}${incident.account ? ` in account ${incident.account}` : ''}${unconfirmed ? ' (unconfirmed caller)' : ''}`,
     caution: unconfirmed ? cautionOf(incident) : null,
     summary: d.summary.trim() || problem,
     progress: progressOf(notification),
@@ -134,7 +138,10 @@ export function alertContent(notification: Notification): AlertContent {
     sample: kind === 'resolved' ? '' : d.sample,
     incidentId: incident.id,
     reference: referenceOf(incident),
-    historyCommand: `npx invoke-doctor incidents show ${shellWord(incident.id)}`,
+    historyCommand: `npx invoke-doctor incidents show ${shellWord(incident.id)}${
+      // An organisation's incidents live in the central stack's table.
+      incident.account ? ` --stack ${STACK_NAMES.central}` : ''
+    }`,
   };
 }
 
@@ -176,6 +183,7 @@ function factsOf(incident: Incident): AlertFact[] {
   const p = d.principal;
   const who = p.arn ?? p.service ?? (p.accountId ? `account ${p.accountId}` : 'unknown principal');
   const facts: AlertFact[] = [
+    ...(incident.account ? [{ label: 'Account', value: incident.account }] : []),
     { label: 'Who', value: p.type === 'unknown' ? who : `${who} (${p.type})` },
     {
       label: 'What',

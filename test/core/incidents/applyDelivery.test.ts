@@ -287,6 +287,38 @@ describe('applyDelivery', () => {
     ]);
     expect(Object.values(late.deliveries)).toEqual([T0 + 200 * MINUTE]);
   });
+
+  test("an organisation's incident keeps its account through updates", () => {
+    // Arrange
+    const inAccount = (at: number, firstN: number) =>
+      toIncidentDeliveries([lambdaDenial(at, 2, firstN)], at, '111111111111')[0]!;
+    const opened = written(
+      applyDelivery({
+        latest: null,
+        lastEpisode: 0,
+        delivery: inAccount(T0, 0),
+        now: T0,
+        channels: CHANNELS,
+        policy,
+      }),
+    );
+    // Act
+    const updated = written(
+      applyDelivery({
+        latest: opened,
+        lastEpisode: 1,
+        delivery: inAccount(T0 + MINUTE, 10),
+        now: T0 + MINUTE,
+        channels: CHANNELS,
+        policy,
+      }),
+    );
+    // Assert
+    expect(opened).toMatchObject({ account: '111111111111', episode: 1 });
+    expect(opened.id.startsWith(opened.fingerprint)).toBe(true);
+    expect(updated).toMatchObject({ account: '111111111111', occurrences: 4, id: opened.id });
+    expect(open()).not.toHaveProperty('account');
+  });
 });
 
 function reversed<T extends { eventIds: readonly string[] }>(d: T): T {
