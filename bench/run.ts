@@ -15,6 +15,7 @@ import {
 } from './measureBundle';
 import { type CheckResult, measureCheck } from './measureCheck';
 import { type ColdInitResult, measureColdInit } from './measureColdInit';
+import { type MatcherResult, measureMatchers } from './measureMatchers';
 import {
   LAMBDA_MEMORY_MB,
   type MemoryResult,
@@ -61,6 +62,8 @@ export interface BenchResults {
   readonly coldInit: ColdInitResult;
   readonly memory: readonly MemoryResult[];
   readonly storm: StormComparison;
+  /** Each format family on adversarial lines: time per KiB as lines grow. */
+  readonly matchers: readonly MatcherResult[];
   /** `invoke-doctor check` on a 500-resource synthesized template. */
   readonly check: CheckResult;
   /** The central responder on 100-record Kinesis batches. */
@@ -85,6 +88,7 @@ const SETTINGS = {
     stormSizes: [100, 1000],
     stormDeliveries: 40,
     verifyRuns: 3,
+    matchers: { sizes: [256 * 1024, 1024 * 1024], calls: 9 },
     checkRounds: 15,
     streamInfoRecordBytes: 16_384,
     streamStoreBatches: 20,
@@ -96,6 +100,7 @@ const SETTINGS = {
     stormSizes: [20, 100],
     stormDeliveries: 4,
     verifyRuns: 1,
+    matchers: { sizes: [16 * 1024, 64 * 1024], calls: 2 },
     checkRounds: 2,
     streamInfoRecordBytes: 4096,
     streamStoreBatches: 3,
@@ -108,6 +113,9 @@ const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_COLD_INIT_MS = 150;
 // "With room to spare": the peak must leave at least half the configured memory unused.
 const MIN_MEMORY_MARGIN = 0.5;
+// Linear matching: time per KiB of an adversarial line may not grow by more than this from the
+// smallest to the largest line (a quadratic matcher grows 4x from 256 KiB to 1 MiB).
+const MAX_MATCHER_GROWTH = 1.5;
 // "Well under a second" for a 500-resource template, read from disk and checked.
 const MAX_CHECK_MS = 250;
 // Verification: read calls for a new incident (as in AWS, where IAM's simulation answers).
@@ -140,6 +148,7 @@ function verdicts(
   stream: BenchResults['stream'],
   check: CheckResult,
   verification: VerificationCost,
+  matchers: readonly MatcherResult[],
 ): Verdict[] {
   const out: Verdict[] = [];
   for (const result of throughput) {
@@ -193,6 +202,13 @@ function verdicts(
     pass: check.checkMedianMs <= MAX_CHECK_MS,
   });
   out.push(...verificationVerdicts(verification));
+  const growth = (m: MatcherResult) => Math.max(m.findGrowth, m.engineGrowth);
+  const steepest = matchers.reduce((a, b) => (growth(b) > growth(a) ? b : a));
+  out.push({
+    target: `matchers: time per KiB of every adversarial line grows ≤ ${MAX_MATCHER_GROWTH}× with its length`,
+    measured: `worst ${ratio(growth(steepest))} (${steepest.family}: ${steepest.name})`,
+    pass: matchers.every((m) => growth(m) <= MAX_MATCHER_GROWTH),
+  });
   return out;
 }
 
@@ -569,6 +585,31 @@ function report(results: BenchResults): string {
     );
   }
 
+  const lineSizes = results.matchers[0]?.timings.map((t) => kib(t.bytes)) ?? [];
+  parts.push(
+    `\nMatchers on adversarial lines (µs per KiB; each family's find, then the whole engine with its ${kib(256 * 1024)} cap)`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'family',
+        'line',
+        ...lineSizes.map((s) => `find @ ${s}`),
+        'growth',
+        ...lineSizes.map((s) => `engine @ ${s}`),
+        'growth',
+      ],
+      results.matchers.map((m) => [
+        m.family,
+        m.name,
+        ...m.timings.map((t) => t.findUsPerKib.toFixed(2)),
+        ratio(m.findGrowth),
+        ...m.timings.map((t) => t.engineUsPerKib.toFixed(2)),
+        ratio(m.engineGrowth),
+      ]),
+    ),
+  );
+
   parts.push('\nTargets');
   parts.push(
     renderTable(
@@ -643,6 +684,8 @@ async function main(): Promise<void> {
     const check = measureCheck(settings.checkRounds);
     progress('verification');
     const verification = await measureVerification(settings.verifyRuns);
+    progress('matchers');
+    const matchers = measureMatchers(settings.matchers);
     const { dir: _dir, file: _file, ...bundleFigures } = bundle;
     const cpu = cpus();
     const results: BenchResults = {
@@ -666,7 +709,18 @@ async function main(): Promise<void> {
       stream,
       check,
       verification,
-      targets: verdicts(throughput, bundle, coldInit, memory, storm, stream, check, verification),
+      matchers,
+      targets: verdicts(
+        throughput,
+        bundle,
+        coldInit,
+        memory,
+        storm,
+        stream,
+        check,
+        verification,
+        matchers,
+      ),
     };
     process.stdout.write(`${report(results)}\n`);
     if (args.json !== null) {

@@ -50,6 +50,9 @@ export class InvokeDoctorCentralStack extends Stack {
       resolvedRetention: Duration.days(config.incidents.resolvedTtlDays),
       logRetention: config.logRetentionDays as logs.RetentionDays,
       reservedConcurrentExecutions: config.reservedConcurrency,
+      trustedAccounts: config.trustedAccounts,
+      maxNewIncidentsPerDelivery: config.incidents.maxNewPerDelivery,
+      maxAlertsPerChannelPerMinute: config.incidents.maxAlertsPerChannelPerMinute,
     });
     const doctor = this.central.doctor;
 

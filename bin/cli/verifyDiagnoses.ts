@@ -1,6 +1,7 @@
 import { AwsAccountReader } from '../../lambda/adapters/AwsAccountReader';
 import { awsSdk } from '../../lambda/adapters/awsSdk';
 import { buildVerifier } from '../../lambda/adapters/buildVerifier';
+import type { GrantTrust } from '../../lambda/core/fixes/callerTrust';
 import type { VerifiableDiagnosis } from '../../lambda/core/verify/verifyDiagnosis';
 import type { AwsOptions } from './awsOptions';
 
@@ -15,11 +16,11 @@ const CLI_BUDGET_MS = 30_000;
  */
 export async function verifyDiagnoses<D extends VerifiableDiagnosis>(
   diagnoses: readonly D[],
-  options: AwsOptions,
+  options: AwsOptions & { readonly trust?: GrantTrust | undefined },
 ): Promise<D[]> {
   const region = options.region ?? (await defaultRegion(options.profile));
   const reader = new AwsAccountReader({ region, profile: options.profile, maxAttempts: 3 });
-  const verifier = buildVerifier({ reader, region, budgetMs: CLI_BUDGET_MS });
+  const verifier = buildVerifier({ reader, region, budgetMs: CLI_BUDGET_MS, trust: options.trust });
   try {
     const out: D[] = [];
     for (const d of diagnoses) out.push(await verifier.verify(d));

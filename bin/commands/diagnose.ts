@@ -2,16 +2,18 @@ import { Command } from 'commander';
 import { decodeInput } from '../../lambda/core/decode/decodeInput';
 import { analyzeBatches } from '../../lambda/core/diagnose/analyzeBatches';
 import { InvalidPayloadError } from '../../lambda/core/errors';
+import { terminalJson } from '../../lambda/core/render/sanitize';
 import type { LogBatch } from '../../lambda/core/types';
 import { type AwsOptions, checkAwsOptions, withAwsOptions } from '../cli/awsOptions';
 import { readInputs, readOne } from '../cli/readInputs';
 import { runAction } from '../cli/runAction';
 import { samplePath } from '../cli/samplePath';
+import { type TrustFlags, trustFromFlags, trustOptions } from '../cli/trustOptions';
 import { diagnosisJson } from '../render/diagnosisJson';
 import { renderDiagnosisText } from '../render/renderDiagnosisText';
 
 /** Options of `invoke-doctor diagnose`. */
-interface DiagnoseOptions extends AwsOptions {
+interface DiagnoseOptions extends AwsOptions, TrustFlags {
   readonly logGroup?: string;
   readonly json?: boolean;
   readonly sample?: boolean;
@@ -21,7 +23,7 @@ interface DiagnoseOptions extends AwsOptions {
 
 /** `invoke-doctor diagnose [FILE...]`: runs the engine on pasted logs or payload files. */
 export function diagnoseCommand(): Command {
-  const command = new Command('diagnose')
+  const command = trustOptions(new Command('diagnose'))
     .description(
       'Diagnose Lambda invoke permission failures in log files or stdin (plain text, awslogs payloads, DATA_MESSAGE JSON, filter-log-events JSON)',
     )
@@ -43,7 +45,9 @@ export function diagnoseCommand(): Command {
 }
 
 async function diagnose(files: string[], options: DiagnoseOptions): Promise<void> {
+  // Flags are checked before anything is read.
   if (options.verify) checkAwsOptions(options);
+  const trust = trustFromFlags(options);
   const inputs = options.sample
     ? [await readOne(samplePath('sample-outage.log'))]
     : await readInputs(files);
@@ -59,15 +63,15 @@ async function diagnose(files: string[], options: DiagnoseOptions): Promise<void
       failures.push(`${input.label}: ${error.message}`);
     }
   }
-  let { diagnoses } = analyzeBatches(batches);
+  let { diagnoses } = analyzeBatches(batches, { trust });
   if (options.verify && diagnoses.length > 0) {
     // Loaded here: the SDK costs hundreds of ms that a plain diagnose should not pay.
     const { verifyDiagnoses } =
       require('../cli/verifyDiagnoses') as typeof import('../cli/verifyDiagnoses');
-    diagnoses = await verifyDiagnoses(diagnoses, options);
+    diagnoses = await verifyDiagnoses(diagnoses, { ...options, trust });
   }
   if (options.json) {
-    for (const d of diagnoses) process.stdout.write(`${JSON.stringify(diagnosisJson(d))}\n`);
+    for (const d of diagnoses) process.stdout.write(`${terminalJson(diagnosisJson(d))}\n`);
   } else if (diagnoses.length > 0 || failures.length === 0) {
     // "nothing found" would be misleading when inputs could not be read
     const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;

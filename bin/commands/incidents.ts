@@ -3,15 +3,19 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { AWS_FORMATS } from '../../lambda/core/awsFormats';
 import { ConfigError, InvokeDoctorError } from '../../lambda/core/errors';
+import { callerTrust, type GrantTrust, withOwner } from '../../lambda/core/fixes/callerTrust';
+import { renderFixes } from '../../lambda/core/fixes/renderFixes';
 import type { IncidentRecord } from '../../lambda/core/incidents/IncidentRecord';
 import type { Incident, IncidentStatus } from '../../lambda/core/incidents/incident';
 import { parseIncidentId } from '../../lambda/core/incidents/incidentId';
 import { toIncident } from '../../lambda/core/incidents/toIncident';
 import type { IncidentQuery, IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
+import { terminalJson } from '../../lambda/core/render/sanitize';
 import { checkAwsOptions } from '../cli/awsOptions';
 import { parseSince } from '../cli/parseSince';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
+import { type TrustFlags, trustFromFlags, trustGiven, trustOptions } from '../cli/trustOptions';
 import { renderIncidentDetail } from '../render/renderIncidentDetail';
 import { renderIncidentTable } from '../render/renderIncidentTable';
 
@@ -39,7 +43,7 @@ interface ListOptions extends SourceOptions {
 }
 
 /** Options of `invoke-doctor incidents show`. */
-interface ShowOptions extends SourceOptions {
+interface ShowOptions extends SourceOptions, TrustFlags {
   readonly json?: boolean;
   readonly verify?: boolean;
 }
@@ -77,8 +81,10 @@ export function incidentsCommand(): Command {
     .addHelpText('after', SOURCE_HELP)
     .action(runAction(async (options: ListOptions) => list(options)));
   command.addCommand(
-    withSourceOptions(new Command('show'))
-      .description('Show one incident in full: diagnosis, fixes, timing, previous episode')
+    trustOptions(withSourceOptions(new Command('show')))
+      .description(
+        'Show one incident in full: diagnosis, fixes, timing, previous episode (with --trust-account, the fixes re-rendered for a caller you confirmed)',
+      )
       .argument('<ID>', 'incident id as listed (the short form works while it is unambiguous)')
       .option('--json', 'print the incident as one JSON object')
       .option(
@@ -123,7 +129,7 @@ async function list(options: ListOptions): Promise<void> {
   }
   const incidents = records.map(toIncident);
   if (options.json) {
-    for (const incident of incidents) safeStdout().write(`${JSON.stringify(incident)}\n`);
+    for (const incident of incidents) safeStdout().write(`${terminalJson(incident)}\n`);
     return;
   }
   safeStdout().write(`Incidents in ${source.label}\n\n${renderIncidentTable(incidents)}`);
@@ -132,6 +138,7 @@ async function list(options: ListOptions): Promise<void> {
 async function show(id: string, options: ShowOptions): Promise<void> {
   const wanted = parseWantedId(id);
   checkAwsOptions(options);
+  const trust = trustGiven(options) ? trustFromFlags(options) : null;
   const source = await openSource(options);
   let incident: Incident;
   try {
@@ -139,15 +146,31 @@ async function show(id: string, options: ShowOptions): Promise<void> {
   } finally {
     await source.close();
   }
+  if (trust !== null) incident = retrusted(incident, trust);
   if (options.verify) {
     const { verifyDiagnoses } =
       require('../cli/verifyDiagnoses') as typeof import('../cli/verifyDiagnoses');
-    const [diagnosis] = await verifyDiagnoses([incident.diagnosis], options);
+    const [diagnosis] = await verifyDiagnoses([incident.diagnosis], {
+      ...options,
+      ...(trust === null ? {} : { trust }),
+    });
     if (diagnosis) incident = { ...incident, diagnosis };
   }
-  safeStdout().write(
-    options.json ? `${JSON.stringify(incident)}\n` : renderIncidentDetail(incident),
-  );
+  safeStdout().write(options.json ? `${terminalJson(incident)}\n` : renderIncidentDetail(incident));
+}
+
+/**
+ * The incident with its fixes rendered again from its stored facts, trusting `trust` as well as the
+ * function's account and the log group's owner: how a person who confirmed an unconfirmed caller
+ * gets the runnable command.
+ */
+function retrusted(incident: Incident, trust: GrantTrust): Incident {
+  const d = incident.diagnosis;
+  const full = withOwner(trust, d.logOwner);
+  return {
+    ...incident,
+    diagnosis: { ...d, fixes: renderFixes(d, full), callerTrust: callerTrust(d, full) },
+  };
 }
 
 function toQuery(options: ListOptions): IncidentQuery {

@@ -5,12 +5,14 @@ import { Command } from 'commander';
 import { decodeInput } from '../../lambda/core/decode/decodeInput';
 import { prefilter } from '../../lambda/core/diagnose/prefilter';
 import { InvalidPayloadError, NotificationError } from '../../lambda/core/errors';
+import type { GrantTrust } from '../../lambda/core/fixes/callerTrust';
 import {
   IncidentService,
   type RecordedIncident,
   type SweepReport,
 } from '../../lambda/core/incidents/IncidentService';
 import type {
+  AlertDigest,
   Incident,
   Notification,
   NotificationKind,
@@ -21,11 +23,13 @@ import type { DiagnosisSink } from '../../lambda/core/ports/DiagnosisSink';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
 import { processLogBatch } from '../../lambda/core/processLogBatch';
 import { shellWord } from '../../lambda/core/render/alertContent';
+import { terminalJson } from '../../lambda/core/render/sanitize';
 import type { LogBatch } from '../../lambda/core/types';
 import { readOne } from '../cli/readInputs';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
 import { samplePath } from '../cli/samplePath';
+import { type TrustFlags, trustFromFlags, trustOptions } from '../cli/trustOptions';
 import { ProgressLine } from '../render/ProgressLine';
 import {
   type ReplayOutcome,
@@ -40,7 +44,7 @@ import { ReplaySweeper, SWEEP_INTERVAL_MS } from '../replay/ReplaySweeper';
 import { TerminalNotifier } from '../replay/TerminalNotifier';
 
 /** Options of `invoke-doctor replay`. */
-interface ReplayOptions {
+interface ReplayOptions extends TrustFlags {
   readonly store?: string;
   readonly slackWebhook?: string;
   readonly json?: boolean;
@@ -53,7 +57,7 @@ interface ReplayOptions {
  * clock that follows the events, so alerts open, update and resolve as they would have.
  */
 export function replayCommand(): Command {
-  return new Command('replay')
+  return trustOptions(new Command('replay'))
     .description(
       'Replay log files through the whole pipeline as the deployed function would see them (decode, diagnose, store incidents, alert), on a local store: no AWS account needed. Without FILE: the bundled outage sample',
     )
@@ -71,6 +75,7 @@ export function replayCommand(): Command {
 async function replay(files: string[], options: ReplayOptions): Promise<void> {
   const started = performance.now();
   // Channels first: a bad --slack-webhook is refused before anything is read or stored.
+  const trust = trustFromFlags(options);
   const progress = new ProgressLine();
   const channels = buildChannels(options, progress);
   const out = safeStdout();
@@ -105,7 +110,7 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
   });
   let outcome: ReplayOutcome;
   try {
-    outcome = await run(plan, store, channels, progress);
+    outcome = await run(plan, store, channels, progress, trust);
   } finally {
     await store.close();
   }
@@ -113,9 +118,9 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
   const stats = { inputs: inputs.length, failed: failures.length, elapsedMs };
   if (options.json) {
     for (const incident of outcome.incidents) {
-      out.write(`${JSON.stringify({ type: 'incident', ...incident })}\n`);
+      out.write(`${terminalJson({ type: 'incident', ...incident })}\n`);
     }
-    out.write(`${JSON.stringify(replaySummaryJson(plan, outcome, stats))}\n`);
+    out.write(`${terminalJson(replaySummaryJson(plan, outcome, stats))}\n`);
   } else {
     out.write(renderReplaySummary(plan, outcome, stats, storeHint(options.store)));
   }
@@ -163,6 +168,7 @@ async function run(
   store: LocalStore,
   channels: readonly Notifier[],
   progress: ProgressLine,
+  trust: GrantTrust,
 ): Promise<ReplayOutcome> {
   const { DynamoDbIncidentRepository } =
     require('../../lambda/adapters/DynamoDbIncidentRepository') as typeof import('../../lambda/adapters/DynamoDbIncidentRepository');
@@ -177,7 +183,14 @@ async function run(
   });
   const clock = { time: plan.firstTime ?? Date.now(), now: () => clock.time };
   // One attempt per sweep: SlackNotifier already retries (and honours Retry-After) within a send.
-  const service = new IncidentService({ repository, notifiers, clock, retry: { attempts: 1 } });
+  const service = new IncidentService({
+    repository,
+    notifiers,
+    clock,
+    retry: { attempts: 1 },
+    // The same caps as the deployed responder, on the replay's clock.
+    budget: repository,
+  });
   const lookup = new ReplayLogLookup(plan.logs);
   const touched = new Set<string>();
   let opened = 0;
@@ -217,7 +230,7 @@ async function run(
     const time = delivery.time ?? fallback;
     await sweeper.runUntil(time);
     clock.time = time;
-    const result = await processLogBatch([delivery.batch], { lookup, sink, now: time });
+    const result = await processLogBatch([delivery.batch], { lookup, sink, now: time, trust });
     lookups += result.lookups;
     progress.tick();
   }
@@ -254,8 +267,10 @@ async function run(
 }
 
 /**
- * After a channel's first failure, fail its later sends at once (they stay pending in the store):
- * a dead webhook must not make a replay of thousands of events wait on retries for each alert.
+ * After a channel's first failure, fail its later sends at once: a dead webhook must not make a
+ * replay of thousands of events wait on each alert. Every failure is reported as retryable, so the
+ * alerts stay pending in the store for the next replay with a working channel (and a send that may
+ * have been delivered stays unconfirmed, never sent again).
  */
 function failFast(notifier: Notifier, undelivered: Map<string, string>): Notifier {
   return {
@@ -263,20 +278,22 @@ function failFast(notifier: Notifier, undelivered: Map<string, string>): Notifie
     async send(notification: Notification) {
       const known = undelivered.get(notifier.channel);
       if (known !== undefined) {
-        throw new NotificationError(notifier.channel, known, { retryable: false });
+        throw new NotificationError(notifier.channel, known, { retryable: true });
       }
       try {
         await notifier.send(notification);
       } catch (error) {
+        if (error instanceof NotificationError && error.mayHaveBeenDelivered) throw error;
         const text = error instanceof Error ? error.message : String(error);
         const prefix = `${notifier.channel}: `;
-        undelivered.set(
-          notifier.channel,
-          text.startsWith(prefix) ? text.slice(prefix.length) : text,
-        );
-        throw error;
+        const reason = text.startsWith(prefix) ? text.slice(prefix.length) : text;
+        undelivered.set(notifier.channel, reason);
+        throw new NotificationError(notifier.channel, reason, { retryable: true, cause: error });
       }
     },
+    ...(notifier.sendDigest
+      ? { sendDigest: (digest: AlertDigest) => notifier.sendDigest?.(digest) ?? Promise.resolve() }
+      : {}),
   };
 }
 
@@ -293,6 +310,9 @@ function counted(
       byKind[notification.kind] += 1;
       counts.set(notifier.channel, byKind);
     },
+    ...(notifier.sendDigest
+      ? { sendDigest: (digest: AlertDigest) => notifier.sendDigest?.(digest) ?? Promise.resolve() }
+      : {}),
   };
 }
 

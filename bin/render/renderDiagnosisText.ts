@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import { wellFormed } from '../../lambda/core/render/slackEscape';
+import { terminalLine } from '../../lambda/core/render/sanitize';
 import type { Diagnosis, Fix, Verification } from '../../lambda/core/types';
 
 type Style = Parameters<typeof styleText>[0];
@@ -10,7 +10,11 @@ export interface DiagnosisTextOptions {
   readonly verbose?: boolean;
 }
 
-/** Renders diagnoses for a human on a terminal; `colour` only when writing to a TTY. */
+/**
+ * Renders diagnoses for a human on a terminal; `colour` only when writing to a TTY. Every value
+ * goes through the terminal sanitiser: an escape sequence, a carriage return or a line break in a
+ * log value is shown as a visible stand-in, so a crafted caller cannot draw a command of its own.
+ */
 export function renderDiagnosisText(
   diagnoses: readonly Diagnosis[],
   colour: boolean,
@@ -42,13 +46,24 @@ function renderOne(
       : d.firstSeen
         ? `  at ${d.firstSeen}`
         : '';
-  lines.push(`${paint(['bold', 'red'], `${n}. ${d.summary}`)}`);
-  lines.push(paint('dim', `   ${d.kind} · ${d.occurrences} occurrence(s)${seen}`));
-  lines.push(`   who:   ${principalText(d)}`);
-  lines.push(`   what:  ${d.action ?? 'invoke'} on ${functionText(d)}`);
-  if (d.api) lines.push(`   where: ${apiText(d)}`);
-  if (d.logGroup) lines.push(`   log:   ${d.logGroup}`);
-  lines.push(`   why:   ${d.reason}`);
+  const t = terminalLine;
+  lines.push(`${paint(['bold', 'red'], `${n}. ${t(d.summary)}`)}`);
+  lines.push(paint('dim', `   ${t(d.kind)} · ${d.occurrences} occurrence(s)${t(seen)}`));
+  if (d.callerTrust === 'unconfirmed') {
+    lines.push(
+      paint(
+        ['bold', 'yellow'],
+        `   UNCONFIRMED CALLER: account ${t(d.principal.accountId ?? 'unknown')} is not trusted; no grant is runnable until it is (--trust-account ID).`,
+      ),
+    );
+  }
+  lines.push(`   who:   ${t(principalText(d))}`);
+  lines.push(`   what:  ${t(d.action ?? 'invoke')} on ${t(functionText(d))}`);
+  if (d.api) lines.push(`   where: ${t(apiText(d))}`);
+  if (d.logGroup) lines.push(`   log:   ${t(d.logGroup)}`);
+  const source = sourceText(d);
+  if (source) lines.push(`   from:  ${t(source)}`);
+  lines.push(`   why:   ${t(d.reason)}`);
   if (d.verification) lines.push(...renderVerification(d.verification, paint, options));
   d.fixes.forEach((fix, i) => {
     lines.push(...renderFix(fix, i === 0, paint));
@@ -69,7 +84,7 @@ function renderVerification(
   paint: (style: Style, text: string) => string,
   options: DiagnosisTextOptions,
 ): string[] {
-  const clean = (text: string) => wellFormed(text);
+  const clean = terminalLine;
   const cause = v.status === 'confirmed' || v.status === 'refuted' ? ` · ${v.rootCause}` : '';
   const out = [
     `   ${paint(['bold', VERDICT_STYLE[v.status]], `verified: ${v.status}${cause}`)}  ${paint('dim', `checked ${v.checkedAt}`)}`,
@@ -102,11 +117,19 @@ function renderVerification(
 
 function renderFix(fix: Fix, primary: boolean, paint: (s: Style, t: string) => string): string[] {
   const head = primary ? paint(['bold', 'green'], '   fix:') : paint('yellow', '   also:');
-  const out = [`${head}  [${fix.kind}] ${fix.description}`];
-  if (fix.command) {
-    for (const line of fix.command.split('\n')) out.push(`      ${paint('cyan', line)}`);
-  }
+  const out = [`${head}  [${terminalLine(fix.kind)}] ${terminalLine(fix.description)}`];
+  if (fix.command) out.push(`      ${paint('cyan', terminalLine(fix.command))}`);
   return out;
+}
+
+function sourceText(d: Diagnosis): string {
+  return [
+    d.logStream ? `stream ${d.logStream}` : null,
+    d.eventId ? `event ${d.eventId}` : null,
+    d.requestId ? `request ${d.requestId}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 function principalText(d: Diagnosis): string {

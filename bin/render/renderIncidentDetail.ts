@@ -1,3 +1,4 @@
+import { ALERT_MARKER } from '../../lambda/core/constants';
 import type { Incident } from '../../lambda/core/incidents/incident';
 import {
   type AlertFact,
@@ -6,7 +7,7 @@ import {
   duration,
   shellWord,
 } from '../../lambda/core/render/alertContent';
-import { wellFormed } from '../../lambda/core/render/slackEscape';
+import { terminalBlock, terminalLine } from '../../lambda/core/render/sanitize';
 import { sparkline } from './sparkline';
 
 const INDENT = '  ';
@@ -17,7 +18,8 @@ const HOUR = 3_600_000;
  * One incident in full for `incidents show`: status and episode, what broke (the facts the alerts
  * show), timing with an hourly sparkline, every fix with its command and its CloudFormation /
  * Terraform / CDK forms, a sample log line, and the previous episode to look at. Log-derived text
- * has control characters replaced, so a log line cannot drive the terminal.
+ * goes through the terminal sanitiser (controls shown as visible stand-ins, one line per value), so
+ * a log line cannot drive the terminal or draw a line of its own.
  */
 export function renderIncidentDetail(incident: Incident): string {
   // The alert content of an `opened` notification is the complete picture: all fixes and forms.
@@ -32,9 +34,10 @@ export function renderIncidentDetail(incident: Incident): string {
     : ', first episode';
   const out: string[] = [
     `Incident ${incident.id} · ${incident.status.toUpperCase()} · episode ${incident.episode}${previous}`,
-    clean(c.headline),
+    terminalLine(c.headline),
+    ...(c.caution ? [`${INDENT}${terminalLine(c.caution)}`] : []),
     '',
-    ...indent(clean(c.summary), INDENT),
+    `${INDENT}${terminalLine(c.summary)}`,
     '',
   ];
   const facts: AlertFact[] = [
@@ -51,7 +54,7 @@ export function renderIncidentDetail(incident: Incident): string {
   ];
   const width = Math.max(...facts.map((f) => f.label.length)) + 2;
   const print = (fact: AlertFact, pad: number) => {
-    const [first = '', ...more] = clean(fact.value).split('\n');
+    const [first = '', ...more] = fact.value.split('\n').map(terminalLine);
     out.push(`${INDENT}${fact.label.padEnd(pad)}${first}`);
     for (const line of more) out.push(`${INDENT}${' '.repeat(pad)}${line}`);
   };
@@ -75,14 +78,16 @@ export function renderIncidentDetail(incident: Incident): string {
     out.push(
       '',
       `${INDENT}Fix ${i + 1}${of}: ${fix.title}`,
-      ...indent(clean(fix.description), INDENT),
+      `${INDENT}${terminalLine(fix.description)}`,
     );
-    if (fix.command) out.push(...indent(clean(fix.command), CODE));
+    if (fix.command) out.push(`${CODE}${terminalLine(fix.command)}`);
     for (const form of fix.forms) {
-      out.push(`${INDENT}${INDENT}${form.label}:`, ...indent(clean(form.value), CODE));
+      out.push(`${INDENT}${INDENT}${form.label}:`, ...indent(terminalBlock(form.value), CODE));
     }
   });
-  if (c.sample) out.push('', `${INDENT}Sample log line:`, ...indent(clean(c.sample), CODE));
+  if (c.sample) {
+    out.push('', `${INDENT}Sample log line:`, `${CODE}${ALERT_MARKER} ${terminalLine(c.sample)}`);
+  }
   out.push('');
   if (incident.previousIncidentId) {
     out.push(
@@ -110,8 +115,4 @@ function hourlyLine(incident: Incident): string {
 
 function indent(text: string, prefix: string): string[] {
   return text.split('\n').map((line) => (line === '' ? '' : `${prefix}${line}`));
-}
-
-function clean(text: string): string {
-  return wellFormed(text);
 }

@@ -1,5 +1,6 @@
 import type { Incident } from '../../lambda/core/incidents/incident';
 import { formatDuration } from '../../lambda/core/render/formatDuration';
+import { terminalLine } from '../../lambda/core/render/sanitize';
 import { incidentLabels } from './incidentLabels';
 import { sparkline } from './sparkline';
 
@@ -9,7 +10,8 @@ const MAX_CELL = 44;
  * The incident history as a plain-text table, newest first as given: short id (accepted by
  * `incidents show`), account (only when some incident has one: an organisation's table), status, kind, function, API route (only when some incident has one),
  * principal, occurrences, first and last seen (UTC), duration and an hourly sparkline.
- * Log-derived text has control characters removed so a log line cannot drive the terminal.
+ * Log-derived text goes through the terminal sanitiser (controls and bidi overrides shown as
+ * visible stand-ins), so a log line cannot drive the terminal or reorder a row.
  */
 export function renderIncidentTable(incidents: readonly Incident[]): string {
   if (incidents.length === 0) return 'No incidents match.\n';
@@ -67,9 +69,9 @@ function minute(iso: string): string {
 }
 
 function cell(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-  return clean.length > MAX_CELL ? `${clean.slice(0, MAX_CELL - 1)}…` : clean;
+  // Cut by code point, so a cell never ends in half a surrogate pair.
+  const chars = [...terminalLine(text)];
+  return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join('')}…` : chars.join('');
 }
 
 function width(text: string): number {

@@ -1,5 +1,6 @@
-import type { Notification } from '../../lambda/core/incidents/incident';
+import type { AlertDigest, Notification } from '../../lambda/core/incidents/incident';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
+import { renderDigest } from '../../lambda/core/render/renderDigest';
 import { renderTerminalAlert } from '../../lambda/core/render/renderTerminalAlert';
 
 /** Options of {@link TerminalNotifier}. */
@@ -18,7 +19,17 @@ export class TerminalNotifier implements Notifier {
 
   /** Writes the rendered alert followed by a blank line; resolves once the stream accepted it. */
   send(notification: Notification): Promise<void> {
-    const text = `${renderTerminalAlert(notification, { color: this.options.color ?? false })}\n`;
+    return this.write(
+      `${renderTerminalAlert(notification, { color: this.options.color ?? false })}\n`,
+    );
+  }
+
+  /** Writes an aggregated alert (alerts held back) followed by a blank line. */
+  sendDigest(digest: AlertDigest): Promise<void> {
+    return this.write(`${renderDigest(digest).text}\n`);
+  }
+
+  private write(text: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.options.stream.write(text, (error) => (error ? reject(error) : resolve()));
     });

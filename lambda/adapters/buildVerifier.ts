@@ -1,3 +1,4 @@
+import type { GrantTrust } from '../core/fixes/callerTrust';
 import type { AccountReader } from '../core/ports/AccountReader';
 import type { DiagnosisVerifier } from '../core/ports/DiagnosisVerifier';
 import { type VerifiableDiagnosis, verifyDiagnosis } from '../core/verify/verifyDiagnosis';
@@ -20,6 +21,8 @@ export interface VerifierOptions extends AwsAccountReaderOptions {
   readonly cacheMs?: number;
   /** Clock (default Date.now). */
   readonly now?: () => number;
+  /** Callers' accounts that may get a runnable grant (default: the trust each diagnosis implies). */
+  readonly trust?: GrantTrust | undefined;
   /** The reader (default an AwsAccountReader with these options). */
   readonly reader?: (AccountReader & { call: AwsAccountReader['call'] }) | undefined;
 }
@@ -57,6 +60,7 @@ export function buildVerifier(options: VerifierOptions = {}): DiagnosisVerifier 
           reader: bounded,
           now: started,
           defaultRegion,
+          trust: options.trust,
         });
         if (cacheMs > 0) {
           cache.set(diagnosis.fingerprint, { at: started, diagnosis: verified });

@@ -41,6 +41,16 @@ export const AWS_FORMATS = {
   assumedRoleArn: whole(
     `arn:(${PARTITION}):sts::(${ACCOUNT}):assumed-role/(${IAM_NAME})/([\\w+=,.@-]{2,64})`,
   ),
+  /** The account root user: `arn:<partition>:iam::<account>:root`. */
+  rootArn: whole(`arn:(${PARTITION}):iam::(${ACCOUNT}):root`),
+  /** A federated user (GetFederationToken): `arn:<partition>:sts::<account>:federated-user/<name>`. */
+  federatedUserArn: whole(
+    `arn:(${PARTITION}):sts::(${ACCOUNT}):federated-user/([\\w+=,.@-]{2,32})`,
+  ),
+  /** A CloudWatch alarm, the source of `lambda.alarms.cloudwatch.amazonaws.com` invocations. */
+  alarmArn: whole(
+    `arn:${PARTITION}:cloudwatch:${REGION}:${ACCOUNT}:alarm:[A-Za-z0-9_.+=@/-]{1,255}`,
+  ),
   iamName: whole(IAM_NAME),
   /** Inline policy names: `[\w+=,.@-]{1,128}`. */
   policyName: /^[\w+=,.@-]{1,128}$/,
@@ -166,6 +176,15 @@ export function parseIamArn(kind: 'role' | 'user', value: unknown): ParsedIamArn
   const m = (kind === 'role' ? AWS_FORMATS.roleArn : AWS_FORMATS.userArn).exec(value);
   if (!m) return null;
   return { partition: m[1]!, accountId: m[2]!, path: m[3]!, name: m[4]! };
+}
+
+/** Account id of a whole valid root or federated-user ARN; null unless valid. */
+export function accountOfArn(
+  format: 'rootArn' | 'federatedUserArn',
+  value: unknown,
+): string | null {
+  if (typeof value !== 'string') return null;
+  return AWS_FORMATS[format].exec(value)?.[2] ?? null;
 }
 
 /** Parses `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`; null unless valid. */

@@ -78,3 +78,11 @@ export const INCIDENTS_TABLE_SCHEMA = {
   /** Epoch seconds after which DynamoDB TTL deletes a resolved incident. */
   ttlAttribute: 'expiresAt',
 } as const;
+
+/**
+ * Marker every alert carries next to the log text it quotes (the sample line, the message body).
+ * The engine skips any log message containing it, so an alert that ends up in a watched log group
+ * (a logged SNS message, a captured replay) is not diagnosed again. Spaces and brackets cannot
+ * occur in the ARNs and names of a real IAM denial.
+ */
+export const ALERT_MARKER = '[invoke-doctor alert]';

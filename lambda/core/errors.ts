@@ -37,15 +37,21 @@ export class ConfigError extends InvokeDoctorError {
 export class NotificationError extends InvokeDoctorError {
   readonly channel: string;
   readonly retryable: boolean;
+  /**
+   * True when the request may have reached the channel (a timeout after it was sent): sending it
+   * again could post a duplicate, so it is not retried.
+   */
+  readonly mayHaveBeenDelivered: boolean;
   constructor(
     channel: string,
     message: string,
-    options?: { cause?: unknown; retryable?: boolean },
+    options?: { cause?: unknown; retryable?: boolean; mayHaveBeenDelivered?: boolean },
   ) {
     super(`${channel}: ${message}`, options);
     this.name = 'NotificationError';
     this.channel = channel;
-    this.retryable = options?.retryable ?? true;
+    this.mayHaveBeenDelivered = options?.mayHaveBeenDelivered ?? false;
+    this.retryable = !this.mayHaveBeenDelivered && (options?.retryable ?? true);
   }
 }
 

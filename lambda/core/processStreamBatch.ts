@@ -1,6 +1,7 @@
 import { AWS_FORMATS } from './awsFormats';
 import { decodeAwslogs } from './decode/decodeAwslogs';
 import { InvalidPayloadError } from './errors';
+import type { GrantTrust } from './fixes/callerTrust';
 import type { DiagnosisSink } from './ports/DiagnosisSink';
 import { processLogBatch } from './processLogBatch';
 import type { Diagnosis, LogBatch } from './types';
@@ -43,6 +44,8 @@ export interface StreamBatchResult {
 /** Ports and time for {@link processStreamBatch}. */
 export interface StreamBatchDeps {
   readonly sink: DiagnosisSink;
+  /** Accounts and organization trusted to receive a runnable grant (see callerTrust). */
+  readonly trust?: GrantTrust;
   /** Epoch ms the batch is processed at. */
   readonly now: number;
 }
@@ -102,7 +105,12 @@ export async function processStreamBatch(
   const groups = [...byAccount];
   const settled = await Promise.allSettled(
     groups.map(([account, group]) =>
-      processLogBatch(group.batches, { sink: deps.sink, now: deps.now, account }),
+      processLogBatch(group.batches, {
+        sink: deps.sink,
+        now: deps.now,
+        account,
+        ...(deps.trust === undefined ? {} : { trust: deps.trust }),
+      }),
     ),
   );
   const failedSet = new Set(bad.map((b) => b.sequenceNumber));

@@ -27,6 +27,7 @@ export type SettingType =
     }
   | { readonly type: 'oneOf'; readonly values: readonly number[]; readonly default: number }
   | { readonly type: 'string'; readonly format: AwsFormat; readonly default: null }
+  /** A list; in the environment, comma-separated. */
   | { readonly type: 'list'; readonly format: AwsFormat | 'email'; readonly default: readonly [] }
   /** `[{ id, stages: [...] }]`: REST APIs and the stages whose execution logs are watched. */
   | { readonly type: 'restApis'; readonly default: readonly [] };
@@ -129,6 +130,24 @@ export const SETTINGS = {
     unit: null,
     doc: 'Check each new incident against the live account with read-only calls (policies, integrations, CloudTrail) and put the root cause in its alert; the sweeper re-checks open incidents and posts FIXED (false: no read access beyond the incident store).',
   },
+  trustedAccounts: {
+    context: 'trustedAccounts',
+    env: 'TRUSTED_ACCOUNTS',
+    type: 'list',
+    format: 'accountId',
+    default: [],
+    unit: null,
+    doc: 'Accounts whose callers may get a runnable grant besides the function’s own and the log group’s (a caller from any other account gets a statement to review, never a command).',
+  },
+  trustedOrganizationId: {
+    context: 'trustedOrganizationId',
+    env: 'TRUSTED_ORGANIZATION_ID',
+    type: 'string',
+    format: 'organizationId',
+    default: null,
+    unit: null,
+    doc: 'AWS Organizations id: callers from other accounts get a grant limited to it (`--principal-org-id`) instead of none.',
+  },
   updateIntervalMinutes: {
     context: 'incidents.updateIntervalMinutes',
     env: 'UPDATE_INTERVAL_MINUTES',
@@ -168,6 +187,26 @@ export const SETTINGS = {
     default: 90,
     unit: 'days',
     doc: 'Days a resolved incident is kept before DynamoDB TTL removes it.',
+  },
+  maxNewIncidentsPerDelivery: {
+    context: 'incidents.maxNewPerDelivery',
+    env: 'MAX_NEW_INCIDENTS_PER_DELIVERY',
+    type: 'integer',
+    min: 1,
+    max: 1000,
+    default: 20,
+    unit: null,
+    doc: 'New incidents one delivery may alert on; the rest are stored and announced in one aggregated alert.',
+  },
+  maxAlertsPerChannelPerMinute: {
+    context: 'incidents.maxAlertsPerChannelPerMinute',
+    env: 'MAX_ALERTS_PER_CHANNEL_PER_MINUTE',
+    type: 'integer',
+    min: 1,
+    max: 1000,
+    default: 20,
+    unit: null,
+    doc: 'Alerts one channel gets per minute; the rest are held (their incidents stay stored) and summed up in one aggregated alert.',
   },
   logRetentionDays: {
     context: 'logRetentionDays',
@@ -339,5 +378,7 @@ export type RuntimeSettings = {
     ? boolean
     : (typeof SETTINGS)[K] extends { readonly type: 'integer' }
       ? number
-      : string | null;
+      : (typeof SETTINGS)[K] extends { readonly type: 'list' }
+        ? readonly string[]
+        : string | null;
 };

@@ -83,6 +83,8 @@ export interface LogBatch {
   /** `ACCOUNT_LEVEL_POLICY` for account-level subscription policies. */
   readonly policyLevel: string | null;
   readonly events: readonly LogEvent[];
+  /** Events of the delivery skipped because they were malformed (a message that is not a string). */
+  readonly malformed?: number;
 }
 
 /** Who was denied. Unknown fields are null. */
@@ -219,6 +221,14 @@ export interface Verification {
   readonly candidates: readonly VerificationCandidate[];
 }
 
+/**
+ * Whether a runnable grant to the caller may be rendered: `trusted` (its account is the function's,
+ * the log group owner's or a configured trusted account), `organization` (only through a grant
+ * limited to the trusted organization), `unconfirmed` (outside them: no runnable grant, the caller
+ * must be confirmed first).
+ */
+export type CallerTrust = 'trusted' | 'organization' | 'unconfirmed';
+
 /** A diagnosis: facts, a summary and fixes, grouped over identical findings. */
 export interface Diagnosis extends DiagnosisFacts {
   readonly summary: string;
@@ -238,4 +248,16 @@ export interface Diagnosis extends DiagnosisFacts {
   readonly sample: string;
   /** The live-account verdict, when verification ran (`--verify`, or the deployed responder). */
   readonly verification?: Verification | null;
+  /**
+   * Provenance of the first occurrence, so a person can check the source before acting: the log
+   * stream, the account owning the log group (the delivery's `owner`), the CloudWatch event id
+   * (`line:N` for pasted text) and the API Gateway request id. Null when unknown; absent only in
+   * incidents stored before these fields existed.
+   */
+  readonly logStream?: string | null;
+  readonly logOwner?: string | null;
+  readonly eventId?: string | null;
+  readonly requestId?: string | null;
+  /** Trust of the caller's account; null when the caller is not an account (a service, unknown). */
+  readonly callerTrust?: CallerTrust | null;
 }

@@ -3,6 +3,7 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
 import { recordDelivery, type Telemetry, telemetry } from '../adapters/telemetry';
 import { InvalidPayloadError } from '../core/errors';
+import type { GrantTrust } from '../core/fixes/callerTrust';
 import { METRIC } from '../core/metrics';
 import type { DiagnosisSink } from '../core/ports/DiagnosisSink';
 import { processStreamBatch, type StreamRecord } from '../core/processStreamBatch';
@@ -59,6 +60,7 @@ interface Wiring {
   readonly telemetry: Telemetry;
   readonly sink: DiagnosisSink;
   readonly now: () => number;
+  readonly trust: GrantTrust;
 }
 
 function wire(deps: StreamHandlerDeps): Wiring {
@@ -70,13 +72,18 @@ function wire(deps: StreamHandlerDeps): Wiring {
     t.logger.error('invalid runtime configuration', { error });
     throw error;
   }
-  return { telemetry: t, sink: deps.sink ?? buildSink(config, t), now: deps.now ?? Date.now };
+  return {
+    telemetry: t,
+    sink: deps.sink ?? buildSink(config, t),
+    now: deps.now ?? Date.now,
+    trust: { accounts: config.trustedAccounts, organizationId: config.trustedOrganizationId },
+  };
 }
 
 async function handle(event: KinesisStreamEvent, w: Wiring): Promise<KinesisStreamBatchResponse> {
   const { logger, metrics } = w.telemetry;
   const records = streamRecords(event);
-  const result = await processStreamBatch(records, { sink: w.sink, now: w.now() });
+  const result = await processStreamBatch(records, { sink: w.sink, now: w.now(), trust: w.trust });
 
   for (const bad of result.bad) {
     logger.error('bad stream record', { ...bad });

@@ -127,6 +127,30 @@ export interface InvokeDoctorProps {
    */
   readonly reverifyInterval?: Duration;
   /**
+   * Accounts whose callers may be offered a runnable grant, besides the function's own account and
+   * the account owning the log group. A caller from any other account gets a statement to review.
+   * @default - none
+   */
+  readonly trustedAccounts?: readonly string[];
+  /**
+   * AWS Organizations id: callers from accounts not listed get a grant limited to the organization
+   * (`--principal-org-id`) instead of none.
+   * @default - none
+   */
+  readonly trustedOrganizationId?: string | undefined;
+  /**
+   * New incidents one delivery may alert on; beyond it incidents are stored and announced in one
+   * aggregated alert (1 to 1000).
+   * @default - `SETTINGS.maxNewIncidentsPerDelivery` (docs/configuration.md)
+   */
+  readonly maxNewIncidentsPerDelivery?: number;
+  /**
+   * Alerts one channel gets per minute; the rest are held and summed up in one aggregated alert
+   * (1 to 1000).
+   * @default - `SETTINGS.maxAlertsPerChannelPerMinute` (docs/configuration.md)
+   */
+  readonly maxAlertsPerChannelPerMinute?: number;
+  /**
    * Time between update notifications while an incident continues (whole minutes, 1 to 1440).
    * @default - `SETTINGS.updateIntervalMinutes` (docs/configuration.md)
    */
@@ -242,6 +266,30 @@ export class InvokeDoctor extends Construct {
       SETTINGS.resolvedTtlDays,
       'resolvedRetention',
     );
+    const trustedAccounts = props.trustedAccounts ?? SETTINGS.trustedAccounts.default;
+    for (const account of trustedAccounts) {
+      if (!AWS_FORMATS.accountId.test(account)) {
+        throw new Error(
+          `InvokeDoctor: trustedAccounts must be 12-digit account ids, got "${account}"`,
+        );
+      }
+    }
+    const organizationId = props.trustedOrganizationId;
+    if (organizationId !== undefined && !AWS_FORMATS.organizationId.test(organizationId)) {
+      throw new Error(
+        `InvokeDoctor: trustedOrganizationId must be an organization id (o-...), got "${organizationId}"`,
+      );
+    }
+    const maxNew = boundedInteger(
+      props.maxNewIncidentsPerDelivery,
+      SETTINGS.maxNewIncidentsPerDelivery,
+      'maxNewIncidentsPerDelivery',
+    );
+    const maxAlerts = boundedInteger(
+      props.maxAlertsPerChannelPerMinute,
+      SETTINGS.maxAlertsPerChannelPerMinute,
+      'maxAlertsPerChannelPerMinute',
+    );
     const secretName = props.slackWebhookSecretName;
     if (secretName !== undefined && !AWS_FORMATS.secretName.test(secretName)) {
       throw new Error(
@@ -288,6 +336,10 @@ export class InvokeDoctor extends Construct {
         reverifyIntervalMinutes: reverifyMinutes,
         // The secret's NAME only; the functions read the URL at runtime.
         slackWebhookSecretId: secretName ?? null,
+        trustedAccounts,
+        trustedOrganizationId: organizationId ?? null,
+        maxNewIncidentsPerDelivery: maxNew,
+        maxAlertsPerChannelPerMinute: maxAlerts,
         // Set by InvokeDoctorCentral on its responder when members have a read role.
         centralExternalId: null,
       }),
@@ -681,6 +733,21 @@ export class InvokeDoctor extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
+}
+
+// A number prop checked against the bounds of its setting, or the setting's default.
+function boundedInteger(
+  value: number | undefined,
+  setting: { readonly min: number; readonly max: number; readonly default: number },
+  prop: string,
+): number {
+  if (value === undefined) return setting.default;
+  if (!Number.isInteger(value) || value < setting.min || value > setting.max) {
+    throw new Error(
+      `InvokeDoctor: ${prop} must be a whole number from ${setting.min} to ${setting.max}`,
+    );
+  }
+  return value;
 }
 
 // A Duration prop read in the unit, bounds and default of its setting.

@@ -66,6 +66,12 @@ export interface InvokeDoctorCentralProps {
   readonly logRetention?: logs.RetentionDays | undefined;
   /** Reserved concurrency of the responder. @default - none */
   readonly reservedConcurrentExecutions?: number | undefined;
+  /** Accounts whose callers may get a runnable grant (see InvokeDoctorProps). @default - none */
+  readonly trustedAccounts?: readonly string[];
+  /** New incidents of one batch that get their own alert. @default - `SETTINGS.maxNewIncidentsPerDelivery` */
+  readonly maxNewIncidentsPerDelivery?: number;
+  /** Alerts per channel and minute. @default - `SETTINGS.maxAlertsPerChannelPerMinute` */
+  readonly maxAlertsPerChannelPerMinute?: number;
 }
 
 /**
@@ -140,6 +146,17 @@ export class InvokeDoctorCentral extends Construct {
       ...(props.resolvedRetention ? { resolvedRetention: props.resolvedRetention } : {}),
       logRetention: props.logRetention,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ...(props.trustedAccounts ? { trustedAccounts: props.trustedAccounts } : {}),
+      ...(props.maxNewIncidentsPerDelivery === undefined
+        ? {}
+        : { maxNewIncidentsPerDelivery: props.maxNewIncidentsPerDelivery }),
+      ...(props.maxAlertsPerChannelPerMinute === undefined
+        ? {}
+        : { maxAlertsPerChannelPerMinute: props.maxAlertsPerChannelPerMinute }),
+      // The organisation that may send logs is the one whose callers may get a grant limited to it.
+      ...('organizationId' in props.senders
+        ? { trustedOrganizationId: props.senders.organizationId }
+        : {}),
     });
 
     this.destinationArn = stack.formatArn({

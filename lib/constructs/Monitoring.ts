@@ -109,6 +109,10 @@ export class Monitoring extends Construct {
         description:
           'invoke-doctor could not deliver an alert (Slack or SNS) after retries; it is stored as pending and the sweeper keeps retrying. Check the webhook secret and the topic.',
       }),
+      this.alarm('NotificationsAbandoned', emf(METRIC.notificationsAbandoned), {
+        description:
+          'invoke-doctor gave up sending an alert to a channel: the channel refused it for good (a deleted topic, a revoked webhook: 4xx) or it failed every allowed attempt. That channel misses alerts until it is fixed; the incidents are stored (invoke-doctor incidents).',
+      }),
     ];
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(new actions.SnsAction(topic));
@@ -141,7 +145,13 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Incidents',
-        left: [emf(METRIC.incidentsOpened), emf(METRIC.incidentsResolved), notificationsFailed],
+        left: [
+          emf(METRIC.incidentsOpened),
+          emf(METRIC.incidentsResolved),
+          notificationsFailed,
+          emf(METRIC.notificationsAbandoned),
+          emf(METRIC.alertsHeld),
+        ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({

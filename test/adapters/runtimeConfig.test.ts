@@ -16,8 +16,29 @@ describe('runtimeConfig', () => {
       contextLookup: true,
       verify: true,
       reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.default,
+      trustedAccounts: [],
+      trustedOrganizationId: null,
+      maxNewIncidentsPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
+      maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
       centralExternalId: null,
     });
+  });
+
+  test('trusted accounts are a comma-separated list of account ids; anything else is refused', () => {
+    const env = {
+      [RUNTIME_ENV.trustedAccounts]: '111122223333, 444455556666',
+      [RUNTIME_ENV.trustedOrganizationId]: 'o-abcdefghij',
+    };
+    expect(runtimeConfig(env)).toMatchObject({
+      trustedAccounts: ['111122223333', '444455556666'],
+      trustedOrganizationId: 'o-abcdefghij',
+    });
+    expect(() => runtimeConfig({ [RUNTIME_ENV.trustedAccounts]: '111122223333,*' })).toThrow(
+      ConfigError,
+    );
+    expect(() => runtimeConfig({ [RUNTIME_ENV.trustedOrganizationId]: 'o-x' })).toThrow(
+      ConfigError,
+    );
   });
 
   test('reads every variable the stack sets', () => {
@@ -34,6 +55,10 @@ describe('runtimeConfig', () => {
       [RUNTIME_ENV.contextLookup]: 'false',
       [RUNTIME_ENV.verify]: 'false',
       [RUNTIME_ENV.reverifyIntervalMinutes]: '20',
+      [RUNTIME_ENV.trustedAccounts]: '111122223333',
+      [RUNTIME_ENV.trustedOrganizationId]: 'o-abcdefghij',
+      [RUNTIME_ENV.maxNewIncidentsPerDelivery]: '5',
+      [RUNTIME_ENV.maxAlertsPerChannelPerMinute]: '50',
       [RUNTIME_ENV.centralExternalId]: 'invoke-doctor-o-a1b2c3d4e5',
     };
 
@@ -53,6 +78,10 @@ describe('runtimeConfig', () => {
       contextLookup: false,
       verify: false,
       reverifyIntervalMinutes: 20,
+      trustedAccounts: ['111122223333'],
+      trustedOrganizationId: 'o-abcdefghij',
+      maxNewIncidentsPerDelivery: 5,
+      maxAlertsPerChannelPerMinute: 50,
       centralExternalId: 'invoke-doctor-o-a1b2c3d4e5',
     });
   });

@@ -52,6 +52,7 @@ describe('npm run bench -- --quick --json FILE', () => {
       'Cold init',
       'Peak memory',
       'Storm cost',
+      'Matchers on adversarial lines',
       'Kinesis stream responder',
       'Stream batches into the incident store',
       'Static check',
@@ -136,6 +137,15 @@ describe('npm run bench -- --quick --json FILE', () => {
     for (const size of results.storm.sizes) {
       positive(size.writesPerDelivery);
       expect(size.incidents).toBeGreaterThan(0);
+    }
+    // every format family is timed on at least two adversarial lines, at both sizes
+    const families = new Set(results.matchers.map((m) => m.family));
+    expect(families).toEqual(
+      new Set(['iam-sentence', 'rest-execution-log', 'http-api-access-log']),
+    );
+    for (const m of results.matchers) {
+      expect(m.timings.map((t) => t.bytes)).toEqual([expect.any(Number), expect.any(Number)]);
+      for (const t of m.timings) expect(Number.isFinite(t.findUsPerKib)).toBe(true);
     }
     expect(results.targets.length).toBeGreaterThanOrEqual(11);
     for (const verdict of results.targets) expect(typeof verdict.pass).toBe('boolean');

@@ -63,6 +63,10 @@ describe('deployed pipeline (handler + sweeper from runtime config) against moto
       // This test is about the lifecycle; verification has its own (test/verify).
       verify: false,
       reverifyIntervalMinutes: 5,
+      trustedAccounts: [],
+      trustedOrganizationId: null,
+      maxNewIncidentsPerDelivery: 20,
+      maxAlertsPerChannelPerMinute: 20,
       centralExternalId: null,
     };
   });

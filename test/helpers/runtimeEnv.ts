@@ -12,5 +12,9 @@ export const RUNTIME_ENV = {
   contextLookup: SETTINGS.contextLookup.env,
   verify: SETTINGS.verify.env,
   reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.env,
+  trustedAccounts: SETTINGS.trustedAccounts.env,
+  trustedOrganizationId: SETTINGS.trustedOrganizationId.env,
+  maxNewIncidentsPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.env,
+  maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.env,
   centralExternalId: SETTINGS.centralExternalId.env,
 } as const;

@@ -299,6 +299,11 @@ describe.each(Object.entries(variants))('InvokeDoctorStack (%s)', (name, { stack
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Effect: 'Allow',
+            // only this account's alarms: no confused deputy through the service principal
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': Match.anyValue() },
+            },
           }),
         ]),
       },
@@ -341,7 +346,7 @@ describe.each(Object.entries(variants))('InvokeDoctorStack (%s)', (name, { stack
     });
   });
 
-  it('alarms on responder errors and throttles, queue depth, sweeper errors and failed alerts', () => {
+  it('alarms on responder errors and throttles, queue depth, sweeper errors, failed and abandoned alerts', () => {
     // Arrange
     const topicId = Object.keys(resources(template, 'AWS::SNS::Topic'))[0] as string;
     const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map(
@@ -360,9 +365,10 @@ describe.each(Object.entries(variants))('InvokeDoctorStack (%s)', (name, { stack
         ['ApproximateNumberOfMessagesVisible', expect.stringContaining('FailureQueue')],
         ['Errors', expect.stringContaining(sweeperId)],
         ['NotificationsFailed', expect.stringContaining('invoke-doctor')],
+        ['NotificationsAbandoned', expect.stringContaining('invoke-doctor')],
       ]),
     );
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.OKActions).toEqual([{ Ref: topicId }]);

@@ -16,11 +16,14 @@ describe('parseConfig', () => {
       snsChatFormat: false,
       contextLookup: true,
       verify: true,
+      trustedAccounts: [],
       incidents: {
         updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
         quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
         reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.default,
         resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
+        maxNewPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
+        maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
       },
       logRetentionDays: SETTINGS.logRetentionDays.default,
     });
@@ -35,7 +38,21 @@ describe('parseConfig', () => {
       quietPeriodMinutes: 20,
       reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.default,
       resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
+      maxNewPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
+      maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
     });
+  });
+
+  it('trusted accounts must be account ids, the organization an organization id', () => {
+    expect(
+      parseConfig({ functions: ['f'], trustedAccounts: ['111122223333'] }).trustedAccounts,
+    ).toEqual(['111122223333']);
+    expect(() => parseConfig({ functions: ['f'], trustedAccounts: ['*'] })).toThrow(
+      `${K}.trustedAccounts[0]`,
+    );
+    expect(() => parseConfig({ functions: ['f'], trustedOrganizationId: 'org' })).toThrow(
+      `${K}.trustedOrganizationId`,
+    );
   });
 
   it.each<[string, unknown, string]>([

@@ -234,7 +234,7 @@ async function expectExactIncidents(run: StormRun): Promise<Incident[]> {
   }
   expect(run.sweeps.tooEarly.resolved).toEqual([]);
   expect(run.sweeps.resolving.resolved).toHaveLength(2);
-  expect(run.sweeps.afterwards).toEqual({ resolved: [], sends: [] });
+  expect(run.sweeps.afterwards).toEqual({ resolved: [], sends: [], digests: 0, deferred: 0 });
   expect(await run.repository.listPendingNotifications()).toEqual([]);
   return incidents;
 }

@@ -86,6 +86,10 @@ beforeAll(async () => {
     contextLookup: false,
     verify: true,
     reverifyIntervalMinutes: 5,
+    trustedAccounts: [],
+    trustedOrganizationId: null,
+    maxNewIncidentsPerDelivery: 20,
+    maxAlertsPerChannelPerMinute: 20,
     centralExternalId: null,
   };
   notifiers = [

@@ -16,6 +16,8 @@ export interface PermissionGrant {
   readonly label: string;
   readonly sourceArn: Checked | null;
   readonly sourceAccount: Checked | null;
+  /** Organization the statement is limited to (`--principal-org-id`), for callers trusted only by it. */
+  readonly principalOrgId?: Checked | null;
   /** First sentence(s) of the description: why this grant fixes the finding. */
   readonly why: string;
   /** Extra sentences: narrower/broader alternatives and caveats. */
@@ -49,6 +51,7 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
     grant.sourceArn ? shown(grant.sourceArn) : null,
     grant.sourceAccount ? shown(grant.sourceAccount) : null,
     action,
+    ...(grant.principalOrgId ? [shown(grant.principalOrgId)] : []),
   ]);
   const words: Word[] = [
     'aws',
@@ -70,6 +73,7 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
   );
   if (grant.sourceArn) words.push('--source-arn', grant.sourceArn);
   if (grant.sourceAccount) words.push('--source-account', grant.sourceAccount);
+  if (grant.principalOrgId) words.push('--principal-org-id', grant.principalOrgId);
   const authType = grant.functionUrlAuthType ?? 'AWS_IAM';
   if (action === 'lambda:InvokeFunctionUrl')
     words.push('--function-url-auth-type', valid(authType));
@@ -83,6 +87,7 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
   const scope = [
     grant.sourceArn ? ` from ${shown(grant.sourceArn)}` : '',
     grant.sourceAccount ? ` (source account ${shown(grant.sourceAccount)})` : '',
+    grant.principalOrgId ? ` (only within organization ${shown(grant.principalOrgId)})` : '',
   ].join('');
   const sentences = [
     grant.why,
@@ -121,6 +126,7 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
     principal: v(grant.principal)!,
     sourceArn: v(grant.sourceArn),
     sourceAccount: v(grant.sourceAccount),
+    principalOrgId: grant.principalOrgId ? v(grant.principalOrgId) : null,
   };
   const suffix = deterministicId([statementId], 8);
   return {
@@ -156,6 +162,8 @@ export interface PermissionValues {
   readonly principal: SnippetValue;
   readonly sourceArn: SnippetValue | null;
   readonly sourceAccount: SnippetValue | null;
+  /** `aws:PrincipalOrgID` the statement requires, when the grant is limited to an organization. */
+  readonly principalOrgId?: SnippetValue | null;
 }
 
 /** What {@link renderPermissionSnippets} renders. */
@@ -241,6 +249,7 @@ function cloudFormation(st: Statement, v: PermissionValues, authType: string): s
   ];
   if (v.sourceArn) lines.push(`    SourceArn: ${q(v.sourceArn)}`);
   if (v.sourceAccount) lines.push(`    SourceAccount: ${q(v.sourceAccount)}`);
+  if (v.principalOrgId) lines.push(`    PrincipalOrgID: ${q(v.principalOrgId)}`);
   if (action === 'lambda:InvokeFunctionUrl') lines.push(`    FunctionUrlAuthType: ${authType}`);
   if (st.viaUrl) lines.push('    InvokedViaFunctionUrl: true');
   return `${lines.join('\n')}\n`;
@@ -259,6 +268,7 @@ function terraform(st: Statement, v: PermissionValues, authType: string): string
   attrs.push(['principal', q(v.principal)]);
   if (v.sourceArn) attrs.push(['source_arn', q(v.sourceArn)]);
   if (v.sourceAccount) attrs.push(['source_account', q(v.sourceAccount)]);
+  if (v.principalOrgId) attrs.push(['principal_org_id', q(v.principalOrgId)]);
   if (action === 'lambda:InvokeFunctionUrl') attrs.push(['function_url_auth_type', q(authType)]);
   if (st.viaUrl) attrs.push(['invoked_via_function_url', 'true']);
   const width = Math.max(...attrs.map(([k]) => k.length));
@@ -285,6 +295,7 @@ function cdkPermission(
   ];
   if (v.sourceArn) props.push(`  sourceArn: ${q(v.sourceArn)},`);
   if (v.sourceAccount) props.push(`  sourceAccount: ${q(v.sourceAccount)},`);
+  if (v.principalOrgId) props.push(`  organizationId: ${q(v.principalOrgId)},`);
   if (st.action === 'lambda:InvokeFunctionUrl') {
     props.push(`  functionUrlAuthType: lambda.FunctionUrlAuthType.${authType},`);
   }

@@ -9,9 +9,16 @@ export const UNKNOWN_FUNCTION: FunctionRef = {
   region: null,
 };
 
-// Characters that end a resource token but can never be part of a function ARN: they come from the
-// wrapper around the message (`: ClientError`, `)`, `"`, `]`, `\"`, b'...' reprs).
-const TRAILING = /[.:,;]+$/;
+/**
+ * Drops the characters that end a resource token but can never end a function ARN: they come from
+ * the wrapper around the message (`: ClientError`, `.`, `,`). A loop, not `/[.:,;]+$/`, which
+ * backtracks quadratically on a long run of them.
+ */
+function trimTrailing(token: string): string {
+  let end = token.length;
+  while (end > 0 && '.:,;'.includes(token.charAt(end - 1))) end--;
+  return token.slice(0, end);
+}
 
 function orNull(value: string | undefined): string | null {
   return value === undefined || value === '' ? null : value;
@@ -24,7 +31,7 @@ function orNull(value: string | undefined): string | null {
  * validates them before putting them in a command. `arn` is always the unqualified function ARN.
  */
 export function parseFunctionRef(raw: string): FunctionRef {
-  const token = raw.trim().replace(TRAILING, '');
+  const token = trimTrailing(raw.trim());
   if (token === '') return UNKNOWN_FUNCTION;
   const at = token.indexOf('function:');
   if (at === -1) {

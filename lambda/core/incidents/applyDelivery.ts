@@ -27,7 +27,8 @@ export type DeliveryDecision =
 
 /**
  * Folds one delivery into a fingerprint's incident: a delivery key already remembered is a
- * redelivery and changes nothing; an open episode gets the new occurrences (and an `update`
+ * redelivery and changes nothing, and so is a delivery whose events all predate the end of a
+ * resolved latest episode (late history, see below); an open episode gets the new occurrences (and an `update`
  * notification when the last one is at least `updateIntervalMs` old); otherwise a new episode opens,
  * linked to the previous one, with an `opened` notification. Pure: the caller writes the result
  * with a version condition and re-reads and re-applies on a conflict.
@@ -35,6 +36,13 @@ export type DeliveryDecision =
 export function applyDelivery(input: ApplyDeliveryInput): DeliveryDecision {
   const { latest, delivery, now, channels, policy } = input;
   if (latest && Object.hasOwn(latest.deliveries, delivery.key)) {
+    return { kind: 'duplicate', record: latest };
+  }
+  // Late history: every event happened before the latest episode ended, which was reported and
+  // resolved. Its key may have been forgotten (the store remembers 256 deliveries for 6 hours), but
+  // it must not open a new episode and announce that outage again: a second replay of a long
+  // outage did exactly that. A delivery with any newer event still opens one.
+  if (latest?.status === 'resolved' && delivery.lastSeenMs <= Date.parse(latest.lastSeen)) {
     return { kind: 'duplicate', record: latest };
   }
   if (latest?.status === 'open') {

@@ -42,3 +42,27 @@ export interface Notification {
   /** Stable id of this state change (incident id + kind + sequence), used to never send twice. */
   readonly notificationId: string;
 }
+
+/** Why alerts were held back and summed up in an {@link AlertDigest}. */
+export type DigestReason = 'new-incidents-per-delivery' | 'alerts-per-channel-per-minute';
+
+/**
+ * One aggregated alert for alerts that were not sent on their own: the new incidents of one
+ * delivery beyond its cap, or one channel's alerts beyond its per-minute cap. Every incident is
+ * still stored; the digest says how many were held and how to list them.
+ */
+export interface AlertDigest {
+  /** Stable id of this digest (what held it and when), for logs and de-duplication. */
+  readonly digestId: string;
+  readonly reason: DigestReason;
+  /** Alerts held back. */
+  readonly held: number;
+  /** The cap that held them. */
+  readonly limit: number;
+  /** ISO start of the window the count covers (the delivery's time, or the minute). */
+  readonly from: string;
+  /** Log group of the delivery (per-delivery cap), else null. */
+  readonly logGroup: string | null;
+  /** Ids of some of the held incidents (at most a few), to start from. */
+  readonly incidentIds: readonly string[];
+}

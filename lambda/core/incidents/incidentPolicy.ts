@@ -27,6 +27,15 @@ export interface IncidentPolicy {
    * a failure logged just before the fix to be delivered (subscription delivery takes seconds).
    */
   readonly fixedQuietMs: number;
+  /** New incidents of one delivery that get their own OPENED alert; the rest share one digest. */
+  readonly maxNewIncidentsPerDelivery: number;
+  /** Sends one channel may make per minute; the rest are held and summed up in a digest. */
+  readonly maxAlertsPerChannelPerMinute: number;
+  /**
+   * Failed attempts after which a notification is given up for a channel (one attempt per sweep,
+   * so about this many minutes); a channel that refuses for good is given up at once.
+   */
+  readonly maxSendAttempts: number;
 }
 
 const MINUTE = 60_000;
@@ -42,6 +51,9 @@ export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
   leaseMs: 5 * MINUTE,
   reverifyIntervalMs: SETTINGS.reverifyIntervalMinutes.default * MINUTE,
   fixedQuietMs: 2 * MINUTE,
+  maxNewIncidentsPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
+  maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
+  maxSendAttempts: 30,
 };
 
 /** The default policy with overrides applied; a non-positive or non-finite value is a ConfigError. */

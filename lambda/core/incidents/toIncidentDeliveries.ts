@@ -1,5 +1,6 @@
 import type { Diagnosis } from '../types';
 import { accountFingerprint } from './accountFingerprint';
+import { boundDiagnosis, type StoredDiagnosis } from './boundDiagnosis';
 import { contentKey, deliveryKey } from './deliveryKey';
 
 const CLOUDWATCH_EVENT_ID = /^\d+$/;
@@ -17,8 +18,8 @@ export interface IncidentDelivery {
   /** Epoch ms of the first and last occurrence (the delivery time when events had none). */
   readonly firstSeenMs: number;
   readonly lastSeenMs: number;
-  /** The latest diagnosis, without per-event ids. */
-  readonly diagnosis: Omit<Diagnosis, 'eventIds' | 'requestIds'>;
+  /** The latest diagnosis, without per-event ids, every string bounded (boundDiagnosis). */
+  readonly diagnosis: StoredDiagnosis;
 }
 
 /**
@@ -61,7 +62,7 @@ function merge(fingerprint: string, group: Diagnosis[], receivedAt: number): Inc
     count,
     firstSeenMs: first,
     lastSeenMs: last,
-    diagnosis,
+    diagnosis: boundDiagnosis(diagnosis),
   };
 }
 

@@ -33,8 +33,16 @@ export interface AlertContent {
   readonly problem: string;
   /** Short name of the affected function (or role / route when that is all we know). */
   readonly subject: string;
-  /** `problem: subject`, plus `in account <id>` for an organisation's incident. */
+  /**
+   * `problem: subject`, plus `in account <id>` for an organisation's incident and ` (unconfirmed
+   * caller)` when the caller is outside the trusted accounts.
+   */
   readonly headline: string;
+  /**
+   * Warning shown above everything else when the caller is outside the trusted accounts (the line
+   * may be forged, no grant is runnable); null otherwise.
+   */
+  readonly caution: string | null;
   readonly summary: string;
   /** One sentence on the incident's state: occurrences, new since last, duration. */
   readonly progress: string;
@@ -120,13 +128,15 @@ export function alertContent(notification: Notification): AlertContent {
   const problem = PROBLEM_TITLES[d.kind] ?? 'Lambda invoke permission failure';
   const subject = subjectOf(incident);
   const fixes = kind === 'opened' ? d.fixes : kind === 'update' ? d.fixes.slice(0, 1) : [];
+  const unconfirmed = d.callerTrust === 'unconfirmed';
   return {
     kind,
     status,
     emoji,
     problem,
     subject,
-    headline: `${problem}: ${subject}${incident.account ? ` in account ${incident.account}` : ''}`,
+    headline: `${problem}: ${subject}${incident.account ? ` in account ${incident.account}` : ''}${unconfirmed ? ' (unconfirmed caller)' : ''}`,
+    caution: unconfirmed ? cautionOf(incident) : null,
     summary: d.summary.trim() || problem,
     progress: progressOf(notification),
     facts: factsOf(incident),
@@ -142,6 +152,13 @@ export function alertContent(notification: Notification): AlertContent {
       incident.account ? ` --stack ${STACK_NAMES.central}` : ''
     }`,
   };
+}
+
+/** The unconfirmed-caller warning: the account named, what to check, how to trust it once confirmed. */
+function cautionOf(incident: Incident): string {
+  const account = incident.diagnosis.principal.accountId;
+  const who = account ? `account ${account}` : 'its account';
+  return `UNCONFIRMED CALLER: the caller (${who}) is not one of the trusted accounts, and anyone who can write to a watched log can write this line. Check the source below before granting anything; no grant is runnable until the account is trusted (npx invoke-doctor incidents show ${shellWord(incident.id)} --trust-account ${account ?? '<ACCOUNT_ID>'}).`;
 }
 
 function alertFix(fix: Fix): AlertFix {
@@ -185,9 +202,23 @@ function factsOf(incident: Incident): AlertFact[] {
   ];
   if (d.api) facts.push({ label: 'API route', value: routeOf(d.api) });
   if (d.logGroup) facts.push({ label: 'Log group', value: d.logGroup });
+  const source = sourceOf(incident);
+  if (source) facts.push({ label: 'Source', value: source });
   if (d.roleArn) facts.push({ label: 'Role', value: d.roleArn });
   if (d.denyPolicyArn) facts.push({ label: 'Deny policy', value: d.denyPolicyArn });
   return facts;
+}
+
+/** Where the first occurrence is: stream, event id, request id and owning account, when known. */
+function sourceOf(incident: Incident): string | null {
+  const d = incident.diagnosis;
+  const parts = [
+    d.logStream ? `stream ${d.logStream}` : null,
+    d.eventId ? `event ${d.eventId}` : null,
+    d.requestId ? `request ${d.requestId}` : null,
+    d.logOwner ? `account ${d.logOwner}` : null,
+  ].filter((part): part is string => part !== null);
+  return parts.length > 0 ? parts.join(', ') : null;
 }
 
 function whereOf(incident: Incident): string {

@@ -1,3 +1,4 @@
+import { ALERT_MARKER } from '../constants';
 import type { Notification } from '../incidents/incident';
 import { type AlertContent, type AlertFact, type AlertFix, alertContent } from './alertContent';
 import {
@@ -6,7 +7,7 @@ import {
   slackEscapeFit,
   slackLiteral,
   TRUNCATION_MARKER,
-} from './slackEscape';
+} from './sanitize';
 
 /** Slack's Block Kit limits that a message must respect (a webhook answers 400 `invalid_blocks` otherwise). */
 export const SLACK_LIMITS = {
@@ -89,6 +90,9 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
         SLACK_LIMITS.headerText,
       ),
     },
+    ...(c.caution
+      ? [{ type: 'section', text: plain(`⚠️ ${c.caution}`, SUMMARY_MAX) } as const]
+      : []),
     { type: 'section', text: plain(`${c.summary}\n${c.progress}`, SUMMARY_MAX) },
     { type: 'section', fields: c.facts.map(field) },
     { type: 'section', fields: c.timing.map(timingField) },
@@ -133,7 +137,7 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
 
   const blocks = [...head, ...primary, ...kept, ...tail, footer(c, omitted)];
   return {
-    text: slackEscapeFit(`${c.emoji} ${c.status}: ${c.headline}. ${c.progress}`, FALLBACK_MAX),
+    text: `${slackEscapeFit(`${c.emoji} ${c.status}: ${c.headline}. ${c.progress}`, FALLBACK_MAX - ALERT_MARKER.length - 1)} ${ALERT_MARKER}`,
     mrkdwn: false,
     unfurl_links: false,
     unfurl_media: false,
@@ -200,7 +204,7 @@ function formBlocks(form: AlertFact): SlackBlock[] | null {
 
 function footer(c: AlertContent, omitted: number): SlackBlock {
   const elements: SlackText[] = [
-    plain(c.reference, 300),
+    plain(`${c.reference} ${ALERT_MARKER}`, 300),
     { type: 'mrkdwn', text: `History: ${slackLiteral(c.historyCommand, 400)}` },
   ];
   if (omitted > 0) {

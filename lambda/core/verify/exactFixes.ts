@@ -1,3 +1,4 @@
+import { callerTrust, type GrantTrust, NO_EXTRA_TRUST } from '../fixes/callerTrust';
 import { renderAddPermission } from '../fixes/renderAddPermission';
 import { renderFixes } from '../fixes/renderFixes';
 import { renderRemoveDenyStatement } from '../fixes/renderRemoveDenyStatement';
@@ -18,12 +19,13 @@ export function exactFixes(
   facts: DiagnosisFacts,
   plan: FixPlan,
   logFixes: readonly Fix[],
+  trust: GrantTrust = NO_EXTRA_TRUST,
 ): readonly Fix[] {
   switch (plan.kind) {
     case 'keep':
       return logFixes;
     case 'grant': {
-      const fixes = renderFixes({ ...facts, reason: 'no-resource-policy' }).filter(
+      const fixes = renderFixes({ ...facts, reason: 'no-resource-policy' }, trust).filter(
         (f) => f.kind === 'add-permission',
       );
       if (plan.stale !== null && fixes.some((f) => f.command !== null)) {
@@ -42,32 +44,44 @@ export function exactFixes(
               service: null,
             }
           : facts.principal;
-      return renderFixes({
-        ...facts,
-        kind: 'invoke-access-denied',
-        action: facts.action ?? 'lambda:InvokeFunction',
-        principal,
-        reason: 'no-identity-policy',
-      }).filter((f) => f.kind === 'identity-policy');
+      return renderFixes(
+        {
+          ...facts,
+          kind: 'invoke-access-denied',
+          action: facts.action ?? 'lambda:InvokeFunction',
+          principal,
+          reason: 'no-identity-policy',
+        },
+        trust,
+      ).filter((f) => f.kind === 'identity-policy');
     }
     case 'guardrail':
-      return renderFixes({ ...facts, kind: 'invoke-access-denied', reason: plan.reason });
+      return renderFixes({ ...facts, kind: 'invoke-access-denied', reason: plan.reason }, trust);
     case 'deny':
       if (plan.inline) return [renderRemoveDenyStatement(plan.inline)];
-      return renderFixes({
-        ...facts,
-        kind: 'invoke-access-denied',
-        reason: plan.reason,
-        denyPolicyArn: plan.policyArn ?? facts.denyPolicyArn,
-      });
+      return renderFixes(
+        {
+          ...facts,
+          kind: 'invoke-access-denied',
+          reason: plan.reason,
+          denyPolicyArn: plan.policyArn ?? facts.denyPolicyArn,
+        },
+        trust,
+      );
     case 'trust':
-      return renderFixes({ ...facts, kind: 'apigw-cannot-assume-role', roleArn: plan.roleArn });
+      return renderFixes(
+        { ...facts, kind: 'apigw-cannot-assume-role', roleArn: plan.roleArn },
+        trust,
+      );
     case 'url': {
       const r = resolveFacts({ ...facts, reason: 'no-resource-policy' });
-      const base = renderFixes({ ...facts, reason: 'no-resource-policy' }).find(
+      const base = renderFixes({ ...facts, reason: 'no-resource-policy' }, trust).find(
         (f) => f.kind === 'add-permission',
       );
-      if (!base || r.principal.iamArn === null) return logFixes;
+      // The caller is named by the log: a URL grant to it is runnable only for a trusted account.
+      if (!base || r.principal.iamArn === null || callerTrust(facts, trust) !== 'trusted') {
+        return logFixes;
+      }
       return [
         renderAddPermission(r, {
           principal: r.principal.iamArn,

@@ -1,4 +1,5 @@
 import { summarize } from '../diagnose/summarize';
+import { callerTrust, type GrantTrust, impliedTrust, withOwner } from '../fixes/callerTrust';
 import { resolveFacts } from '../fixes/resolveFacts';
 import type { AccountReader } from '../ports/AccountReader';
 import type {
@@ -29,6 +30,11 @@ export interface VerifyOptions {
   readonly defaultRegion: string | null;
   /** Hours of CloudTrail history read before the first failure. Default 24. */
   readonly lookbackHours?: number;
+  /**
+   * Accounts (and organization) whose callers may get a runnable grant, besides the function's
+   * and the log group owner's. Default: the trust the diagnosis was rendered with.
+   */
+  readonly trust?: GrantTrust | undefined;
 }
 
 const HOUR = 3_600_000;
@@ -49,6 +55,9 @@ export async function verifyDiagnosis<D extends VerifiableDiagnosis>(
   options: VerifyOptions,
 ): Promise<D> {
   const rec = new CallRecorder(options.reader);
+  const trust = options.trust
+    ? withOwner(options.trust, diagnosis.logOwner)
+    : impliedTrust(diagnosis);
   const firstSeen = diagnosis.firstSeen === null ? Number.NaN : Date.parse(diagnosis.firstSeen);
   const firstSeenMs = Number.isFinite(firstSeen) ? firstSeen : options.now;
   const r = resolveFacts(diagnosis);
@@ -102,7 +111,8 @@ export async function verifyDiagnosis<D extends VerifiableDiagnosis>(
       ...c,
       fix:
         c.fix ??
-        exactFixes({ ...facts, ...enrich }, plan, []).find((f) => f.command !== null)?.command ??
+        exactFixes({ ...facts, ...enrich }, plan, [], trust).find((f) => f.command !== null)
+          ?.command ??
         null,
     }),
   );
@@ -130,8 +140,9 @@ export async function verifyDiagnosis<D extends VerifiableDiagnosis>(
     summary: changed ? summarize(facts) : diagnosis.summary,
     fixes:
       outcome.status === 'confirmed'
-        ? exactFixes(facts, outcome.fix, diagnosis.fixes)
+        ? exactFixes(facts, outcome.fix, diagnosis.fixes, trust)
         : diagnosis.fixes,
+    ...(diagnosis.callerTrust === undefined ? {} : { callerTrust: callerTrust(facts, trust) }),
     verification,
   };
 }

@@ -122,7 +122,7 @@ describe('IncidentService (dynalite)', () => {
     // Assert
     expect(early.resolved).toEqual([]);
     expect(due.resolved).toEqual(['svclife-1']);
-    expect(after).toEqual({ resolved: [], sends: [] });
+    expect(after).toEqual({ resolved: [], sends: [], digests: 0, deferred: 0 });
     for (const channel of [h.slack, h.sns]) {
       expect(kinds(channel, 'svclife')).toEqual([
         'opened:10',
@@ -206,17 +206,24 @@ describe('IncidentService (dynalite)', () => {
     expect(kinds(h.sns, 'svcorder')).toEqual(['opened:5', 'update:4']);
   });
 
-  test('a non-retryable failure is not retried in line but stays pending', async () => {
+  test('a channel that refuses for good (a 4xx, a deleted topic) is not retried: the notification is given up for it', async () => {
     // Arrange
     const h = harness(table);
     h.slack.down = true;
     h.slack.retryable = false;
     // Act
-    await h.service().record([denial('svcfatal', T0, 1, 0)], context(T0));
-    // Assert
+    const [recorded] = await h.service().record([denial('svcfatal', T0, 1, 0)], context(T0));
+    const sweep = await h.service().sweep();
+    // Assert: one call, no in-line retry, nothing left pending for the sweeper to retry forever
     expect(h.slack.calls).toBe(1);
     expect(h.sleeps).toEqual([]);
-    expect(await h.repository.listPendingNotifications()).toHaveLength(1);
+    expect(recorded?.sends.find((s) => s.channel === 'slack')).toMatchObject({
+      ok: true,
+      status: 'abandoned',
+    });
+    expect(await h.repository.listPendingNotifications()).toEqual([]);
+    expect(sweep.sends).toEqual([]);
+    expect(kinds(h.sns, 'svcfatal')).toEqual(['opened:1']);
   });
 
   test('an invocation that died after claiming loses nothing: the sweeper sends once the lease expires', async () => {

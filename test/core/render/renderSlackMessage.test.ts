@@ -9,7 +9,7 @@ import {
   slackEscape,
   slackUnescape,
   TRUNCATION_MARKER,
-} from '../../../lambda/core/render/slackEscape';
+} from '../../../lambda/core/render/sanitize';
 import type { Diagnosis, Fix } from '../../../lambda/core/types';
 import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor, SLACK_MARKUP } from '../../helpers/alerts';
 import { slackCodeBlocks, slackTexts, validateSlackPayload } from '../../helpers/slackReceiver';
