@@ -53,25 +53,37 @@ export function renderIncidentDetail(incident: Incident): string {
     { label: 'Hourly', value: hourlyLine(incident) },
   ];
   const width = Math.max(...facts.map((f) => f.label.length)) + 2;
-  const print = (fact: AlertFact, pad: number) => {
-    const [first = '', ...more] = fact.value.split('\n').map(terminalLine);
-    out.push(`${INDENT}${fact.label.padEnd(pad)}${first}`);
+  // One value per line: a line break inside a log value is shown as a stand-in by terminalLine, so
+  // only the lists built here (candidates, calls) span several lines.
+  const print = (label: string, lines: readonly string[], pad: number) => {
+    const [first = '', ...more] = lines.map(terminalLine);
+    out.push(`${INDENT}${label.padEnd(pad)}${first}`);
     for (const line of more) out.push(`${INDENT}${' '.repeat(pad)}${line}`);
   };
-  for (const fact of facts) print(fact, width);
+  for (const fact of facts) print(fact.label, [fact.value], width);
   const v = incident.diagnosis.verification;
   if (v) {
     // Every call, not the alert's first few.
-    const live: AlertFact[] = [
-      ...c.verification.filter((f) => f.label !== 'Evidence'),
-      {
-        label: 'Evidence',
-        value: v.evidence.map((e) => `${e.call} → ${e.result}`).join('\n') || 'no calls',
-      },
+    const live: [string, readonly string[]][] = [
+      ...c.verification
+        .filter((f) => f.label !== 'Evidence' && f.label !== 'Candidates')
+        .map((f): [string, readonly string[]] => [f.label, [f.value]]),
+      ...(v.candidates.length > 0
+        ? [
+            [
+              'Candidates',
+              v.candidates.map((x) => `${x.route} → ${x.function} (${x.rootCause})`),
+            ] as [string, readonly string[]],
+          ]
+        : []),
+      [
+        'Evidence',
+        v.evidence.length > 0 ? v.evidence.map((e) => `${e.call} → ${e.result}`) : ['no calls'],
+      ],
     ];
-    const pad = Math.max(...live.map((f) => f.label.length)) + 2;
+    const pad = Math.max(...live.map(([label]) => label.length)) + 2;
     out.push('', `${INDENT}Live account`);
-    for (const fact of live) print(fact, pad);
+    for (const [label, lines] of live) print(label, lines, pad);
   }
   c.fixes.forEach((fix, i) => {
     const of = c.fixes.length > 1 ? ` of ${c.fixes.length}` : '';

@@ -146,6 +146,10 @@ export class InvokeDoctorCentral extends Construct {
       ...(props.resolvedRetention ? { resolvedRetention: props.resolvedRetention } : {}),
       logRetention: props.logRetention,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      // Member accounts' functions and APIs are not readable from this account: verifying against
+      // the central account would only ever answer `unverifiable`, so the central responder does
+      // not verify (docs/organisation.md).
+      verify: false,
       ...(props.trustedAccounts ? { trustedAccounts: props.trustedAccounts } : {}),
       ...(props.maxNewIncidentsPerDelivery === undefined
         ? {}
