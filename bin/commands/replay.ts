@@ -317,7 +317,7 @@ function counted(
 }
 
 function zeroCounts(): Record<NotificationKind, number> {
-  return { opened: 0, update: 0, fixed: 0, resolved: 0 };
+  return { opened: 0, update: 0, recurring: 0, reminder: 0, fixed: 0, resolved: 0 };
 }
 
 /** The bundled sample's log files: samples/outage/<log group>/<stream>.json. */

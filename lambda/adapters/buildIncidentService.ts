@@ -19,6 +19,7 @@ import type { RuntimeConfig } from './runtimeConfig';
 import { SystemClock } from './SystemClock';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 /** Parts of the incident use case a caller may supply instead of the production defaults. */
 export interface IncidentServiceParts {
@@ -77,6 +78,10 @@ export function buildIncidentService(
       updateIntervalMs: config.updateIntervalMinutes * MINUTE,
       quietPeriodMs: config.quietPeriodMinutes * MINUTE,
       resolvedTtlDays: config.resolvedTtlDays,
+      holdWindowMs: config.holdWindowHours * HOUR,
+      reminderIntervalMs: config.reminderIntervalHours * HOUR,
+      recurringQuietMultiplier: config.recurringQuietMultiplier,
+      recurringAfterBursts: config.recurringAfterBursts,
       reverifyIntervalMs: config.reverifyIntervalMinutes * MINUTE,
       maxNewIncidentsPerDelivery: config.maxNewIncidentsPerDelivery,
       maxAlertsPerChannelPerMinute: config.maxAlertsPerChannelPerMinute,

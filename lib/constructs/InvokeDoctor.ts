@@ -161,6 +161,29 @@ export interface InvokeDoctorProps {
    */
   readonly quietPeriod?: Duration;
   /**
+   * A failure that comes back within this time of the last one reopens the same incident; also the
+   * longest an incident stays open without failures (whole hours, 1 to 168).
+   * @default - `SETTINGS.holdWindowHours` (docs/configuration.md)
+   */
+  readonly holdWindow?: Duration;
+  /**
+   * Least time between two alerts about a recurring incident that keeps failing (whole hours, 1 to
+   * 168).
+   * @default - `SETTINGS.reminderIntervalHours` (docs/configuration.md)
+   */
+  readonly reminderInterval?: Duration;
+  /**
+   * A recurring incident resolves after this many times its longest recent interval without
+   * failures (1 to 10).
+   * @default - `SETTINGS.recurringQuietMultiplier` (docs/configuration.md)
+   */
+  readonly recurringQuietMultiplier?: number;
+  /**
+   * Bursts of failures after which an open incident is announced as recurring (2 to 10).
+   * @default - `SETTINGS.recurringAfterBursts` (docs/configuration.md)
+   */
+  readonly recurringAfterBursts?: number;
+  /**
    * How long a resolved incident is kept before DynamoDB TTL removes it (whole days, 1 to 3650).
    * @default - `SETTINGS.resolvedTtlDays` (docs/configuration.md)
    */
@@ -261,6 +284,22 @@ export class InvokeDoctor extends Construct {
       SETTINGS.reverifyIntervalMinutes,
       'reverifyInterval',
     );
+    const holdHours = wholeUnits(props.holdWindow, SETTINGS.holdWindowHours, 'holdWindow');
+    const reminderHours = wholeUnits(
+      props.reminderInterval,
+      SETTINGS.reminderIntervalHours,
+      'reminderInterval',
+    );
+    const quietMultiplier = boundedInteger(
+      props.recurringQuietMultiplier,
+      SETTINGS.recurringQuietMultiplier,
+      'recurringQuietMultiplier',
+    );
+    const recurringAfter = boundedInteger(
+      props.recurringAfterBursts,
+      SETTINGS.recurringAfterBursts,
+      'recurringAfterBursts',
+    );
     const ttlDays = wholeUnits(
       props.resolvedRetention,
       SETTINGS.resolvedTtlDays,
@@ -330,6 +369,10 @@ export class InvokeDoctor extends Construct {
         chatFormat: props.snsChatFormat ?? SETTINGS.chatFormat.default,
         updateIntervalMinutes: updateMinutes,
         quietPeriodMinutes: quietMinutes,
+        holdWindowHours: holdHours,
+        reminderIntervalHours: reminderHours,
+        recurringQuietMultiplier: quietMultiplier,
+        recurringAfterBursts: recurringAfter,
         resolvedTtlDays: ttlDays,
         contextLookup: this.contextLookup,
         verify,
@@ -754,7 +797,7 @@ function boundedInteger(
 function wholeUnits(
   value: Duration | undefined,
   setting: {
-    readonly unit: 'minutes' | 'days';
+    readonly unit: 'minutes' | 'hours' | 'days';
     readonly min: number;
     readonly max: number;
     readonly default: number;
@@ -764,7 +807,11 @@ function wholeUnits(
   const { unit, min, max } = setting;
   if (value === undefined) return setting.default;
   const n =
-    unit === 'minutes' ? value.toMinutes({ integral: false }) : value.toDays({ integral: false });
+    unit === 'minutes'
+      ? value.toMinutes({ integral: false })
+      : unit === 'hours'
+        ? value.toHours({ integral: false })
+        : value.toDays({ integral: false });
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new Error(
       `InvokeDoctor: ${prop} must be a whole number of ${unit} from ${min} to ${max}`,

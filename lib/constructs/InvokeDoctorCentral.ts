@@ -60,6 +60,14 @@ export interface InvokeDoctorCentralProps {
   readonly updateInterval?: Duration;
   /** Quiet time that resolves an incident. @default - `SETTINGS.quietPeriodMinutes` */
   readonly quietPeriod?: Duration;
+  /** Time within which a failure reopens the same incident. @default - `SETTINGS.holdWindowHours` */
+  readonly holdWindow?: Duration;
+  /** Least time between alerts of a recurring incident. @default - `SETTINGS.reminderIntervalHours` */
+  readonly reminderInterval?: Duration;
+  /** Quiet multiple of a recurring incident. @default - `SETTINGS.recurringQuietMultiplier` */
+  readonly recurringQuietMultiplier?: number;
+  /** Bursts before an incident is recurring. @default - `SETTINGS.recurringAfterBursts` */
+  readonly recurringAfterBursts?: number;
   /** How long resolved incidents are kept. @default - `SETTINGS.resolvedTtlDays` */
   readonly resolvedRetention?: Duration;
   /** Retention of the functions' log groups. @default - `SETTINGS.logRetentionDays` */
@@ -143,6 +151,14 @@ export class InvokeDoctorCentral extends Construct {
       ...(props.snsChatFormat === undefined ? {} : { snsChatFormat: props.snsChatFormat }),
       ...(props.updateInterval ? { updateInterval: props.updateInterval } : {}),
       ...(props.quietPeriod ? { quietPeriod: props.quietPeriod } : {}),
+      ...(props.holdWindow ? { holdWindow: props.holdWindow } : {}),
+      ...(props.reminderInterval ? { reminderInterval: props.reminderInterval } : {}),
+      ...(props.recurringQuietMultiplier === undefined
+        ? {}
+        : { recurringQuietMultiplier: props.recurringQuietMultiplier }),
+      ...(props.recurringAfterBursts === undefined
+        ? {}
+        : { recurringAfterBursts: props.recurringAfterBursts }),
       ...(props.resolvedRetention ? { resolvedRetention: props.resolvedRetention } : {}),
       logRetention: props.logRetention,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,

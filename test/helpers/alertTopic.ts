@@ -60,6 +60,10 @@ export function deployedConfig(
     updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
     quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
     resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
+    holdWindowHours: SETTINGS.holdWindowHours.default,
+    reminderIntervalHours: SETTINGS.reminderIntervalHours.default,
+    recurringQuietMultiplier: SETTINGS.recurringQuietMultiplier.default,
+    recurringAfterBursts: SETTINGS.recurringAfterBursts.default,
     contextLookup: false,
     // Security tests are about alerts; verification has its own (test/verify).
     verify: false,

@@ -198,6 +198,20 @@ export function incidentFor(diagnosis: Diagnosis, kind: NotificationKind): Incid
     lastSeen: diagnosis.lastSeen ?? '2026-05-04T09:00:00.000Z',
     resolvedAt: resolved ? '2026-05-04T10:40:00.000Z' : null,
     hourly: {},
+    // A job failing hourly: what a recurring alert and a reminder describe.
+    ...(kind === 'recurring' || kind === 'reminder'
+      ? {
+          recurrence: {
+            bursts: 3,
+            starts: [
+              '2026-05-04T07:00:00.000Z',
+              '2026-05-04T08:00:00.000Z',
+              '2026-05-04T09:00:00.000Z',
+            ],
+            announcedAt: '2026-05-04T09:00:05.000Z',
+          },
+        }
+      : {}),
   };
 }
 
@@ -205,7 +219,7 @@ export function incidentFor(diagnosis: Diagnosis, kind: NotificationKind): Incid
 export function notificationFor(
   diagnosis: Diagnosis,
   kind: NotificationKind,
-  newOccurrences = kind === 'update'
+  newOccurrences = kind === 'update' || kind === 'reminder'
     ? Math.ceil(diagnosis.occurrences / 4)
     : kind === 'opened'
       ? diagnosis.occurrences
@@ -219,6 +233,8 @@ export function notificationFor(
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
   'opened',
   'update',
+  'recurring',
+  'reminder',
   'fixed',
   'resolved',
 ];

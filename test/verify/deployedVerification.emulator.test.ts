@@ -15,6 +15,7 @@ import { SnsNotifier } from '../../lambda/adapters/SnsNotifier';
 import { SystemClock } from '../../lambda/adapters/SystemClock';
 import type { IncidentRecord } from '../../lambda/core/incidents/IncidentRecord';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
+import { SETTINGS } from '../../lambda/core/settings';
 import { createHandler } from '../../lambda/handlers/logSubscription';
 import { createSweeper } from '../../lambda/handlers/sweeper';
 import { runInBash } from '../helpers/awsCli';
@@ -83,6 +84,10 @@ beforeAll(async () => {
     updateIntervalMinutes: 15,
     quietPeriodMinutes: 10,
     resolvedTtlDays: 90,
+    holdWindowHours: SETTINGS.holdWindowHours.default,
+    reminderIntervalHours: SETTINGS.reminderIntervalHours.default,
+    recurringQuietMultiplier: SETTINGS.recurringQuietMultiplier.default,
+    recurringAfterBursts: SETTINGS.recurringAfterBursts.default,
     contextLookup: false,
     verify: true,
     reverifyIntervalMinutes: 5,

@@ -3,12 +3,50 @@ import type { Diagnosis } from '../types';
 /** Lifecycle state of an incident. */
 export type IncidentStatus = 'open' | 'resolved';
 
-/** What a notification announces; `fixed`: the live policy allows the failing request now. */
-export type NotificationKind = 'opened' | 'update' | 'fixed' | 'resolved';
+/**
+ * What a notification announces: `fixed`, the live policy allows the failing request now;
+ * `recurring`, the incident fails in bursts (said once, and whenever it comes back after a
+ * `resolved`); `reminder`, a recurring incident still fails (at most once per reminder interval).
+ */
+export type NotificationKind =
+  | 'opened'
+  | 'update'
+  | 'recurring'
+  | 'reminder'
+  | 'fixed'
+  | 'resolved';
 
 /**
- * One outage episode for one fingerprint. A later occurrence after resolution opens a new episode
- * (a new incident) that links to the previous one.
+ * How an incident that failed in separate bursts (failures apart by at least the quiet period)
+ * recurs. Bounded: the count is exact, only the latest starts are kept to learn the interval.
+ */
+export interface Recurrence {
+  /** Bursts so far, the first included. */
+  readonly bursts: number;
+  /** ISO event time at which each of the latest bursts started, oldest first. */
+  readonly starts: readonly string[];
+  /** ISO clock time of the latest recurring alert, null before the first. */
+  readonly announcedAt: string | null;
+}
+
+/** Why an incident resolved: what its RESOLVED alert says. */
+export interface Resolution {
+  /**
+   * `verified-fixed`: the live policies allow the request and no failure followed; `quiet`: no
+   * failure for its quiet period, not verified; `hold-expired`: no failure for the hold window,
+   * although the live policies still deny the request (the caller stopped, nothing was fixed).
+   */
+  readonly reason: 'verified-fixed' | 'quiet' | 'hold-expired';
+  /** Time without failures when it resolved, ms. */
+  readonly quietForMs: number;
+  /** ISO time of the verdict behind `verified-fixed` or `hold-expired`; null for `quiet`. */
+  readonly verifiedAt: string | null;
+}
+
+/**
+ * One outage episode for one fingerprint. A failure that comes back within the hold window of an
+ * incident resolved for being quiet reopens it; any other later occurrence after resolution opens
+ * a new episode (a new incident) that links to the previous one.
  */
 export interface Incident {
   /** `${fingerprint}#${episode}`-derived stable id, safe to show and to pass to `incidents show`. */
@@ -31,6 +69,10 @@ export interface Incident {
   readonly resolvedAt: string | null;
   /** Occurrence counts per UTC hour (ISO hour prefix `YYYY-MM-DDTHH` -> count), for sparklines. */
   readonly hourly: Readonly<Record<string, number>>;
+  /** Its bursts, once it failed in more than one; absent while it failed in one. */
+  readonly recurrence?: Recurrence;
+  /** Why it resolved; absent while open (and in incidents stored before it was recorded). */
+  readonly resolution?: Resolution;
 }
 
 /** A message to send about an incident's state change. */

@@ -20,6 +20,20 @@ export interface IncidentPolicy {
   readonly maxHourlyBuckets: number;
   /** How long one invocation owns an incident's outbox; longer than any in-line send with retries. */
   readonly leaseMs: number;
+  /**
+   * A failure that comes back within this time of the last one (event time) reopens the same
+   * incident when it resolved for being quiet; also the longest an incident that still verifies
+   * as denied is kept open without failures.
+   */
+  readonly holdWindowMs: number;
+  /** Least time between two alerts of a recurring incident after its recurring alert. */
+  readonly reminderIntervalMs: number;
+  /** A recurring incident's quiet period: this many times its longest recent interval. */
+  readonly recurringQuietMultiplier: number;
+  /** Bursts after which an open incident claims its recurring alert. */
+  readonly recurringAfterBursts: number;
+  /** Burst starts kept per incident to learn its interval (the count of bursts stays exact). */
+  readonly maxBurstStarts: number;
   /** Time between the sweeper's re-checks of an open incident against the live account. */
   readonly reverifyIntervalMs: number;
   /**
@@ -39,6 +53,7 @@ export interface IncidentPolicy {
 }
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 /** Defaults: the lifecycle timings of the settings table, plus the store's internal bounds. */
 export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
@@ -49,6 +64,11 @@ export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
   maxRememberedDeliveries: 256,
   maxHourlyBuckets: 24 * 14,
   leaseMs: 5 * MINUTE,
+  holdWindowMs: SETTINGS.holdWindowHours.default * HOUR,
+  reminderIntervalMs: SETTINGS.reminderIntervalHours.default * HOUR,
+  recurringQuietMultiplier: SETTINGS.recurringQuietMultiplier.default,
+  recurringAfterBursts: SETTINGS.recurringAfterBursts.default,
+  maxBurstStarts: 8,
   reverifyIntervalMs: SETTINGS.reverifyIntervalMinutes.default * MINUTE,
   fixedQuietMs: 2 * MINUTE,
   maxNewIncidentsPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,

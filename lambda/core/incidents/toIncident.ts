@@ -16,5 +16,7 @@ export function toIncident(record: IncidentRecord): Incident {
     lastSeen: record.lastSeen,
     resolvedAt: record.resolvedAt,
     hourly: record.hourly,
+    ...(record.recurrence === undefined ? {} : { recurrence: record.recurrence }),
+    ...(record.resolution === undefined ? {} : { resolution: record.resolution }),
   };
 }

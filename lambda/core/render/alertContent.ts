@@ -1,5 +1,6 @@
 import { STACK_NAMES } from '../constants';
 import type { Incident, Notification, NotificationKind } from '../incidents/incident';
+import { nextExpected, typicalInterval } from '../incidents/recurrence';
 import type { DiagnosisKind, Fix, FixKind, Reason, Verification } from '../types';
 import { formatDuration } from './formatDuration';
 
@@ -55,7 +56,10 @@ export interface AlertContent {
    * the candidates, the calls made (evidence). Empty when the diagnosis was not verified.
    */
   readonly verification: readonly AlertFact[];
-  /** Fixes this kind of message shows: all for `opened`, the first for `update`, none for `resolved`. */
+  /**
+   * Fixes this kind of message shows: all for `opened`, the first for `update`, `recurring` and
+   * `reminder`, none for `fixed` and `resolved`.
+   */
   readonly fixes: readonly AlertFix[];
   /** Whether the fixes' CloudFormation / Terraform / CDK forms are shown (`opened` only). */
   readonly showForms: boolean;
@@ -110,6 +114,8 @@ export const FIX_TITLES: Readonly<Record<FixKind, string>> = {
 const STATUS: Readonly<Record<NotificationKind, { status: string; emoji: string }>> = {
   opened: { status: 'OPENED', emoji: '🚨' },
   update: { status: 'ONGOING', emoji: '🔁' },
+  recurring: { status: 'RECURRING', emoji: '🔂' },
+  reminder: { status: 'STILL FAILING', emoji: '⏰' },
   fixed: { status: 'FIXED', emoji: '🔧' },
   resolved: { status: 'RESOLVED', emoji: '✅' },
 };
@@ -127,7 +133,12 @@ export function alertContent(notification: Notification): AlertContent {
   const { status, emoji } = STATUS[kind];
   const problem = PROBLEM_TITLES[d.kind] ?? 'Lambda invoke permission failure';
   const subject = subjectOf(incident);
-  const fixes = kind === 'opened' ? d.fixes : kind === 'update' ? d.fixes.slice(0, 1) : [];
+  const fixes =
+    kind === 'opened'
+      ? d.fixes
+      : kind === 'update' || kind === 'recurring' || kind === 'reminder'
+        ? d.fixes.slice(0, 1)
+        : [];
   const unconfirmed = d.callerTrust === 'unconfirmed';
   return {
     kind,
@@ -299,21 +310,60 @@ function timingOf(notification: Notification): AlertFact[] {
     { label: 'First seen', value: displayTime(incident.firstSeen) },
     { label: 'Last seen', value: displayTime(incident.lastSeen) },
   ];
+  const rhythm = rhythmOf(incident);
+  if (rhythm !== null) timing.push({ label: 'Rhythm', value: rhythm });
   if (kind === 'resolved' && incident.resolvedAt) {
     timing.push({ label: 'Resolved', value: displayTime(incident.resolvedAt) });
   }
   return timing;
 }
 
+/**
+ * `about every 1h 00m · 3 bursts · next expected around 2026-03-14 22:31:36 UTC` for an incident
+ * that failed in more than one burst (no next run once resolved); null otherwise.
+ */
+export function rhythmOf(incident: Incident): string | null {
+  const r = incident.recurrence;
+  const every = typicalInterval(r);
+  if (r === undefined || every === null) return null;
+  const next = nextExpected(r);
+  const upcoming =
+    incident.status === 'open' && next !== null
+      ? ` · next expected around ${displayTime(new Date(next).toISOString())}`
+      : '';
+  return `about every ${formatDuration(every)} · ${plural(r.bursts, 'burst')}${upcoming}`;
+}
+
 function progressOf(notification: Notification): string {
   const { incident, kind, newOccurrences } = notification;
   const total = plural(incident.occurrences, 'occurrence');
   const lasted = duration(incident.firstSeen, incident.lastSeen);
+  const r = incident.recurrence;
+  const every = typicalInterval(r);
+  const rhythm =
+    r !== undefined && every !== null
+      ? `fails about every ${formatDuration(every)}, ${times(r.bursts)} so far`
+      : null;
   if (kind === 'update') {
     return `${plural(newOccurrences, 'new occurrence')} since the last update, ${total} in total; failing for ${lasted}.`;
   }
+  if (kind === 'recurring') {
+    const next = nextExpected(r);
+    const expect =
+      next === null
+        ? ''
+        : ` Next failure expected around ${displayTime(new Date(next).toISOString())}.`;
+    return `Failing again: it ${rhythm ?? 'fails in bursts'} (${total} since ${displayTime(incident.firstSeen)}). One incident, not one per run: no alert for each run from now on, only a reminder while it keeps failing.${expect}`;
+  }
+  if (kind === 'reminder') {
+    return `Still failing: it ${rhythm ?? 'fails in bursts'}; ${plural(newOccurrences, 'new occurrence')} since the last alert, ${total} since ${displayTime(incident.firstSeen)}.`;
+  }
   if (kind === 'resolved') {
-    return `No occurrences since ${displayTime(incident.lastSeen)}. The outage lasted ${lasted} with ${total} in total.`;
+    const ran =
+      r && r.bursts > 1
+        ? ` It failed ${times(r.bursts)}${every === null ? '' : `, about every ${formatDuration(every)}`}.`
+        : '';
+    return `${resolutionOf(incident)} The outage lasted ${lasted} with ${total} in total.${ran}`;
   }
   if (kind === 'fixed') {
     const change = incident.diagnosis.verification?.change;
@@ -326,6 +376,26 @@ function progressOf(notification: Notification): string {
     ? ` This happened before: previous incident ${incident.previousIncidentId}.`
     : '';
   return `${total} since ${displayTime(incident.firstSeen)}.${reopened}`;
+}
+
+/** What a RESOLVED alert says about why: verified fixed, or quiet (and whether it was checked). */
+function resolutionOf(incident: Incident): string {
+  const res = incident.resolution;
+  if (res === undefined) return `No occurrences since ${displayTime(incident.lastSeen)}.`;
+  const quiet = formatDuration(res.quietForMs);
+  switch (res.reason) {
+    case 'verified-fixed':
+      return `Verified fixed at ${displayTime(res.verifiedAt ?? incident.resolvedAt ?? incident.lastSeen)}: the live policies allow the request, and no failure followed.`;
+    case 'hold-expired':
+      return `No failures for ${quiet}, but not fixed: the last check${res.verifiedAt ? ` (${displayTime(res.verifiedAt)})` : ''} still found the request denied, so whatever called stopped trying. The next call fails again.`;
+    default:
+      return `No failures for ${quiet}; not verified (the fix was not checked against the live account).`;
+  }
+}
+
+/** `once`, `twice`, `3 times`. */
+function times(count: number): string {
+  return count === 1 ? 'once' : count === 2 ? 'twice' : `${count} times`;
 }
 
 function referenceOf(incident: Incident): string {

@@ -23,6 +23,8 @@ type Style = keyof typeof ANSI;
 const STATUS_STYLE: Readonly<Record<NotificationKind, Style>> = {
   opened: 'red',
   update: 'yellow',
+  recurring: 'yellow',
+  reminder: 'yellow',
   fixed: 'green',
   resolved: 'green',
 };

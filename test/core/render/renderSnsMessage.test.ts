@@ -22,7 +22,14 @@ describe('renderSnsMessage', () => {
     // Assert
     expect(sns.subject).toMatch(VALID_SUBJECT);
     expect(sns.subject).toContain(
-      { opened: 'OPENED', update: 'ONGOING', fixed: 'FIXED', resolved: 'RESOLVED' }[kind],
+      {
+        opened: 'OPENED',
+        update: 'ONGOING',
+        recurring: 'RECURRING',
+        reminder: 'STILL FAILING',
+        fixed: 'FIXED',
+        resolved: 'RESOLVED',
+      }[kind],
     );
     expect(sns.default.length).toBeLessThanOrEqual(1000);
     expect(sns.default).not.toContain('\n');
