@@ -218,7 +218,7 @@ async function run(
       for (const id of report.resolved) touched.add(id);
     },
     repository,
-    DEFAULT_INCIDENT_POLICY.quietPeriodMs,
+    DEFAULT_INCIDENT_POLICY,
   );
   // Incidents a previous run left open (an interrupted replay) are swept on this run's clock.
   await sweeper.refresh();
@@ -234,8 +234,9 @@ async function run(
     lookups += result.lookups;
     progress.tick();
   }
-  // The logs end here: let the quiet period pass, so the incidents that ended get resolved.
-  const end = fallback + DEFAULT_INCIDENT_POLICY.quietPeriodMs + SWEEP_INTERVAL_MS;
+  // The logs end here: let each incident's quiet period pass (a recurring one's learned period,
+  // at most the hold window), so the incidents that ended get resolved.
+  const end = fallback + DEFAULT_INCIDENT_POLICY.holdWindowMs + SWEEP_INTERVAL_MS;
   await sweeper.runUntil(end);
   // Alerts a channel could not take (now or in an earlier replay) are retried, as the sweeper does.
   await sweeper.retryPending(end);
