@@ -5,6 +5,8 @@ import {
   alertContent,
   displayTime,
   duration,
+  resolutionOf,
+  rhythmOf,
   shellWord,
 } from '../../lambda/core/render/alertContent';
 import { terminalBlock, terminalLine } from '../../lambda/core/render/sanitize';
@@ -40,6 +42,7 @@ export function renderIncidentDetail(incident: Incident): string {
     `${INDENT}${terminalLine(c.summary)}`,
     '',
   ];
+  const rhythm = rhythmOf(incident);
   const facts: AlertFact[] = [
     ...c.facts,
     { label: 'Kind', value: incident.diagnosis.kind },
@@ -47,9 +50,11 @@ export function renderIncidentDetail(incident: Incident): string {
     { label: 'First seen', value: displayTime(incident.firstSeen) },
     { label: 'Last seen', value: displayTime(incident.lastSeen) },
     { label: 'Duration', value: duration(incident.firstSeen, incident.lastSeen) },
+    ...(rhythm === null ? [] : [{ label: 'Rhythm', value: rhythm }]),
     ...(incident.resolvedAt
       ? [{ label: 'Resolved', value: displayTime(incident.resolvedAt) }]
       : []),
+    ...(incident.resolution ? [{ label: 'Resolution', value: resolutionOf(incident) }] : []),
     { label: 'Hourly', value: hourlyLine(incident) },
   ];
   const width = Math.max(...facts.map((f) => f.label.length)) + 2;

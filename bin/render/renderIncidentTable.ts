@@ -1,4 +1,5 @@
 import type { Incident } from '../../lambda/core/incidents/incident';
+import { typicalInterval } from '../../lambda/core/incidents/recurrence';
 import { formatDuration } from '../../lambda/core/render/formatDuration';
 import { terminalLine } from '../../lambda/core/render/sanitize';
 import { incidentLabels } from './incidentLabels';
@@ -9,7 +10,8 @@ const MAX_CELL = 44;
 /**
  * The incident history as a plain-text table, newest first as given: short id (accepted by
  * `incidents show`), account (only when some incident has one: an organisation's table), status, kind, function, API route (only when some incident has one),
- * principal, occurrences, first and last seen (UTC), duration and an hourly sparkline.
+ * principal, occurrences, first and last seen (UTC), duration, the rhythm of a recurring one (only
+ * when some incident recurs) and an hourly sparkline.
  * Log-derived text goes through the terminal sanitiser (controls and bidi overrides shown as
  * visible stand-ins), so a log line cannot drive the terminal or reorder a row.
  */
@@ -17,6 +19,7 @@ export function renderIncidentTable(incidents: readonly Incident[]): string {
   if (incidents.length === 0) return 'No incidents match.\n';
   const withRoutes = incidents.some((i) => i.diagnosis.api !== null);
   const withAccounts = incidents.some((i) => i.account !== undefined);
+  const withRhythm = incidents.some((i) => typicalInterval(i.recurrence) !== null);
   const header = [
     'ID',
     ...(withAccounts ? ['ACCOUNT'] : []),
@@ -29,6 +32,7 @@ export function renderIncidentTable(incidents: readonly Incident[]): string {
     'FIRST SEEN (UTC)',
     'LAST SEEN (UTC)',
     'DURATION',
+    ...(withRhythm ? ['EVERY'] : []),
     'HOURLY',
   ];
   const rows = incidents.map((incident) => {
@@ -45,6 +49,7 @@ export function renderIncidentTable(incidents: readonly Incident[]): string {
       minute(incident.firstSeen),
       minute(incident.lastSeen),
       formatDuration(l.durationMs),
+      ...(withRhythm ? [rhythmCell(incident)] : []),
       sparkline(incident.hourly, incident.firstSeen, incident.lastSeen),
     ].map(cell);
   });
@@ -61,6 +66,12 @@ export function renderIncidentTable(incidents: readonly Incident[]): string {
   const open = incidents.filter((i) => i.status === 'open').length;
   const footer = `${incidents.length} incident${incidents.length === 1 ? '' : 's'} (${open} open). Details: npx invoke-doctor incidents show ID`;
   return `${[line(header), ...rows.map(line)].join('\n')}\n\n${footer}\n`;
+}
+
+/** `~1h 00m ×6` for an incident that failed in bursts (typical interval, bursts); `-` otherwise. */
+function rhythmCell(incident: Incident): string {
+  const every = typicalInterval(incident.recurrence);
+  return every === null ? '-' : `~${formatDuration(every)} ×${incident.recurrence?.bursts ?? 0}`;
 }
 
 /** `2026-10-06 14:07` from an ISO time. */

@@ -379,7 +379,7 @@ function progressOf(notification: Notification): string {
 }
 
 /** What a RESOLVED alert says about why: verified fixed, or quiet (and whether it was checked). */
-function resolutionOf(incident: Incident): string {
+export function resolutionOf(incident: Incident): string {
   const res = incident.resolution;
   if (res === undefined) return `No occurrences since ${displayTime(incident.lastSeen)}.`;
   const quiet = formatDuration(res.quietForMs);
