@@ -198,19 +198,6 @@ describe('deployed responder: each scenario verified once when its incident open
         built.status === 'unverifiable'
           ? 'Live account: unverifiable'
           : `Live account: ${built.status}: ${built.rootCause}`;
-      if (!texts.some((t) => t.includes(verdict)))
-        console.log(
-          JSON.stringify(
-            {
-              notified: incident.notified,
-              outbox: incident.outbox,
-              id: incident.id,
-              n: slack.requests.length,
-            },
-            null,
-            1,
-          ),
-        );
       expect(texts.some((t) => t.includes(verdict))).toBe(true);
       const evidence = slackCodeBlocks(opened).find((b) => b.includes('sts:GetCallerIdentity'));
       expect(evidence).toBeDefined();
