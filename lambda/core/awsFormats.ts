@@ -63,12 +63,20 @@ export const AWS_FORMATS = {
     `arn:(${PARTITION}):organizations::(${ACCOUNT}|aws):policy/(?:o-[a-z0-9]{10,32}/)?` +
       '(service_control_policy|resource_control_policy)/(p-[0-9a-zA-Z_]{8,128})',
   ),
-  /** `execute-api` source ARNs we render: a route (any stage or one stage) or an authorizer. */
+  /**
+   * `execute-api` source ARNs we render: a route (any stage or one stage; a method and path, or a
+   * route key without a method such as `$default` or a WebSocket API's `$connect`) or an authorizer.
+   */
   executeApiArn: whole(
     `arn:${PARTITION}:execute-api:${REGION}:${ACCOUNT}:[a-z0-9]{10}/(?:authorizers/(?:\\*|[a-z0-9]{6,10})` +
-      '|(?:\\*|[a-zA-Z0-9_-]{1,128})/(?:\\*|\\$default|(?:\\*|GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|ANY)' +
-      '/(?:\\*|[A-Za-z0-9._:{}+/-]*)))',
+      '|(?:\\*|[a-zA-Z0-9_-]{1,128})/(?:\\*|\\$default|\\$connect|\\$disconnect|[A-Za-z0-9_.:-]{1,128}' +
+      '|(?:\\*|GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|ANY)/(?:\\*|[A-Za-z0-9._:{}+/-]*)))',
   ),
+  /**
+   * WebSocket API route keys we print: the predefined `$connect`, `$disconnect`, `$default`, or a
+   * custom key of letters, digits and `_.:-` (other keys are shown as a placeholder).
+   */
+  routeKey: /^(?:\$connect|\$disconnect|\$default|[A-Za-z0-9_.:-]{1,128})$/,
   /** REST and HTTP/WebSocket API ids. */
   apiId: /^[a-z0-9]{10}$/,
   /** REST API authorizer ids. */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 /**
  * Account id moto serves by default (moto's own default): requests signed with the credentials of
@@ -34,13 +35,16 @@ const HOW_TO_INSTALL =
   "moto's server is needed for emulator tests: install it with `pip install 'moto[server]>=5'` " +
   '(it provides `python3 -m moto.server`).';
 
-/** Starts `python3 -m moto.server` on a free loopback port and waits until it answers. */
+/** moto's server with apigatewayv2 API ids of AWS's length (see the script's docstring). */
+const MOTO_SERVER = join(__dirname, 'motoServer.py');
+
+/** Starts moto's server on a free loopback port and waits until it answers. */
 export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   // MOTO_ACCOUNT_ID would pin every request to one account, assumed roles included.
   delete env.MOTO_ACCOUNT_ID;
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn('python3', [MOTO_SERVER, '-H', '127.0.0.1', '-p', String(port)], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,7 +1,7 @@
 /**
  * Builds verification scenarios in moto: functions with versions and aliases, REST APIs with
  * resources, Lambda integrations (stage-variable URIs included), stages with variables and
- * authorizers, HTTP APIs with routes, and IAM roles and users with inline policies. Everything goes
+ * authorizers, HTTP and WebSocket APIs with routes, and IAM roles and users with inline policies. Everything goes
  * through moto's own HTTP APIs, the ones the AWS CLI and SDK use.
  */
 import { createFunction, iamApi, lambdaApi, restApi } from './awsCli';
@@ -153,6 +153,37 @@ export async function createHttpApiWith(
       integrationType: 'AWS_PROXY',
       integrationUri: route.functionArn,
       payloadFormatVersion: '2.0',
+    })) as { integrationId: string };
+    await restApi('apigateway', 'POST', `/v2/apis/${api.apiId}/routes`, {
+      routeKey: route.routeKey,
+      target: `integrations/${integration.integrationId}`,
+    });
+  }
+  await restApi('apigateway', 'POST', `/v2/apis/${api.apiId}/stages`, {
+    stageName: stage.name,
+    ...(stage.variables ? { stageVariables: stage.variables } : {}),
+  });
+  return api.apiId;
+}
+
+/**
+ * Creates a WebSocket API whose routes (`$connect`, `sendMessage`, ...) integrate functions, and a
+ * stage; returns the API id.
+ */
+export async function createWebSocketApiWith(
+  name: string,
+  routes: readonly { routeKey: string; functionArn: string }[],
+  stage: { name: string; variables?: Record<string, string> },
+): Promise<string> {
+  const api = (await restApi('apigateway', 'POST', '/v2/apis', {
+    name,
+    protocolType: 'WEBSOCKET',
+    routeSelectionExpression: '$request.body.action',
+  })) as { apiId: string };
+  for (const route of routes) {
+    const integration = (await restApi('apigateway', 'POST', `/v2/apis/${api.apiId}/integrations`, {
+      integrationType: 'AWS_PROXY',
+      integrationUri: lambdaUri(route.functionArn),
     })) as { integrationId: string };
     await restApi('apigateway', 'POST', `/v2/apis/${api.apiId}/routes`, {
       routeKey: route.routeKey,

@@ -1,6 +1,7 @@
 /**
  * The verification scenarios end to end through the built CLI: each scenario is built in moto
- * (functions, aliases, REST and HTTP APIs with integrations, stage variables, IAM roles and users),
+ * (functions, aliases, REST, HTTP and WebSocket APIs with integrations, stage variables, IAM roles
+ * and users),
  * its real log lines (names replaced, test/helpers/scenarioLogs.ts) go through
  * `invoke-doctor diagnose --verify`, pointed at moto with AWS_ENDPOINT_URL and dummy credentials,
  * and the verdict is checked. CloudTrail LookupEvents (and, where a scenario says so, IAM's policy
@@ -31,6 +32,7 @@ import {
   createRestApiWith,
   createRoleWith,
   createUserWith,
+  createWebSocketApiWith,
   deleteFunction,
   functionArn,
   lambdaUri,
@@ -583,5 +585,74 @@ describe('9: the read calls are denied', () => {
     });
     const { verification: _verdict, ...diagnosis } = record;
     expect(diagnosis).toEqual({ ...JSON.parse(plain.stdout), verification: undefined });
+  });
+});
+
+describe('WebSocket API: the $connect route integrates a function with no permission', () => {
+  const connect = `${P}ws-connect`;
+  const messages = `${P}ws-messages`;
+  let apiId: string;
+
+  beforeAll(async () => {
+    await createFunctionWith(connect);
+    await createFunctionWith(messages);
+    apiId = await createWebSocketApiWith(
+      `${P}ws`,
+      [
+        { routeKey: '$connect', functionArn: functionArn(connect) },
+        { routeKey: 'sendMessage', functionArn: functionArn(messages) },
+      ],
+      { name: 'prod' },
+    );
+    // The message route has its grant, for its own route key only.
+    await addPermission(messages, {
+      sid: 'send-message',
+      sourceArn: `arn:aws:execute-api:us-east-1:${ACCOUNT}:${apiId}/*/sendMessage`,
+    });
+  });
+
+  test('confirmed on $connect, the grant names that route; run unchanged, it is fixed', async () => {
+    // Arrange: WebSocket APIs log to the REST execution log groups; the failure line is REST's.
+    const group = executionLogGroup(apiId, 'prod');
+
+    // Act
+    const record = await one(restErrorLevel(), { logGroup: group });
+
+    // Assert
+    const v = record.verification;
+    expect(record.kind).toBe('apigw-invalid-permissions');
+    expect(v).toMatchObject({ status: 'confirmed', rootCause: 'permission-missing' });
+    expect(v.reason).toMatch(
+      /^Of 2 Lambda integrations and authorizers of WebSocket API \w{10} stage prod, only \$connect is denied/,
+    );
+    expect(record.function).toMatchObject({ arn: functionArn(connect), qualifier: null });
+    expect(record.api).toMatchObject({ id: apiId, httpMethod: null, resourcePath: '$connect' });
+    expect(calls(v)).toEqual(
+      expect.arrayContaining([
+        'apigateway:GetResources',
+        'apigatewayv2:GetRoutes',
+        'apigatewayv2:GetIntegrations',
+        'apigatewayv2:GetStage',
+      ]),
+    );
+    const command = runnable(record, 'add-permission');
+    expect(command).toContain(`--function-name '${functionArn(connect)}'`);
+    expect(command).toContain(
+      `--source-arn 'arn:aws:execute-api:us-east-1:${ACCOUNT}:${apiId}/*/$connect'`,
+    );
+
+    // Act: the suggested command, unchanged, through the real AWS CLI
+    await runInBash(command);
+    const after = await one(restErrorLevel(), { logGroup: group });
+
+    // Assert: the statement holds the route key literally (the shell did not expand $connect)
+    const arns = (await functionPolicy(connect)).map(
+      (st) =>
+        (st.Condition as { ArnLike?: Record<string, string> } | undefined)?.ArnLike?.[
+          'AWS:SourceArn'
+        ],
+    );
+    expect(arns).toEqual([`arn:aws:execute-api:us-east-1:${ACCOUNT}:${apiId}/*/$connect`]);
+    expect(after.verification.status).toBe('fixed');
   });
 });

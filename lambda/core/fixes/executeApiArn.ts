@@ -1,6 +1,7 @@
 /**
  * `execute-api` source ARNs for API Gateway permissions, built from checked parts only:
- * `arn:<partition>:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>` for routes and
+ * `arn:<partition>:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>` for routes,
+ * `.../<api>/<stage>/<routeKey>` for route keys without a method (`$default`, WebSocket routes) and
  * `.../<api>/authorizers/<id>` for authorizers.
  */
 import { AWS_FORMATS } from '../awsFormats';
@@ -27,6 +28,18 @@ function methodPart(method: Checked | null): Checked {
   return valid(method.value === 'ANY' ? '*' : method.value);
 }
 
+/**
+ * Whether the route is a route key without a method (an HTTP API's `$default`, any WebSocket API
+ * route): its source ARN is `<api>/<stage>/<routeKey>`, with no method or path part.
+ */
+export function isRouteKey(r: ResolvedFacts): boolean {
+  const path = r.api?.resourcePath;
+  if (!path) return false;
+  return path.ok
+    ? path.value === '$default' || (r.api?.method === null && !path.value.startsWith('/'))
+    : false;
+}
+
 /** Builds the source ARN for `scope`; invalid with the reasons when any part failed its check. */
 export function executeApiArn(r: ResolvedFacts, scope: ExecuteApiScope): Checked {
   const { fn, api } = r;
@@ -44,8 +57,9 @@ export function executeApiArn(r: ResolvedFacts, scope: ExecuteApiScope): Checked
         ? (api?.stage ?? invalid('<STAGE>', 'the stage is unknown: fill in <STAGE>'))
         : valid('*');
     const path = api?.resourcePath ?? null;
-    if (path?.ok && path.value === '$default') {
-      tail = [stage, valid('$default')];
+    if (path?.ok && isRouteKey(r)) {
+      // `<stage>/<routeKey>`: an HTTP API's `$default`, a WebSocket API's `$connect` or `sendMessage`.
+      tail = [stage, path];
     } else {
       tail = [stage, methodPart(api?.method ?? null), pathPart(path)];
     }

@@ -7,7 +7,7 @@
 import type { CallerTrust, DiagnosisFacts, Fix } from '../types';
 import { callerTrust, type GrantTrust, NO_EXTRA_TRUST } from './callerTrust';
 import { type Checked, invalid, shown, valid } from './checked';
-import { executeApiArn } from './executeApiArn';
+import { executeApiArn, isRouteKey } from './executeApiArn';
 import { type PermissionGrant, renderAddPermission } from './renderAddPermission';
 import { renderExplicitDeny } from './renderExplicitDeny';
 import { renderIdentityPolicy } from './renderIdentityPolicy';
@@ -159,9 +159,11 @@ function apiGatewayGrant(r: ResolvedFacts): PermissionGrant {
       );
     }
     const whole = executeApiArn(r, 'whole-api');
-    notes.push(
-      `The source ARN names the resource's method and path template; if the resource is a greedy {proxy+} or the method is ANY and the log showed the request instead, use ${whole.ok ? whole.value : 'arn:<partition>:execute-api:<region>:<account>:<API_ID>/*/*/*'} (every route of this API).`,
-    );
+    if (!isRouteKey(r)) {
+      notes.push(
+        `The source ARN names the resource's method and path template; if the resource is a greedy {proxy+} or the method is ANY and the log showed the request instead, use ${whole.ok ? whole.value : 'arn:<partition>:execute-api:<region>:<account>:<API_ID>/*/*/*'} (every route of this API).`,
+      );
+    }
     notes.push(
       'If the integration uses a credentials role (or caller credentials), that role needs lambda:InvokeFunction instead of this statement.',
     );

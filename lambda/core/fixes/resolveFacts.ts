@@ -288,7 +288,16 @@ function resolveApi(facts: DiagnosisFacts): ResolvedApi | null {
     resourcePath:
       path === null
         ? null
-        : checked(path, 'resourcePath', 'the resource path', '<RESOURCE_PATH>', 'a resource path'),
+        : method === null && !path.startsWith('/')
+          ? // A route key without a method: an HTTP API's `$default`, a WebSocket API's `$connect`.
+            checked(path, 'routeKey', 'the route key', '<ROUTE_KEY>', 'a route key')
+          : checked(
+              path,
+              'resourcePath',
+              'the resource path',
+              '<RESOURCE_PATH>',
+              'a resource path',
+            ),
     authorizerId:
       str(api.authorizerId) === null
         ? null

@@ -9,11 +9,14 @@ import { type IntegrationTarget, parseIntegrationUri } from './parseIntegrationU
 /** A Lambda integration or authorizer of an API stage that a failing request may have hit. */
 export interface ApiCandidate {
   readonly kind: 'integration' | 'authorizer';
-  /** `GET /orders`, `ANY /{proxy+}`, `$default`, `authorizer a1b2c3`. */
+  /** `GET /orders`, `ANY /{proxy+}`, `$default`, `$connect`, `authorizer a1b2c3`. */
   readonly route: string;
   /** HTTP method of the route (`ANY` included); null for authorizers. */
   readonly httpMethod: string | null;
-  /** Resource path template or HTTP route path (`$default`); null for authorizers. */
+  /**
+   * Resource path template, HTTP route path, or a route key without a method (an HTTP API's
+   * `$default`, a WebSocket API's `$connect`, `sendMessage`); null for authorizers.
+   */
   readonly resourcePath: string | null;
   readonly authorizerId: string | null;
   readonly target: IntegrationTarget;
@@ -36,9 +39,10 @@ export const HTTP_VERBS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPT
 
 /**
  * The `aws:SourceArn` values of requests that reach a candidate: the request's verb and the
- * resource path template (`…/{apiId}/{stage}/GET/users/{id}`), `…/{stage}/$default` for an HTTP API's
- * default route, `…/{apiId}/authorizers/{id}` for an authorizer. An `ANY` route is reached with any
- * verb, so one ARN per verb unless the log named the verb. Empty when the stage is unknown.
+ * resource path template (`…/{apiId}/{stage}/GET/users/{id}`), `…/{stage}/{routeKey}` for a route
+ * key without a method (an HTTP API's `$default`, a WebSocket API's `$connect` or `sendMessage`),
+ * `…/{apiId}/authorizers/{id}` for an authorizer. An `ANY` route is reached with any verb, so one ARN
+ * per verb unless the log named the verb. Empty when the stage is unknown.
  */
 export function sourceArnsOf(
   candidate: ApiCandidate,
@@ -49,7 +53,7 @@ export function sourceArnsOf(
   if (candidate.kind === 'authorizer') return [`${base}/authorizers/${candidate.authorizerId}`];
   if (scope.stage === null) return [];
   const path = candidate.resourcePath ?? '';
-  if (path === '$default') return [`${base}/${scope.stage}/$default`];
+  if (candidate.httpMethod === null) return [`${base}/${scope.stage}/${path}`];
   const method = candidate.httpMethod ?? 'ANY';
   const verbs =
     method === 'ANY'
@@ -211,6 +215,55 @@ export function httpCandidates(
   variables: Record<string, string> | null,
   logged: LoggedRoute,
 ): CandidateSet {
+  const all = routeCandidates(routes, integrations, variables);
+  for (const a of authorizers) {
+    const c = authorizerCandidate(a, variables);
+    if (c) all.push(c);
+  }
+  const method = logged.httpMethod?.toUpperCase() ?? null;
+  const path = logged.resourcePath;
+  // API Gateway picks the route `METHOD path`, then `ANY path`, then `$default`.
+  const keys =
+    path === '$default' ? ['$default'] : [`${method} ${path}`, `ANY ${path}`, '$default'];
+  return narrow(all, logged, (c) => {
+    if (path === null) return null;
+    const key =
+      c.httpMethod === null ? (c.resourcePath ?? '') : `${c.httpMethod} ${c.resourcePath}`;
+    const at = keys.indexOf(key);
+    return at === -1 ? null : at;
+  });
+}
+
+/**
+ * A WebSocket API's Lambda route integrations and authorizers that a failing request may have hit.
+ * Its route keys have no method (`$connect`, `$disconnect`, `$default`, `sendMessage`); a logged
+ * route key picks its route, else `$default` (where API Gateway sends messages no route matches);
+ * else the function, else all of them, as for {@link restCandidates}.
+ */
+export function websocketCandidates(
+  routes: readonly HttpRoute[],
+  integrations: readonly HttpIntegration[],
+  authorizers: readonly ApiAuthorizer[],
+  variables: Record<string, string> | null,
+  logged: LoggedRoute,
+): CandidateSet {
+  const all = routeCandidates(routes, integrations, variables);
+  for (const a of authorizers) {
+    const c = authorizerCandidate(a, variables);
+    if (c) all.push(c);
+  }
+  const key = logged.resourcePath;
+  return narrow(all, logged, (c) =>
+    c.resourcePath === key ? 0 : c.resourcePath === '$default' ? 1 : null,
+  );
+}
+
+/** The Lambda route integrations of an apigatewayv2 API (HTTP or WebSocket), in route order. */
+function routeCandidates(
+  routes: readonly HttpRoute[],
+  integrations: readonly HttpIntegration[],
+  variables: Record<string, string> | null,
+): ApiCandidate[] {
   const byId = new Map(integrations.map((i) => [i.id, i]));
   const all: ApiCandidate[] = [];
   for (const route of routes) {
@@ -229,20 +282,5 @@ export function httpCandidates(
       credentials: integration.credentials,
     });
   }
-  for (const a of authorizers) {
-    const c = authorizerCandidate(a, variables);
-    if (c) all.push(c);
-  }
-  const method = logged.httpMethod?.toUpperCase() ?? null;
-  const path = logged.resourcePath;
-  // API Gateway picks the route `METHOD path`, then `ANY path`, then `$default`.
-  const keys =
-    path === '$default' ? ['$default'] : [`${method} ${path}`, `ANY ${path}`, '$default'];
-  return narrow(all, logged, (c) => {
-    if (path === null) return null;
-    const key =
-      c.httpMethod === null ? (c.resourcePath ?? '') : `${c.httpMethod} ${c.resourcePath}`;
-    const at = keys.indexOf(key);
-    return at === -1 ? null : at;
-  });
+  return all;
 }

@@ -1,6 +1,6 @@
 import { AWS_FORMATS } from '../awsFormats';
 import type { ResolvedFacts } from '../fixes/resolveFacts';
-import type { ApiAuthorizer } from '../ports/AccountReader';
+import type { ApiAuthorizer, HttpIntegration, HttpRoute } from '../ports/AccountReader';
 import type { DiagnosisKind, FunctionRef, RootCause, VerificationStatement } from '../types';
 import {
   type ApiCandidate,
@@ -10,8 +10,10 @@ import {
   type LoggedRoute,
   restCandidates,
   sourceArnsOf,
+  websocketCandidates,
 } from './apiCandidates';
 import { APIGATEWAY_PRINCIPAL, apiRequest } from './apiRequest';
+import type { CallRecorder } from './CallRecorder';
 import {
   type CheckOutcome,
   type FixPlan,
@@ -48,13 +50,53 @@ function consoleStage(stage: string | null): boolean {
   return stage === 'test-invoke-stage' || stage === 'null';
 }
 
+/** An apigatewayv2 API (HTTP or WebSocket) as verification reads it. */
+interface V2Api {
+  readonly routes: readonly HttpRoute[];
+  readonly integrations: readonly HttpIntegration[];
+  readonly authorizers: readonly ApiAuthorizer[];
+  /** Null when the log did not name the stage. */
+  readonly variables: Record<string, string> | null;
+}
+
+/**
+ * Reads an apigatewayv2 API: its routes and integrations, the stage's variables and (when wanted)
+ * the authorizers its routes use. Null when there is no such API.
+ */
+async function readV2Api(
+  rec: CallRecorder,
+  region: string,
+  apiId: string,
+  stage: string | null,
+  withAuthorizers: boolean,
+): Promise<V2Api | null> {
+  const routes = await rec.call('apigatewayv2:GetRoutes', { region, apiId });
+  if (routes === null) return null;
+  const integrations = (await rec.call('apigatewayv2:GetIntegrations', { region, apiId })) ?? [];
+  let variables: Record<string, string> | null = null;
+  if (stage !== null) {
+    const s = await rec.call('apigatewayv2:GetStage', { region, apiId, stageName: stage });
+    variables = s === null ? {} : { ...s.variables };
+  }
+  const authorizers: ApiAuthorizer[] = [];
+  if (withAuthorizers) {
+    const ids = [...new Set(routes.map((x) => x.authorizerId).filter((x): x is string => !!x))];
+    for (const authorizerId of ids.slice(0, MAX_AUTHORIZERS)) {
+      const a = await rec.call('apigatewayv2:GetAuthorizer', { region, apiId, authorizerId });
+      if (a) authorizers.push(a);
+    }
+  }
+  return { routes, integrations, authorizers, variables };
+}
+
 /**
  * Verifies an API Gateway failure (REST execution or access log, HTTP API access log) against the
  * API's live configuration: reads the stage, the routes or resources with their integrations and
  * the authorizers, narrows them by what the log names, and judges each Lambda target's invoke
  * against its live resource-based policy (or its credentials role). When the log names no route,
  * every Lambda integration and authorizer is checked; exactly one failing one becomes the
- * diagnosis, several are all reported.
+ * diagnosis, several are all reported. An execution log whose API is no REST API is read as a
+ * WebSocket API (apigatewayv2), which logs to the same execution log groups.
  */
 export async function checkApi(
   kind: DiagnosisKind,
@@ -96,23 +138,13 @@ export async function checkApi(
   // Console tests pass their own stage variables, which no API returns.
   let variables: Record<string, string> | null = null;
   let set: CandidateSet;
+  // A WebSocket API: no REST API has the log group's id. Its stage variables are set like an HTTP API's.
+  let websocket = false;
   if (http) {
-    const routes = await rec.call('apigatewayv2:GetRoutes', { region, apiId });
-    if (routes === null) return refutedApi(apiId, region);
-    const integrations = (await rec.call('apigatewayv2:GetIntegrations', { region, apiId })) ?? [];
-    if (stage !== null) {
-      const s = await rec.call('apigatewayv2:GetStage', { region, apiId, stageName: stage });
-      variables = s === null ? {} : { ...s.variables };
-    }
-    const authorizers: ApiAuthorizer[] = [];
-    if (authorizer || everything) {
-      const ids = [...new Set(routes.map((x) => x.authorizerId).filter((x): x is string => !!x))];
-      for (const authorizerId of ids.slice(0, MAX_AUTHORIZERS)) {
-        const a = await rec.call('apigatewayv2:GetAuthorizer', { region, apiId, authorizerId });
-        if (a) authorizers.push(a);
-      }
-    }
-    set = httpCandidates(routes, integrations, authorizers, variables, logged);
+    const v2 = await readV2Api(rec, region, apiId, stage, authorizer || everything);
+    if (v2 === null) return refutedApi(apiId, region);
+    variables = v2.variables;
+    set = httpCandidates(v2.routes, v2.integrations, v2.authorizers, variables, logged);
   } else {
     if (stage !== null && !consoleStage(stage)) {
       const s = await rec.call('apigateway:GetStage', {
@@ -125,16 +157,23 @@ export async function checkApi(
     const resources = authorizer
       ? []
       : await rec.call('apigateway:GetResources', { region, restApiId: apiId });
-    if (resources === null) return refutedApi(apiId, region);
     const authorizers =
-      authorizer || everything
+      resources !== null && (authorizer || everything)
         ? await rec.call('apigateway:GetAuthorizers', { region, restApiId: apiId })
         : [];
-    if (authorizers === null) return refutedApi(apiId, region);
-    set = restCandidates(resources, authorizers, variables, logged);
+    if (resources === null || authorizers === null) {
+      // WebSocket APIs write execution logs to the same log groups as REST APIs.
+      const v2 = await readV2Api(rec, region, apiId, stage, authorizer || everything);
+      if (v2 === null) return refutedApi(apiId, region);
+      websocket = true;
+      variables = v2.variables;
+      set = websocketCandidates(v2.routes, v2.integrations, v2.authorizers, variables, logged);
+    } else {
+      set = restCandidates(resources, authorizers, variables, logged);
+    }
   }
 
-  const where = `API ${apiId}${stage === null ? '' : ` stage ${stage}`}`;
+  const where = `${websocket ? 'WebSocket API' : 'API'} ${apiId}${stage === null ? '' : ` stage ${stage}`}`;
   if (set.candidates.length === 0) {
     const what =
       set.narrowedBy === 'route'
@@ -157,7 +196,9 @@ export async function checkApi(
   const checked = set.candidates.slice(0, MAX_CANDIDATES);
   const results: CandidateResult[] = [];
   for (const candidate of checked) {
-    results.push(await checkCandidate(candidate, scope, loggedMethod, variables, http, ctx));
+    results.push(
+      await checkCandidate(candidate, scope, loggedMethod, variables, http || websocket, ctx),
+    );
   }
   const truncated =
     set.candidates.length > checked.length
@@ -311,7 +352,8 @@ async function checkCandidate(
   scope: ApiScope,
   loggedMethod: string | null,
   variables: Record<string, string> | null,
-  http: boolean,
+  /** An apigatewayv2 API (HTTP or WebSocket): its stage variables are set through apigatewayv2. */
+  v2: boolean,
   ctx: VerifyContext,
 ): Promise<CandidateResult> {
   const t = candidate.target;
@@ -346,7 +388,7 @@ async function checkCandidate(
           ? { kind: 'keep' }
           : {
               kind: 'stage-variable',
-              api: http ? 'http' : 'rest',
+              api: v2 ? 'http' : 'rest',
               apiId: scope.apiId,
               stage: scope.stage,
               region: scope.region,
