@@ -60,6 +60,40 @@ describe('renderFixes: API Gateway REST', () => {
     expect(renderFixes(f)[0]?.command).toContain(`--source-arn '${expected}'`);
   });
 
+  test.each([
+    ['$connect', 'api/*/$connect', 'api/Prod/$connect'],
+    ['$disconnect', 'api/*/$disconnect', 'api/Prod/$disconnect'],
+    ['sendMessage', 'api/*/sendMessage', 'api/Prod/sendMessage'],
+  ])('WebSocket route key %j -> source ARN ...%s (stage form ...%s)', (key, tail, stageTail) => {
+    // A WebSocket route's source ARN is <api>/<stage>/<routeKey>: no method, no path.
+    const f = facts({
+      kind: 'apigw-invalid-permissions',
+      function: fnRef('f'),
+      api: route('abcdefghij', null, key, 'Prod'),
+    });
+    const [fix] = renderFixes(f);
+    const arn = (t: string) =>
+      `arn:aws:execute-api:us-east-1:${ACCOUNT}:${t.replace('api', 'abcdefghij')}`;
+    expect(fix?.command).toContain(`--source-arn '${arn(tail)}'`);
+    expect(fix?.description).toContain(arn(stageTail));
+    expect(fix?.description).not.toContain('path template');
+  });
+
+  test.each([
+    ['a route key with a quote', "send'Message"],
+    ['a route key with a space', 'send Message'],
+    ['a route key with a dollar sign inside', 'x$(id)'],
+  ])('WebSocket %s: no runnable command, a placeholder instead', (_label, key) => {
+    const f = facts({
+      kind: 'apigw-invalid-permissions',
+      function: fnRef('f'),
+      api: route('abcdefghij', null, key, 'Prod'),
+    });
+    const [fix] = renderFixes(f);
+    expect(fix?.command).toBeNull();
+    expect(fix?.description).not.toContain(key);
+  });
+
   test('stage-specific and whole-API alternatives are described', () => {
     const f = facts({
       kind: 'apigw-invalid-permissions',

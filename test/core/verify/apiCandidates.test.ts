@@ -16,6 +16,7 @@ import {
   matchesTemplate,
   restCandidates,
   sourceArnsOf,
+  websocketCandidates,
 } from '../../../lambda/core/verify/apiCandidates';
 import { parseIntegrationUri } from '../../../lambda/core/verify/parseIntegrationUri';
 import { fixture } from '../../helpers/fixture';
@@ -241,6 +242,68 @@ describe('httpCandidates', () => {
   });
 });
 
+describe('websocketCandidates', () => {
+  // Route keys of a WebSocket API (the developer guide's chat example): no method, no path.
+  const fn = (name: string) => `arn:aws:lambda:us-west-2:123412341234:function:${name}`;
+  const keys = ['$connect', '$disconnect', 'sendmessage', '$default'];
+  const routes: HttpRoute[] = keys.map((key, i) => ({
+    routeKey: key,
+    target: `integrations/i${i}`,
+    authorizationType: 'NONE',
+    authorizerId: null,
+  }));
+  const integrations: HttpIntegration[] = keys.map((key, i) => ({
+    id: `i${i}`,
+    type: 'AWS_PROXY',
+    uri: `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/${fn(key.replace('$', 'on-'))}/invocations`,
+    credentials: null,
+  }));
+  const none: LoggedRoute = {
+    httpMethod: null,
+    resourcePath: null,
+    authorizerId: null,
+    functionName: null,
+    authorizer: false,
+  };
+
+  test('nothing logged: every route integration, each a route key without a method', () => {
+    const set = websocketCandidates(routes, integrations, [], {}, none);
+    expect(set.narrowedBy).toBe('all');
+    expect(set.candidates.map((c) => [c.route, c.httpMethod, c.resourcePath])).toEqual(
+      keys.map((k) => [k, null, k]),
+    );
+  });
+
+  test('a logged route key picks its route; an unknown one falls to $default', () => {
+    const pick = (key: string) =>
+      websocketCandidates(
+        routes,
+        integrations,
+        [],
+        {},
+        { ...none, resourcePath: key },
+      ).candidates.map((c) => c.route);
+    expect(pick('$connect')).toEqual(['$connect']);
+    expect(pick('sendmessage')).toEqual(['sendmessage']);
+    expect(pick('joinroom')).toEqual(['$default']);
+  });
+
+  test('a logged function picks the routes calling it', () => {
+    const set = websocketCandidates(
+      routes,
+      integrations,
+      [],
+      {},
+      {
+        ...none,
+        functionName: fn('on-disconnect'),
+      },
+    );
+    expect(set).toMatchObject({ narrowedBy: 'function' });
+    expect(set.candidates.map((c) => c.route)).toEqual(['$disconnect']);
+  });
+});
+
 describe('sourceArnsOf', () => {
   const scope = {
     partition: 'aws',
@@ -280,6 +343,14 @@ describe('sourceArnsOf', () => {
     expect(
       sourceArnsOf(candidate({ kind: 'authorizer', authorizerId: 'gfi4n3' }), scope, null),
     ).toEqual(['arn:aws:execute-api:us-west-2:123412341234:a1b2c3d4e5/authorizers/gfi4n3']);
+  });
+
+  test('WebSocket route keys: <stage>/<routeKey>, one ARN, no verb', () => {
+    for (const key of ['$connect', '$disconnect', 'sendMessage']) {
+      expect(sourceArnsOf(candidate({ resourcePath: key, httpMethod: null }), scope, null)).toEqual(
+        [`arn:aws:execute-api:us-west-2:123412341234:a1b2c3d4e5/prod/${key}`],
+      );
+    }
   });
 
   test('an unknown stage: no source ARN (left unknown, not guessed)', () => {
