@@ -1,5 +1,6 @@
 /**
- * The nine verification scenarios, built in moto, each with the real log lines that report it:
+ * The verification scenarios (the nine of the REST, IAM and Function URL failures, and a WebSocket
+ * route), built in moto, each with the real log lines that report it:
  * shared by the deployed-composition test and the benchmark's call counts.
  */
 import type { RootCause, VerificationStatus } from '../../lambda/core/types';
@@ -20,6 +21,7 @@ import {
   createRestApiWith,
   createRoleWith,
   createUserWith,
+  createWebSocketApiWith,
   deleteFunction,
   functionArn,
   lambdaUri,
@@ -66,7 +68,7 @@ async function restApiFor(prefix: string, uri: string, variables?: Record<string
   return executionLogGroup(apiId, 'prod');
 }
 
-/** Scenarios 1–9, each at the log level that shows it (ERROR where the log names no function). */
+/** The scenarios, each at the log level that shows it (ERROR where the log names no function). */
 export const SCENARIOS: readonly Scenario[] = [
   {
     id: '1',
@@ -274,6 +276,27 @@ export const SCENARIOS: readonly Scenario[] = [
         rootCause: null,
         history: [],
         deniedService: 'lambda',
+      };
+    },
+  },
+  {
+    id: 'websocket',
+    title: "a WebSocket API's $connect route with no permission (ERROR level)",
+    async build(p) {
+      const fn = `${p}-connect`;
+      await createFunctionWith(fn);
+      const apiId = await createWebSocketApiWith(
+        p,
+        [{ routeKey: '$connect', functionArn: functionArn(fn) }],
+        { name: 'prod' },
+      );
+      return {
+        // WebSocket APIs log to the REST execution log groups, with REST's failure line.
+        logGroup: executionLogGroup(apiId, 'prod'),
+        lines: lines(restErrorLevel()),
+        status: 'confirmed',
+        rootCause: 'permission-missing',
+        history: [],
       };
     },
   },
