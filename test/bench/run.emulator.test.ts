@@ -156,7 +156,7 @@ describe('npm run bench -- --quick --json FILE', () => {
     const v = results.verification;
     expect(v.skipped).toBeNull();
     expect(new Set(v.scenarios.map((s) => s.id))).toEqual(
-      new Set(['1', '2', '3', '4', '5', '6', '7', '7b', '8', '9']),
+      new Set(['1', '2', '3', '4', '5', '6', '7', '7b', '8', '9', 'websocket']),
     );
     for (const s of v.scenarios) {
       expect(s.newIncidentReads).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { ROOT } from './paths';
 
 /**
  * Account id moto serves by default (moto's own default): requests signed with the credentials of
@@ -36,7 +37,7 @@ const HOW_TO_INSTALL =
   '(it provides `python3 -m moto.server`).';
 
 /** moto's server with apigatewayv2 API ids of AWS's length (see the script's docstring). */
-const MOTO_SERVER = join(__dirname, 'motoServer.py');
+const MOTO_SERVER = join(ROOT, 'test', 'helpers', 'motoServer.py');
 
 /** Starts moto's server on a free loopback port and waits until it answers. */
 export async function startMoto(): Promise<MotoServer> {
