@@ -194,7 +194,7 @@ function subjectOf(incident: Incident): string {
   if (fn.name) return fn.qualifier ? `${fn.name}:${fn.qualifier}` : fn.name;
   if (fn.arn) return fn.arn;
   if (d.roleArn) return d.roleArn;
-  if (d.api?.resourcePath) return `${d.api.httpMethod ?? 'ANY'} ${d.api.resourcePath}`;
+  if (d.api?.resourcePath) return routeKeyOf(d.api);
   return 'unknown function';
 }
 
@@ -244,8 +244,15 @@ function whereOf(incident: Incident): string {
   return place.length > 0 ? `${name} (${place.join(', ')})` : name;
 }
 
+/** `GET /orders`; a route key without a method (a WebSocket API's `$connect`) as it is. */
+function routeKeyOf(api: NonNullable<Incident['diagnosis']['api']>): string {
+  const path = api.resourcePath ?? '(unknown path)';
+  if (api.httpMethod === null && api.resourcePath && !api.resourcePath.startsWith('/')) return path;
+  return `${api.httpMethod ?? 'ANY'} ${path}`;
+}
+
 function routeOf(api: NonNullable<Incident['diagnosis']['api']>): string {
-  const route = `${api.httpMethod ?? 'ANY'} ${api.resourcePath ?? '(unknown path)'}`;
+  const route = routeKeyOf(api);
   const where = [api.id ? `API ${api.id}` : null, api.stage ? `stage ${api.stage}` : null].filter(
     Boolean,
   );

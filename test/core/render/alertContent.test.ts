@@ -73,4 +73,19 @@ describe('alertContent', () => {
     expect(c.historyCommand).toBe(`${single.historyCommand} --stack InvokeDoctorCentral`);
     expect(single.facts.map((f) => f.label)).not.toContain('Account');
   });
+
+  test.each([
+    ['$connect', null, '$connect'],
+    ['sendMessage', null, 'sendMessage'],
+    ['/orders', null, 'ANY /orders'],
+    ['/orders', 'GET', 'GET /orders'],
+  ])('API route %j with method %j reads %j', (resourcePath, httpMethod, route) => {
+    // A WebSocket route key has no method: it is shown as it is, not as `ANY $connect`.
+    const d = DIAGNOSES['apigw-invalid-permissions'];
+    const api = { id: 'a1b2c3d4e5', stage: 'prod', httpMethod, resourcePath };
+    const c = alertContent(notificationFor({ ...d, api }, 'opened'));
+    expect(c.facts.find((f) => f.label === 'API route')?.value).toBe(
+      `${route} (API a1b2c3d4e5, stage prod)`,
+    );
+  });
 });
