@@ -2,7 +2,7 @@ import { InvalidPayloadError } from '../errors';
 import type { LogBatch, LogEvent } from '../types';
 import { decodeAwslogs, decodeGzipPayload } from './decodeAwslogs';
 import { readDataMessage, readTimestamp } from './readDataMessage';
-import { splitText } from './splitText';
+import { splitText, type TextMessage } from './splitText';
 
 /** Options of {@link decodeInput}. */
 export interface DecodeOptions {
@@ -13,7 +13,11 @@ export interface DecodeOptions {
 const PAYLOAD_KEYS = ['"awslogs"', '"messageType"', '"logEvents"'] as const;
 const BARE_AWSLOGS_DATA = /^H4sI[A-Za-z0-9+/=\s]*$/;
 
-function textBatch(messages: readonly string[], options: DecodeOptions): LogBatch[] {
+/**
+ * Pasted text has no event ids: an event stands in with `line:<N>`, the line it starts on, which
+ * every message reconstructed from that event shares (so counts stay exact).
+ */
+function textBatch(messages: readonly TextMessage[], options: DecodeOptions): LogBatch[] {
   if (messages.length === 0) return [];
   return [
     {
@@ -22,7 +26,11 @@ function textBatch(messages: readonly string[], options: DecodeOptions): LogBatc
       logGroup: options.logGroup ?? null,
       logStream: null,
       policyLevel: null,
-      events: messages.map((message) => ({ id: null, timestamp: null, message })),
+      events: messages.map(({ message, line }) => ({
+        id: `line:${line}`,
+        timestamp: null,
+        message,
+      })),
     },
   ];
 }
@@ -61,9 +69,9 @@ function fromJson(value: unknown, text: string, options: DecodeOptions): LogBatc
   if (Array.isArray(value)) {
     const payloads = value.length > 0 && value.every((item) => isPayload(item));
     if (payloads) return value.flatMap((item) => fromJson(item, '', options));
-    return textBatch([text], options);
+    return textBatch(splitText(text), options);
   }
-  if (typeof value !== 'object' || value === null) return textBatch([text], options);
+  if (typeof value !== 'object' || value === null) return textBatch(splitText(text), options);
   const record = value as Record<string, unknown>;
   if ('awslogs' in record) {
     const envelope = record.awslogs;
@@ -82,8 +90,9 @@ function fromJson(value: unknown, text: string, options: DecodeOptions): LogBatc
     return batch === null ? [] : [batch];
   }
   if (Array.isArray(record.events)) return fromFilterLogEvents(record.events, options);
-  // Any other JSON (a pretty-printed error record, a Step Functions failure): one pasted event
-  return textBatch([text], options);
+  // Any other JSON (a pretty-printed error record, a Step Functions failure, test-invoke-method's
+  // answer): one pasted event, whose traces reconstruction expands
+  return textBatch(splitText(text), options);
 }
 
 function isPayload(item: unknown): boolean {

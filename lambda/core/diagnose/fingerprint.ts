@@ -5,7 +5,11 @@ import type { DiagnosisFacts, Principal } from '../types';
 function principalKey(principal: Principal): string {
   if (principal.service !== null) return `service:${principal.service}`;
   const arn = principal.arn;
-  if (arn === null) return `${principal.type}:${principal.accountId ?? ''}`;
+  if (arn === null) {
+    // a masked ARN: the role name (when not masked too) still tells callers apart
+    const role = principal.roleName === null ? '' : `:${principal.roleName}`;
+    return `${principal.type}:${principal.accountId ?? ''}${role}`;
+  }
   if (principal.type === 'assumed-role') {
     // session names change per execution (Step Functions, awslambda_<n>_<time>): key on the role
     const session = arn.lastIndexOf('/');

@@ -26,15 +26,17 @@ function who(principal: Principal): string {
     case 'assumed-role':
       return `Role ${principal.roleName ?? principal.arn} (assumed, account ${principal.accountId ?? 'unknown'})`;
     case 'iam-role':
-      return `Role ${principal.arn}`;
+      return `Role ${principal.arn ?? principal.roleName ?? '(name not in the log)'}`;
     case 'iam-user':
-      return `IAM user ${principal.arn}`;
+      return principal.arn === null
+        ? 'An IAM user (ARN masked in the log)'
+        : `IAM user ${principal.arn}`;
     case 'root':
       return `Root user of account ${principal.accountId ?? 'unknown'}`;
     case 'account':
       return `Account ${principal.accountId}`;
     case 'federated-user':
-      return `Federated user ${principal.arn}`;
+      return `Federated user ${principal.arn ?? '(ARN masked in the log)'}`;
     default:
       return principal.arn === null ? 'An unnamed caller' : `Caller ${principal.arn}`;
   }

@@ -38,7 +38,10 @@ export function checked(
 ): Checked {
   if (awsFormats(format, value)) return valid(value);
   if (value === null || value === undefined || value === '') {
-    return invalid(placeholder, `${label} is unknown: fill in ${placeholder} (${expected})`);
+    return invalid(
+      placeholder,
+      `${label} is not in the log (missing or masked): fill in ${placeholder} (${expected})`,
+    );
   }
   if (typeof value === 'string' && looksMasked(value)) {
     return invalid(

@@ -152,8 +152,27 @@ function invokeDenied(r: ResolvedFacts): Fix[] {
   return crossAccount ? [renderAddPermission(r, callerGrant(r, true)), identity] : [identity];
 }
 
-/** The identity-policy fix for the caller, or an explanation when the caller cannot carry one. */
+const IAM_IDENTITIES: ReadonlySet<string> = new Set(['assumed-role', 'iam-role', 'iam-user']);
+
+/**
+ * The identity-policy fix for the caller, or an explanation when the caller cannot carry one. When
+ * the caller's account is masked (or missing), whether the call crossed accounts is unknown, and so
+ * is the account the command must run in: no runnable command then, only the template.
+ */
 function identityFix(r: ResolvedFacts, crossAccount: boolean): Fix {
+  const fix = identityFixFor(r, crossAccount);
+  if (fix.command === null || r.principal.accountId.ok || !IAM_IDENTITIES.has(r.principal.type)) {
+    return fix;
+  }
+  // snippets go with the command: neither is given when the account to apply them in is unknown
+  return {
+    kind: fix.kind,
+    description: `${fix.description} No runnable command: ${r.principal.accountId.problem}; run it in that account (if it is not the function's, the function also needs add-permission for the caller). Template: ${fix.command}`,
+    command: null,
+  };
+}
+
+function identityFixFor(r: ResolvedFacts, crossAccount: boolean): Fix {
   const p = r.principal;
   const where = crossAccount
     ? ` Run it with credentials of the caller's account ${shown(p.accountId)}.`

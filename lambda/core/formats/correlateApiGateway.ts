@@ -1,4 +1,6 @@
+import { AWS_FORMATS } from '../awsFormats';
 import { APIGW_EXECUTION_LOG_PREFIX } from '../constants';
+import { isMasked } from '../decode/isMasked';
 import type { FunctionRef } from '../types';
 import { parseApiGatewayLine } from './parseApiGatewayLine';
 import { parseFunctionRef, UNKNOWN_FUNCTION } from './parseFunctionRef';
@@ -54,6 +56,10 @@ export function apiFromLogGroup(logGroup: string | null): { id: string; stage: s
   return { id: rest.slice(0, slash), stage: rest.slice(slash + 1) };
 }
 
+function known(value: string | undefined): string | null {
+  return value === undefined || value === '' || isMasked(value) ? null : value;
+}
+
 function headerValue(text: string, name: string): string | null {
   const at = text.indexOf(name);
   if (at === -1) return null;
@@ -104,10 +110,13 @@ function absorb(into: Gathered, text: string, at: number): void {
       // arn:partition:execute-api:region:account:apiId/stage/METHOD/path...
       const parts = sourceArn.split(':');
       const route = parts.slice(5).join(':').split('/');
-      into.accountId = parts[4] || into.accountId;
-      into.apiId = route[0] || into.apiId;
-      if (route[1] !== undefined && route[1] !== 'null' && route[1] !== '') into.stage = route[1];
-      if (route[2]) into.httpMethod = route[2];
+      // a masked part of the source ARN is unknown: it neither fills nor overrides a field
+      const account = parts[4] ?? '';
+      if (AWS_FORMATS.accountId.test(account)) into.accountId = account;
+      into.apiId = known(route[0]) ?? into.apiId;
+      const stage = known(route[1]);
+      if (stage !== null && stage !== 'null') into.stage = stage;
+      if (known(route[2])) into.httpMethod = route[2] ?? null;
       if (route.length > 3) into.resourcePath = `/${route.slice(3).join('/')}`;
     }
     into.apiId ??= headerValue(text, API_ID_HEADER);

@@ -43,6 +43,8 @@ const FIXTURE_ROWS: Readonly<Record<string, Readonly<Record<string, string | nul
     'knowledge-center-integration.log': 'rest-invalid-permissions',
     'no-prefix-serverless-express.log': 'rest-invalid-permissions',
     'rest-access-log-json.json': 'rest-invalid-permissions',
+    'test-invoke-method-cli.json': 'rest-invalid-permissions',
+    'test-invoke-method-truncated.json': 'rest-invalid-permissions',
   },
   'http-api-access-log': {
     'authorizer-permissions-kc.log': 'http-authorizer-permissions',
