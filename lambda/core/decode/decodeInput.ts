@@ -3,6 +3,7 @@ import type { LogBatch, LogEvent } from '../types';
 import { decodeAwslogs, decodeGzipPayload } from './decodeAwslogs';
 import { readDataMessage, readTimestamp } from './readDataMessage';
 import { splitText, type TextMessage } from './splitText';
+import { stripEventEscapes } from './stripEventEscapes';
 
 /** Options of {@link decodeInput}. */
 export interface DecodeOptions {
@@ -87,9 +88,11 @@ function fromJson(value: unknown, text: string, options: DecodeOptions): LogBatc
   }
   if ('messageType' in record || 'logEvents' in record) {
     const batch = readDataMessage(record, 'data-message');
-    return batch === null ? [] : [batch];
+    return batch === null ? [] : [stripEventEscapes(batch)];
   }
-  if (Array.isArray(record.events)) return fromFilterLogEvents(record.events, options);
+  if (Array.isArray(record.events)) {
+    return fromFilterLogEvents(record.events, options).map(stripEventEscapes);
+  }
   // Any other JSON (a pretty-printed error record, a Step Functions failure, test-invoke-method's
   // answer): one pasted event, whose traces reconstruction expands
   return textBatch(splitText(text), options);
