@@ -20,6 +20,7 @@ export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
     fingerprint: d.fingerprint,
     denyPolicyArn: d.denyPolicyArn,
     roleArn: d.roleArn,
+    trigger: d.trigger ?? null,
     logGroup: d.logGroup,
   };
 }

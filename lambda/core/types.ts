@@ -8,6 +8,7 @@ export const DIAGNOSIS_KINDS = [
   'apigw-cannot-assume-role',
   'http-api-integration-permissions',
   'http-api-authorizer-permissions',
+  'cognito-trigger-access-denied',
 ] as const;
 /** One of {@link DIAGNOSIS_KINDS}. */
 export type DiagnosisKind = (typeof DIAGNOSIS_KINDS)[number];
@@ -135,6 +136,8 @@ export interface DiagnosisFacts {
   readonly denyPolicyArn: string | null;
   /** Role API Gateway could not assume (`apigw-cannot-assume-role`), else null. */
   readonly roleArn: string | null;
+  /** Cognito user pool trigger that could not be invoked (`PostConfirmation`), else null/absent. */
+  readonly trigger?: string | null;
 }
 
 /** A diagnosis: facts, a summary and fixes, grouped over identical findings. */

@@ -1,3 +1,4 @@
+import { COGNITO_TRIGGERS } from '../formats/cognitoTrigger';
 import { DISPLAY_NAMES } from '../formats/parsePrincipal';
 
 // Slots that carry a value rather than a word (a NUL never occurs in a token of log text).
@@ -111,6 +112,16 @@ const TEMPLATES: readonly (readonly Slot[])[] = [
   ['Starting', 'authorizer:', WORD, 'for', 'request:', WORD],
   ['Method', 'completed', 'with', 'status:', WORD],
   ['Extended', 'Request', 'Id:', WORD],
+  // Cognito's trigger failure (also lower-cased in prose)
+  [
+    [...COGNITO_TRIGGERS, ...COGNITO_TRIGGERS.map((trigger) => trigger.toLowerCase())],
+    'invocation',
+    'failed',
+    'due',
+    'to',
+    'error',
+    WORD,
+  ],
   // a console trace's time, broken before the text it stamps
   [
     ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
@@ -152,7 +163,7 @@ function valueLike(token: string): boolean {
 
 /** A sentence quoted in JSON or prose starts with its quote (`"User: arn:...`). */
 function unquoted(token: string): string {
-  return token.replace(/^[`"'([“‘]+/, '');
+  return token.replace(/^[`"'([“‘*]+/, '');
 }
 
 /** Whether `tokens` is a proper prefix of `template` whose next slot accepts `next`. */

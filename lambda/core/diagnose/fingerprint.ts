@@ -37,6 +37,8 @@ export function fingerprint(facts: DiagnosisFacts): string {
     api?.httpMethod ?? '',
     api?.resourcePath ?? '',
     facts.roleArn ?? '',
+    // only when present, so the keys of every other kind stay what they were
+    ...(facts.trigger ? [facts.trigger] : []),
   ];
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 }

@@ -86,6 +86,8 @@ export function summarize(facts: DiagnosisFacts): string {
       return `API Gateway${route(facts)} cannot assume the credentials role ${facts.roleArn ?? '(not named in the log)'}: the role's trust policy does not allow apigateway.amazonaws.com.`;
     case 'http-api-integration-permissions':
       return `HTTP API${route(facts)} cannot call its Lambda integration: the function's resource-based policy (or the integration's credentials role) does not allow API Gateway.`;
+    case 'cognito-trigger-access-denied':
+      return `Amazon Cognito cannot invoke the ${facts.trigger ?? ''} trigger of a user pool: the function's resource-based policy does not allow cognito-idp.amazonaws.com; the message names neither the pool nor the function, find them with aws cognito-idp describe-user-pool.`;
     case 'http-api-authorizer-permissions':
       return `HTTP API${route(facts)} cannot call its Lambda authorizer: the authorizer function's resource-based policy (or the authorizer's credentials role) does not allow API Gateway.`;
   }

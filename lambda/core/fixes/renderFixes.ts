@@ -5,7 +5,7 @@
  */
 
 import type { DiagnosisFacts, Fix } from '../types';
-import { shown, valid } from './checked';
+import { invalid, shown, valid } from './checked';
 import { executeApiArn } from './executeApiArn';
 import { type PermissionGrant, renderAddPermission } from './renderAddPermission';
 import { renderExplicitDeny } from './renderExplicitDeny';
@@ -214,6 +214,29 @@ function httpApi(r: ResolvedFacts): Fix[] {
   return [renderLocateFunction(r)];
 }
 
+/**
+ * Fixes for a Cognito trigger Cognito could not invoke: find the pool and its trigger function
+ * first (the message names neither), then the grant to fill in with them.
+ */
+function cognitoTrigger(r: ResolvedFacts): Fix[] {
+  const trigger = r.trigger ?? 'trigger';
+  return [
+    renderLocateFunction(r),
+    renderAddPermission(r, {
+      principal: valid('cognito-idp.amazonaws.com'),
+      principalKind: 'service',
+      label: 'cognito',
+      sourceArn: invalid(
+        '<USER_POOL_ARN>',
+        'the user pool is not in the message: fill in <USER_POOL_ARN> (arn:aws:cognito-idp:<region>:<account>:userpool/<POOL_ID>)',
+      ),
+      sourceAccount: null,
+      why: `Cognito may not invoke the ${trigger} function: its resource-based policy must allow cognito-idp.amazonaws.com from this user pool.`,
+      notes: [],
+    }),
+  ];
+}
+
 /** Renders the fixes for a diagnosis, in priority order; never throws on odd or hostile facts. */
 export function renderFixes(facts: DiagnosisFacts): Fix[] {
   const r = resolveFacts(facts);
@@ -226,6 +249,8 @@ export function renderFixes(facts: DiagnosisFacts): Fix[] {
     case 'http-api-integration-permissions':
     case 'http-api-authorizer-permissions':
       return httpApi(r);
+    case 'cognito-trigger-access-denied':
+      return isExplicitDeny(r) ? [renderExplicitDeny(r)] : cognitoTrigger(r);
     default:
       return invokeDenied(r);
   }

@@ -9,6 +9,7 @@ import {
   parseIamArn,
   partitionOfRegion,
 } from '../awsFormats';
+import { COGNITO_TRIGGERS, type CognitoTrigger } from '../formats/cognitoTrigger';
 import {
   DIAGNOSIS_KINDS,
   type DiagnosisFacts,
@@ -70,6 +71,8 @@ export interface ResolvedFacts {
   readonly api: ResolvedApi | null;
   readonly denyPolicyArn: string | null;
   readonly roleArn: unknown;
+  /** Cognito trigger name, only when it is one of COGNITO_TRIGGERS. */
+  readonly trigger: CognitoTrigger | null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -269,5 +272,8 @@ export function resolveFacts(facts: DiagnosisFacts): ResolvedFacts {
     api: resolveApi(facts),
     denyPolicyArn: str(facts.denyPolicyArn),
     roleArn: facts.roleArn,
+    trigger: (COGNITO_TRIGGERS as readonly unknown[]).includes(facts.trigger)
+      ? (facts.trigger as CognitoTrigger)
+      : null,
   };
 }

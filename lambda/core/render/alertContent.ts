@@ -62,6 +62,7 @@ export const PROBLEM_TITLES: Readonly<Record<DiagnosisKind, string>> = {
   'apigw-cannot-assume-role': 'API Gateway cannot assume the invocation role',
   'http-api-integration-permissions': 'HTTP API cannot invoke its integration',
   'http-api-authorizer-permissions': 'HTTP API cannot invoke its authorizer',
+  'cognito-trigger-access-denied': 'Cognito cannot invoke its trigger',
 };
 
 /** Why IAM refused, as a phrase that follows the action. */
@@ -153,6 +154,7 @@ function subjectOf(incident: Incident): string {
   if (fn.name) return fn.qualifier ? `${fn.name}:${fn.qualifier}` : fn.name;
   if (fn.arn) return fn.arn;
   if (d.roleArn) return d.roleArn;
+  if (d.trigger) return `${d.trigger} trigger`;
   if (d.api?.resourcePath) return `${d.api.httpMethod ?? 'ANY'} ${d.api.resourcePath}`;
   return 'unknown function';
 }

@@ -299,6 +299,33 @@ const CASES: readonly Case[] = [
     file: 'rest-execution-log/rest-access-log-json.json',
     expected: { kind: 'apigw-invalid-permissions', function: NO_FUNCTION },
   },
+  ...(
+    [
+      ['custommessage-terraform-comment.log', 'CustomMessage'],
+      ['postconfirmation-lowercase.log', 'PostConfirmation'],
+      ['postconfirmation-unexpected-lambda-exception.log', 'PostConfirmation'],
+      ['preauthentication-error-response.log', 'PreAuthentication'],
+      ['presignup-issue-title.log', 'PreSignUp'],
+      ['pretokengeneration-markdown.log', 'PreTokenGeneration'],
+    ] as const
+  ).map(([file, trigger]): Case => ({
+    file: `cognito-trigger/${file}`,
+    expected: {
+      kind: 'cognito-trigger-access-denied' as const,
+      action: 'lambda:InvokeFunction' as const,
+      reason: 'no-resource-policy' as const,
+      trigger,
+      principal: {
+        type: 'service' as const,
+        service: 'cognito-idp.amazonaws.com',
+        arn: null,
+        accountId: null,
+      },
+      // Cognito names neither the function nor the pool: nothing is invented
+      function: NO_FUNCTION,
+      api: null,
+    },
+  })),
   {
     file: 'http-api-access-log/integration-permissions-clf.log',
     expected: {
