@@ -84,17 +84,28 @@ function iso(time: number | null): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
+/** Which events of each batch are scanned for findings (the rest is context for correlation). */
+export interface ScanRanges {
+  /** Per batch index: scan events `[from, to)`; batches not listed are context only. */
+  readonly ranges: ReadonlyMap<number, readonly [number, number]>;
+}
+
 /**
  * The engine: runs every format family over the prefiltered events, and groups identical findings
- * (same fingerprint) into one diagnosis with exact counts.
+ * (same fingerprint) into one diagnosis with exact counts. With `scan`, only the given ranges are
+ * scanned; every batch is still read for correlation (the streaming analysis passes the lines
+ * before and after a window this way).
  */
-export function analyzeBatches(batches: readonly LogBatch[]): Analysis {
+export function analyzeBatches(batches: readonly LogBatch[], scan?: ScanRanges): Analysis {
   const scanners = FORMAT_FAMILIES.map((family) => family.scanner());
   let eventsScanned = 0;
   batches.forEach((batch, b) => {
     const events = batch.events;
-    eventsScanned += events.length;
-    for (let i = 0; i < events.length; i++) {
+    const range = scan === undefined ? undefined : (scan.ranges.get(b) ?? [0, 0]);
+    const from = range === undefined ? 0 : range[0];
+    const to = range === undefined ? events.length : Math.min(range[1], events.length);
+    eventsScanned += Math.max(0, to - from);
+    for (let i = from; i < to; i++) {
       const event = events[i]!;
       if (!prefilter(event.message)) continue;
       const scanned = { batch, batchIndex: b, index: i, event, eventId: eventId(b, i, event.id) };

@@ -47,6 +47,40 @@ const RUN_START = 'Starting execution for request';
 const AUTHORIZER_START = /^Starting authorizer: ([a-z0-9]+) for request/;
 const RUN_HEAD = 'Extended Request Id';
 
+/**
+ * Whether a line can tell correlation something about its request: the lines `absorb` reads (route,
+ * function URI, headers, API stage, authorizer) and the lines that start a run. The streaming
+ * analysis keeps these from one window for the next; checked with prefix tests only.
+ */
+export function isContextLine(message: string): boolean {
+  let at = 0;
+  const first = message.charCodeAt(0);
+  if (first === 40 /* ( */) {
+    const close = message.indexOf(') ', 1);
+    if (close > 0 && close <= 65) at = close + 2;
+  } else if (first !== 72 && first !== 69 && first !== 83 && first !== 86) {
+    // not H/E/S/V: a console trace line (`Thu Apr 05 ... UTC 2018 : `) or leading spaces
+    const line = parseApiGatewayLine(message);
+    at = message.length - line.text.length;
+  }
+  switch (message.charCodeAt(at)) {
+    case 72 /* H */:
+      return message.startsWith(HTTP_METHOD, at);
+    case 69 /* E */:
+      return (
+        message.startsWith('Endpoint request ', at) ||
+        message.startsWith(RUN_HEAD, at) ||
+        message.startsWith('Execution failed', at)
+      );
+    case 83 /* S */:
+      return message.startsWith('Sending request to ', at) || message.startsWith('Starting ', at);
+    case 86 /* V */:
+      return message.startsWith('Verifying Usage Plan', at);
+    default:
+      return false;
+  }
+}
+
 /** Reads `{apiId}/{stage}` from an execution log group name. */
 export function apiFromLogGroup(logGroup: string | null): { id: string; stage: string } | null {
   if (logGroup === null || !logGroup.startsWith(APIGW_EXECUTION_LOG_PREFIX)) return null;

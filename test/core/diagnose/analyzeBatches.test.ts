@@ -308,24 +308,26 @@ const CASES: readonly Case[] = [
       ['presignup-issue-title.log', 'PreSignUp'],
       ['pretokengeneration-markdown.log', 'PreTokenGeneration'],
     ] as const
-  ).map(([file, trigger]): Case => ({
-    file: `cognito-trigger/${file}`,
-    expected: {
-      kind: 'cognito-trigger-access-denied' as const,
-      action: 'lambda:InvokeFunction' as const,
-      reason: 'no-resource-policy' as const,
-      trigger,
-      principal: {
-        type: 'service' as const,
-        service: 'cognito-idp.amazonaws.com',
-        arn: null,
-        accountId: null,
+  ).map(
+    ([file, trigger]): Case => ({
+      file: `cognito-trigger/${file}`,
+      expected: {
+        kind: 'cognito-trigger-access-denied' as const,
+        action: 'lambda:InvokeFunction' as const,
+        reason: 'no-resource-policy' as const,
+        trigger,
+        principal: {
+          type: 'service' as const,
+          service: 'cognito-idp.amazonaws.com',
+          arn: null,
+          accountId: null,
+        },
+        // Cognito names neither the function nor the pool: nothing is invented
+        function: NO_FUNCTION,
+        api: null,
       },
-      // Cognito names neither the function nor the pool: nothing is invented
-      function: NO_FUNCTION,
-      api: null,
-    },
-  })),
+    }),
+  ),
   {
     file: 'http-api-access-log/integration-permissions-clf.log',
     expected: {
