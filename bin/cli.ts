@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { version } from '../package.json';
+import { reportError } from './cli/runAction';
+import { strictUsage, usageExitCode } from './cli/strictUsage';
 import { diagnoseCommand } from './commands/diagnose';
 import { incidentsCommand } from './commands/incidents';
 import { preflightCommand } from './commands/preflight';
@@ -23,4 +25,9 @@ program.addCommand(preflightCommand());
 program.addCommand(replayCommand());
 program.addCommand(incidentsCommand());
 
-program.parseAsync(process.argv);
+strictUsage(program)
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    // usage errors were printed by commander on one line; anything else gets the one-line report
+    process.exitCode = usageExitCode(error) ?? reportError(error);
+  });

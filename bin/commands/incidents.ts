@@ -7,6 +7,8 @@ import type { Incident, IncidentStatus } from '../../lambda/core/incidents/incid
 import { parseIncidentId } from '../../lambda/core/incidents/incidentId';
 import { toIncident } from '../../lambda/core/incidents/toIncident';
 import type { IncidentQuery, IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
+import { awsAdvice } from '../cli/awsAdvice';
+import { type AwsOptions, awsClientConfig } from '../cli/awsClientConfig';
 import { parseSince } from '../cli/parseSince';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
@@ -17,10 +19,9 @@ import { renderIncidentTable } from '../render/renderIncidentTable';
 export const DEFAULT_STACK_NAME = 'InvokeDoctor';
 
 /** Where the history comes from. */
-interface SourceOptions {
+interface SourceOptions extends AwsOptions {
   readonly table?: string;
   readonly stack?: string;
-  readonly region?: string;
   readonly store?: string;
   readonly local?: boolean;
 }
@@ -93,6 +94,7 @@ function withSourceOptions(command: Command): Command {
       '--region <REGION>',
       'AWS Region of the table or stack (default: AWS_REGION or your profile)',
     )
+    .option('--profile <NAME>', 'AWS profile to use (default: AWS_PROFILE or the default profile)')
     .option('--local', 'read the local store written by `invoke-doctor replay`')
     .option('--store <DIR>', 'local store directory (implies --local)');
 }
@@ -263,9 +265,11 @@ async function openSource(options: SourceOptions): Promise<Source> {
 
   const { DynamoDBClient } =
     require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
-  const region = options.region ? { region: options.region } : {};
+  const region = awsClientConfig(options);
   const client = new DynamoDBClient(region);
-  const advise = (error: unknown, what: string) => awsAdvice(error, what, options);
+  const useLocal =
+    options.table === undefined && options.stack === undefined ? ', or use --local' : '';
+  const advise = (error: unknown, what: string) => awsAdvice(error, what, useLocal);
   let tableName = options.table;
   if (tableName === undefined) {
     const { CloudFormationClient } =
@@ -297,45 +301,4 @@ async function openSource(options: SourceOptions): Promise<Source> {
     },
     close: async () => client.destroy(),
   };
-}
-
-/** One line of advice for the AWS errors people actually hit; other errors pass through. */
-function awsAdvice(error: unknown, what: string, options: SourceOptions): unknown {
-  if (error instanceof InvokeDoctorError || !(error instanceof Error)) return error;
-  const name = error.name;
-  const message = error.message.replace(/\s+/g, ' ').trim();
-  const useLocal =
-    options.table === undefined && options.stack === undefined ? ', or use --local' : '';
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new InvokeDoctorError(
-      `no AWS credentials to read ${what}: configure them (aws configure, AWS_PROFILE or environment variables)${useLocal}`,
-      { cause: error },
-    );
-  }
-  if (/Region is missing/i.test(message)) {
-    return new ConfigError(
-      '--region',
-      `no AWS Region to read ${what}: set AWS_REGION or pass --region`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (name === 'ResourceNotFoundException') {
-    return new InvokeDoctorError(`${what} not found: check the name and --region`, {
-      cause: error,
-    });
-  }
-  if (/^(UnrecognizedClient|InvalidClientTokenId|ExpiredToken|InvalidSignature)/.test(name)) {
-    return new InvokeDoctorError(
-      `AWS rejected your credentials reading ${what} (${name}): refresh them`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (/AccessDenied/.test(name)) {
-    return new InvokeDoctorError(`access denied reading ${what}: ${message}`, { cause: error });
-  }
-  return error;
 }

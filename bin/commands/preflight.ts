@@ -3,14 +3,16 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../../lambda/core/errors';
 import { CONFIG_CONTEXT_KEY } from '../../lambda/core/settings';
+import { awsAdvice } from '../cli/awsAdvice';
+import { type AwsOptions, awsClientConfig } from '../cli/awsClientConfig';
 import { runAction } from '../cli/runAction';
+import { safeStdout } from '../cli/safeStdout';
 import type { CheckResult, PreflightClients, PreflightReport } from '../preflight/runPreflight';
 
 /** Options of `invoke-doctor preflight`. */
-interface PreflightOptions {
+interface PreflightOptions extends AwsOptions {
   readonly config?: string;
   readonly json?: boolean;
-  readonly region?: string;
 }
 
 /**
@@ -29,17 +31,25 @@ export function preflightCommand(): Command {
       'cdk.json',
     )
     .option('--region <REGION>', 'AWS Region (default: AWS_REGION or your profile)')
+    .option('--profile <NAME>', 'AWS profile to use (default: AWS_PROFILE or the default profile)')
     .option('--json', 'print the report as JSON')
     .action(runAction(async (options: PreflightOptions) => preflight(options)));
 }
 
 async function preflight(options: PreflightOptions): Promise<void> {
+  // Flags and config are checked before anything is read from AWS.
+  const clientConfig = awsClientConfig(options);
   const targets = loadConfig(options.config ?? 'cdk.json');
   // Loaded here, not at the top: the SDK and zod cost hundreds of ms that `--help` should not pay.
   const { runPreflight } =
     require('../preflight/runPreflight') as typeof import('../preflight/runPreflight');
-  const report = await runPreflight(targets, await createClients(options.region));
-  process.stdout.write(
+  let report: PreflightReport;
+  try {
+    report = await runPreflight(targets, await createClients(clientConfig));
+  } catch (error) {
+    throw awsAdvice(error, 'the configured log groups and API stages');
+  }
+  safeStdout().write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : renderPreflightText(report),
   );
   process.exitCode = report.ok ? 0 : 1;
@@ -75,18 +85,20 @@ function loadConfig(file: string): import('../../lib/config').InvokeDoctorConfig
   return parseConfig(raw);
 }
 
-async function createClients(region: string | undefined): Promise<PreflightClients> {
+async function createClients(config: {
+  region?: string;
+  profile?: string;
+}): Promise<PreflightClients> {
   const [{ CloudWatchLogsClient }, { APIGatewayClient }, { ApiGatewayV2Client }] =
     await Promise.all([
       import('@aws-sdk/client-cloudwatch-logs'),
       import('@aws-sdk/client-api-gateway'),
       import('@aws-sdk/client-apigatewayv2'),
     ]);
-  const options = region ? { region } : {};
   const clients = {
-    logs: new CloudWatchLogsClient(options),
-    apigateway: new APIGatewayClient(options),
-    apigatewayv2: new ApiGatewayV2Client(options),
+    logs: new CloudWatchLogsClient(config),
+    apigateway: new APIGatewayClient(config),
+    apigatewayv2: new ApiGatewayV2Client(config),
   };
   try {
     await clients.logs.config.region();
