@@ -5,9 +5,15 @@ import { ConfigError, InvokeDoctorError } from '../../lambda/core/errors';
  * AWS: no credentials, a profile that does not exist, no Region, rejected or expired credentials,
  * access denied, a missing resource, no network. `what` names what was being read (`table x`,
  * `log group y`); `alternative` is appended to the credentials advice (`, or use --local`). Other
- * errors pass through unchanged.
+ * errors pass through unchanged. With `profile` (the `--profile` given), missing credentials are
+ * that profile's.
  */
-export function awsAdvice(error: unknown, what: string, alternative = ''): unknown {
+export function awsAdvice(
+  error: unknown,
+  what: string,
+  alternative = '',
+  profile?: string,
+): unknown {
   if (error instanceof InvokeDoctorError || !(error instanceof Error)) return error;
   const name = error.name;
   const message = error.message.replace(/\s+/g, ' ').trim();
@@ -19,13 +25,22 @@ export function awsAdvice(error: unknown, what: string, alternative = ''): unkno
       { cause: error },
     );
   }
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+  const noCredentials =
+    name === 'CredentialsProviderError' || /Could not load credentials/i.test(message);
+  if (noCredentials && profile !== undefined) {
+    return new ConfigError(
+      '--profile',
+      `no credentials for profile ${profile} to read ${what}: check that it exists (aws configure list-profiles) and is signed in (aws sso login --profile ${profile})`,
+      { cause: error },
+    );
+  }
+  if (noCredentials) {
     return new InvokeDoctorError(
       `no AWS credentials to read ${what}: configure them (aws configure, or pass --profile NAME, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)${alternative}`,
       { cause: error },
     );
   }
-  if (/Region is missing/i.test(message)) {
+  if (/Region is missing|Region not accepted/i.test(message)) {
     return new ConfigError(
       '--region',
       `no AWS Region to read ${what}: pass --region (e.g. --region us-east-1) or set AWS_REGION`,

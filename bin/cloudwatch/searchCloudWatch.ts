@@ -85,7 +85,7 @@ export async function searchCloudWatch(
       );
     }
     const errors = outcome.failures.map(({ logGroup, error }) => {
-      const advice = awsAdvice(error, `log group ${logGroup}`);
+      const advice = awsAdvice(error, `log group ${logGroup}`, '', clientConfig.profile);
       return advice instanceof Error ? advice.message : String(advice);
     });
     return {
@@ -96,7 +96,7 @@ export async function searchCloudWatch(
     };
   } catch (error) {
     progress.done();
-    throw awsAdvice(error, `log group ${search.logGroups[0] ?? ''}`);
+    throw awsAdvice(error, `log group ${search.logGroups[0] ?? ''}`, '', clientConfig.profile);
   } finally {
     client.destroy();
   }

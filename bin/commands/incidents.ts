@@ -269,7 +269,8 @@ async function openSource(options: SourceOptions): Promise<Source> {
   const client = new DynamoDBClient(region);
   const useLocal =
     options.table === undefined && options.stack === undefined ? ', or use --local' : '';
-  const advise = (error: unknown, what: string) => awsAdvice(error, what, useLocal);
+  const advise = (error: unknown, what: string) =>
+    awsAdvice(error, what, useLocal, options.profile);
   let tableName = options.table;
   if (tableName === undefined) {
     const { CloudFormationClient } =

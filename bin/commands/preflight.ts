@@ -47,7 +47,7 @@ async function preflight(options: PreflightOptions): Promise<void> {
   try {
     report = await runPreflight(targets, await createClients(clientConfig));
   } catch (error) {
-    throw awsAdvice(error, 'the configured log groups and API stages');
+    throw awsAdvice(error, 'the configured log groups and API stages', '', options.profile);
   }
   safeStdout().write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : renderPreflightText(report),

@@ -155,7 +155,7 @@ function subjectOf(incident: Incident): string {
   if (fn.arn) return fn.arn;
   if (d.roleArn) return d.roleArn;
   if (d.trigger) return `${d.trigger} trigger`;
-  if (d.api?.resourcePath) return `${d.api.httpMethod ?? 'ANY'} ${d.api.resourcePath}`;
+  if (d.api?.resourcePath) return [d.api.httpMethod, d.api.resourcePath].filter(Boolean).join(' ');
   return 'unknown function';
 }
 
@@ -191,7 +191,8 @@ function whereOf(incident: Incident): string {
 }
 
 function routeOf(api: NonNullable<Incident['diagnosis']['api']>): string {
-  const route = `${api.httpMethod ?? 'ANY'} ${api.resourcePath ?? '(unknown path)'}`;
+  // an unknown method stays unknown: `ANY` would be a method the log never named
+  const route = `${api.httpMethod ?? '(unknown method)'} ${api.resourcePath ?? '(unknown path)'}`;
   const where = [api.id ? `API ${api.id}` : null, api.stage ? `stage ${api.stage}` : null].filter(
     Boolean,
   );
