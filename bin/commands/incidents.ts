@@ -7,6 +7,7 @@ import type { Incident, IncidentStatus } from '../../lambda/core/incidents/incid
 import { parseIncidentId } from '../../lambda/core/incidents/incidentId';
 import { toIncident } from '../../lambda/core/incidents/toIncident';
 import type { IncidentQuery, IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
+import { shellWord } from '../../lambda/core/render/alertContent';
 import { awsAdvice } from '../cli/awsAdvice';
 import { type AwsOptions, awsClientConfig } from '../cli/awsClientConfig';
 import { parseSince } from '../cli/parseSince';
@@ -114,7 +115,12 @@ async function list(options: ListOptions): Promise<void> {
     for (const incident of incidents) safeStdout().write(`${JSON.stringify(incident)}\n`);
     return;
   }
-  safeStdout().write(`Incidents in ${source.label}\n\n${renderIncidentTable(incidents)}`);
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+  const table = renderIncidentTable(incidents, {
+    ...(width !== undefined ? { width } : {}),
+    showCommand: `npx invoke-doctor incidents show ID${sourceFlags(options)}`,
+  });
+  safeStdout().write(`Incidents in ${source.label}\n\n${table}`);
 }
 
 async function show(id: string, options: ShowOptions): Promise<void> {
@@ -127,8 +133,22 @@ async function show(id: string, options: ShowOptions): Promise<void> {
     await source.close();
   }
   safeStdout().write(
-    options.json ? `${JSON.stringify(incident)}\n` : renderIncidentDetail(incident),
+    options.json
+      ? `${JSON.stringify(incident)}\n`
+      : renderIncidentDetail(incident, sourceFlags(options)),
   );
+}
+
+/** The source options given, as flags for a follow-up command that reads the same history. */
+function sourceFlags(options: SourceOptions): string {
+  const flags: string[] = [];
+  if (options.store !== undefined) flags.push('--store', shellWord(options.store));
+  else if (options.local) flags.push('--local');
+  if (options.table !== undefined) flags.push('--table', shellWord(options.table));
+  if (options.stack !== undefined) flags.push('--stack', shellWord(options.stack));
+  if (options.region !== undefined) flags.push('--region', shellWord(options.region));
+  if (options.profile !== undefined) flags.push('--profile', shellWord(options.profile));
+  return flags.length === 0 ? '' : ` ${flags.join(' ')}`;
 }
 
 function toQuery(options: ListOptions): IncidentQuery {

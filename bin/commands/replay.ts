@@ -153,7 +153,12 @@ function buildChannels(options: ReplayOptions, progress: ProgressLine): Notifier
   });
   const terminal = options.json
     ? new JsonLinesNotifier(stdout)
-    : new TerminalNotifier({ stream: stdout, color });
+    : new TerminalNotifier({
+        stream: stdout,
+        color,
+        historyCommand: (id) =>
+          `npx invoke-doctor incidents show ${shellWord(id)}${storeFlag(options.store)}`,
+      });
   return [terminal, ...built];
 }
 
@@ -338,6 +343,10 @@ function bundledSample(): string[] {
 
 /** The command that lists what this replay stored. */
 function storeHint(store: string | undefined): string {
-  const flag = store && store !== '.invoke-doctor' ? ` --store ${shellWord(store)}` : '';
-  return `npx invoke-doctor incidents${flag}`;
+  return `npx invoke-doctor incidents${storeFlag(store)}`;
+}
+
+/** ` --store DIR` for a store other than the default (`incidents` finds ./.invoke-doctor itself). */
+function storeFlag(store: string | undefined): string {
+  return store && store !== '.invoke-doctor' ? ` --store ${shellWord(store)}` : '';
 }

@@ -17,9 +17,10 @@ const HOUR = 3_600_000;
  * One incident in full for `incidents show`: status and episode, what broke (the facts the alerts
  * show), timing with an hourly sparkline, every fix with its command and its CloudFormation /
  * Terraform / CDK forms, a sample log line, and the previous episode to look at. Log-derived text
- * has control characters replaced, so a log line cannot drive the terminal.
+ * has control characters replaced, so a log line cannot drive the terminal. `sourceFlags` are the
+ * options that read the same history (` --store DIR`), carried by the command it prints.
  */
-export function renderIncidentDetail(incident: Incident): string {
+export function renderIncidentDetail(incident: Incident, sourceFlags = ''): string {
   // The alert content of an `opened` notification is the complete picture: all fixes and forms.
   const c = alertContent({
     kind: 'opened',
@@ -71,7 +72,7 @@ export function renderIncidentDetail(incident: Incident): string {
   out.push('');
   if (incident.previousIncidentId) {
     out.push(
-      `${INDENT}Previous episode: npx invoke-doctor incidents show ${shellWord(incident.previousIncidentId)}`,
+      `${INDENT}Previous episode: npx invoke-doctor incidents show ${shellWord(incident.previousIncidentId)}${sourceFlags}`,
     );
   }
   out.push(`${INDENT}Fingerprint ${incident.fingerprint} (all episodes share it)`);

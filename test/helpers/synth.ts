@@ -19,9 +19,14 @@ export function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context;
 }
 
-/** The example configuration cdk.json ships with. */
+/**
+ * The example configuration (samples/invoke-doctor-config.json): cdk.json ships an empty one, so a
+ * first deploy never watches example ids.
+ */
 export function exampleConfig(): Record<string, unknown> {
-  return structuredClone(cdkJsonContext()[CONFIG_CONTEXT_KEY] as Record<string, unknown>);
+  return JSON.parse(
+    readFileSync(join(projectRoot(), 'samples', 'invoke-doctor-config.json'), 'utf8'),
+  ) as Record<string, unknown>;
 }
 
 /**

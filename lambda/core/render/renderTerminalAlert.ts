@@ -6,6 +6,11 @@ import { wellFormed } from './slackEscape';
 export interface TerminalAlertOptions {
   /** ANSI colours (default false: only a caller that knows it writes to a TTY turns them on). */
   readonly color?: boolean;
+  /**
+   * The command that shows the incident, with the options the reader needs to run it (the local
+   * store's `--store DIR`); default: the content's own history command.
+   */
+  readonly historyCommand?: string;
 }
 
 const ANSI = {
@@ -53,9 +58,10 @@ export function renderTerminalAlert(
   c.fixes.forEach((fix, i) => {
     const of = c.fixes.length > 1 ? ` of ${c.fixes.length}` : '';
     out.push('', paint('bold', `${INDENT}Fix ${i + 1}${of}: ${fix.title}`));
-    out.push(...indentLines(clean(fix.description), INDENT));
+    // the command first: in an outage it is what the reader is looking for
     if (fix.command)
       out.push(...indentLines(clean(fix.command), CODE_INDENT).map((l) => paint('cyan', l)));
+    out.push(...indentLines(clean(fix.description), INDENT));
     if (!c.showForms) return;
     for (const form of fix.forms) {
       out.push(paint('dim', `${INDENT}${INDENT}${form.label}:`));
@@ -72,7 +78,10 @@ export function renderTerminalAlert(
   }
   out.push(
     '',
-    paint('dim', `${INDENT}${clean(c.reference)} · history: ${clean(c.historyCommand)}`),
+    paint(
+      'dim',
+      `${INDENT}${clean(c.reference)} · details: ${clean(options.historyCommand ?? c.historyCommand)}`,
+    ),
   );
   return `${out.join('\n')}\n`;
 }

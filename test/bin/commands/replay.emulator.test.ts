@@ -114,7 +114,14 @@ describe('invoke-doctor replay of the bundled sample (clean directory)', () => {
     expect(resolved).toHaveLength(EXPECTED.length);
     for (const { fn } of EXPECTED) {
       expect(opened.filter((line) => line.endsWith(`: ${fn}`))).toHaveLength(1);
-      expect(resolved.filter((line) => line.endsWith(`: ${fn}`))).toHaveLength(1);
+      // RESOLVED (and ONGOING) is one line, with the command that shows the incident in full
+      expect(
+        resolved.filter(
+          (line) =>
+            line.includes(`: ${fn} — lasted `) &&
+            / · npx invoke-doctor incidents show \S+$/.test(line),
+        ),
+      ).toHaveLength(1);
     }
     // The two long outages (25 min and 1 h 39 min) get updates every 15 minutes.
     expect(headlines(first.stdout, 'ONGOING').length).toBeGreaterThanOrEqual(2);
