@@ -65,7 +65,7 @@ export function renderIncidentTable(
       sparkline(incident.hourly, incident.firstSeen, incident.lastSeen),
     ].map(cell);
   });
-  const fitted = fit(header, rows, options.width);
+  const fitted = fitToWidth(header, rows, options.width);
   const countColumn = fitted.header.indexOf('COUNT');
   const line = (cells: readonly string[]) =>
     cells
@@ -88,7 +88,7 @@ interface Fitted {
 }
 
 /** The columns and cells that fit `limit` characters: optional columns go, then names shrink. */
-function fit(
+function fitToWidth(
   header: readonly string[],
   rows: readonly string[][],
   limit: number | undefined,

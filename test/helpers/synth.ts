@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { CONFIG_CONTEXT_KEY } from '../../lambda/core/settings';
 import { parseConfig } from '../../lib/config';
 import { InvokeDoctorStack } from '../../lib/InvokeDoctorStack';
 import { projectRoot } from '../../lib/projectRoot';
