@@ -42,7 +42,10 @@ async function cdkSynth(outdir: string, extraArgs: readonly string[] = []): Prom
   }
 }
 
-const EXAMPLE = readFileSync(join(projectRoot(), 'samples', 'invoke-doctor-config.json'), 'utf8');
+// one line: the CDK CLI reads `-c key=value` values as one line
+const EXAMPLE = JSON.stringify(
+  JSON.parse(readFileSync(join(projectRoot(), 'samples', 'invoke-doctor-config.json'), 'utf8')),
+);
 
 describe('npx cdk synth (real bundling)', () => {
   it('synthesizes the example configuration offline and bundles both handlers under 1 MB', async () => {
