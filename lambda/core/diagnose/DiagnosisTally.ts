@@ -53,7 +53,9 @@ export class DiagnosisTally {
       let entry = this.#entries.get(d.fingerprint);
       if (entry === undefined) {
         entry = {
-          diagnosis: d,
+          // a copy: the engine's strings are slices of the text read, and a slice keeps its whole
+          // chunk of input alive for as long as the tally lives
+          diagnosis: structuredClone(d),
           occurrences: 0,
           first: null,
           last: null,
@@ -67,7 +69,8 @@ export class DiagnosisTally {
       for (const id of d.eventIds) {
         if (entry.seen.has(id)) continue;
         if (entry.seen.size < this.#limits.maxRememberedIds) entry.seen.add(id);
-        if (entry.eventIds.length < this.#limits.maxListedIds) entry.eventIds.push(id);
+        if (entry.eventIds.length < this.#limits.maxListedIds)
+          entry.eventIds.push(structuredClone(id));
         added++;
       }
       // a diagnosis without event ids still happened as often as it says
@@ -76,7 +79,7 @@ export class DiagnosisTally {
       entry.last = later(entry.last, d.lastSeen);
       for (const id of d.requestIds) {
         if (entry.requestIds.size >= this.#limits.maxListedIds) break;
-        entry.requestIds.add(id);
+        if (!entry.requestIds.has(id)) entry.requestIds.add(structuredClone(id));
       }
     }
   }

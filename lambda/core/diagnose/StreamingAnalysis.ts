@@ -142,7 +142,9 @@ export class StreamingAnalysis {
     this.#keepContext(lane, scanned);
     lane.head += count;
     this.#buffered -= count;
-    if (lane.head >= 65_536 || lane.head === lane.queue.length) {
+    // analysed events leave the queue at once: held longer, they outlive the young generation and
+    // fill the old one with garbage, and peak memory grows with the input
+    if (lane.head >= this.#window || lane.head === lane.queue.length) {
       lane.queue.splice(0, lane.head);
       lane.head = 0;
     }
