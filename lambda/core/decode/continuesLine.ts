@@ -226,23 +226,51 @@ function continuesRecord(previous: string, line: string): boolean {
   return previous.charCodeAt(0) === 123 /* { */ && openBrackets(previous) > 0;
 }
 
+/** Every break of a display-name principal between its words: the words before and after it. */
+const DISPLAY_NAME_BREAKS: readonly { readonly head: string; readonly rest: string }[] =
+  Object.keys(DISPLAY_NAMES).flatMap((name) => {
+    const words = name.split(' ');
+    return words.slice(1).map((_, i) => ({
+      head: words.slice(0, i + 1).join(' '),
+      rest: words.slice(i + 1).join(' '),
+    }));
+  });
+
 /** A display-name principal (`CloudWatch Alarms`) broken between its words. */
 function splitsDisplayName(previous: string, line: string): boolean {
-  for (const name of Object.keys(DISPLAY_NAMES)) {
-    const words = name.split(' ');
-    for (let cut = 1; cut < words.length; cut++) {
-      const head = words.slice(0, cut).join(' ');
-      const rest = words.slice(cut).join(' ');
-      const restFollows = line === rest || line.startsWith(`${rest} is`);
-      if (restFollows && unquoted(previous.slice(-head.length - 1).trim()) === head) return true;
-    }
+  for (const { head, rest } of DISPLAY_NAME_BREAKS) {
+    const restFollows =
+      line.startsWith(rest) && (line.length === rest.length || line.startsWith(' is', rest.length));
+    if (restFollows && unquoted(previous.slice(-head.length - 1).trim()) === head) return true;
   }
   return false;
 }
 
-/** The last whitespace-separated token of a line. */
+/** Whether a UTF-16 code unit is whitespace as a regular expression's `\s` means it. */
+function isSpace(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * The last whitespace-separated token of a line, found by scanning back from its end (`/\S*$/`
+ * tries every start position: quadratic in the length of a line's long tokens, on every line read).
+ */
 function lastToken(line: string): string {
-  return line.slice(line.search(/\S*$/));
+  let from = line.length;
+  while (from > 0 && !isSpace(line.charCodeAt(from - 1))) from--;
+  return line.slice(from);
 }
 
 /** True when `line` continues a sentence of TEMPLATES that `previous` ends inside of. */
