@@ -215,12 +215,11 @@ function openBrackets(line: string): number {
 }
 
 /**
- * True when `line` is the wrapped rest of a one-line log record `previous`: an API Gateway
- * execution-log line (request-id prefix or console time), an access-log line (client IP first) or a
- * one-line JSON record left open; the rest never starts a log line of its own.
+ * True when a line that does not start a log line of its own is the wrapped rest of the one-line
+ * log record `previous`: an API Gateway execution-log line (request-id prefix or console time), an
+ * access-log line (client IP first) or a one-line JSON record left open.
  */
-function continuesRecord(previous: string, line: string): boolean {
-  if (LINE_HEAD.test(line)) return false;
+function continuesRecord(previous: string): boolean {
   if (EXECUTION_LINE.test(previous) || CONSOLE_LINE.test(previous)) return true;
   if (ACCESS_LOG_LINE.test(previous)) return true;
   return previous.charCodeAt(0) === 123 /* { */ && openBrackets(previous) > 0;
@@ -273,12 +272,14 @@ function lastToken(line: string): string {
   return line.slice(from);
 }
 
-/** True when `line` continues a sentence of TEMPLATES that `previous` ends inside of. */
+/**
+ * True when `line` (which does not start a log line of its own) continues a sentence of TEMPLATES
+ * that `previous` ends inside of.
+ */
 function continuesSentence(previous: string, line: string): boolean {
   const next = line.slice(0, line.search(/\s|$/));
-  // cheap gates: a wrapped rest never starts a log line of its own; and a template word on either
-  // side of the break, a value starting the next line, or a console time cut in two
-  if (LINE_HEAD.test(line)) return false;
+  // cheap gate: a template word on either side of the break, a value starting the next line, or a
+  // console time cut in two
   if (
     !LITERALS.has(next) &&
     !valueLike(next) &&
@@ -318,16 +319,18 @@ function continuesSentence(previous: string, line: string): boolean {
  * merged.
  */
 export function continuesLine(previous: string, line: string): boolean {
-  if (continuesRecord(previous, line)) return true;
+  // `User:` at the end of a line: the principal is on the next (also when glued to escaped JSON)
+  if (previous.endsWith('User:') || previous.endsWith('Resource:')) return true;
+  if (splitsDisplayName(previous, line)) return true;
+  // A line that starts a log line of its own continues nothing else; most lines of a log do, so
+  // this one test settles them.
+  if (LINE_HEAD.test(line)) return false;
+  if (continuesRecord(previous)) return true;
   if (CLI_HEADER.test(previous) && (line.startsWith('User:') || line.startsWith('User is'))) {
     return true;
   }
   // a sentence never starts with `is`: the principal before it, whatever its shape, is on the
   // line before (`CloudWatch Alarms`, `User: sns.amazonaws.com` inside escaped JSON)
   if (line.startsWith('is') && SENTENCE_REST.test(line)) return true;
-  // `User:` at the end of a line: the principal is on the next (also when glued to escaped JSON)
-  const last = lastToken(previous);
-  if (last.endsWith('User:') || last.endsWith('Resource:')) return true;
-  if (splitsDisplayName(previous, line)) return true;
   return continuesSentence(previous, line);
 }
