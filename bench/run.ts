@@ -2,6 +2,12 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { NEAR_1_MB, PAYLOAD_KINDS, type PayloadKind } from './buildPayload';
 import { type BundleResult, HANDLER_ENTRY, measureBundle } from './measureBundle';
+import {
+  type CliPathResults,
+  cliPathVerdicts,
+  measureCliPath,
+  renderCliPath,
+} from './measureCliPath';
 import { type ColdInitResult, measureColdInit } from './measureColdInit';
 import { LAMBDA_MEMORY_MB, type MemoryResult, measureMemory } from './measureMemory';
 import { measureStorm, type StormComparison } from './measureStorm';
@@ -9,7 +15,7 @@ import { METHODS, measureThroughput, type ThroughputResult } from './measureThro
 import { parseArgs } from './parseArgs';
 import { renderTable } from './renderTable';
 
-/** One target of issue 5 and whether this run met it. */
+/** One target and whether this run met it. */
 export interface Verdict {
   readonly target: string;
   readonly measured: string;
@@ -35,6 +41,8 @@ export interface BenchResults {
   readonly bundle: Omit<BundleResult, 'dir' | 'file'>;
   readonly coldInit: ColdInitResult;
   readonly memory: readonly MemoryResult[];
+  /** The CLI's streaming path: throughput against its floor, peak memory as the input grows. */
+  readonly cli: CliPathResults;
   readonly storm: StormComparison;
   readonly targets: readonly Verdict[];
 }
@@ -44,6 +52,7 @@ const SETTINGS = {
     targetBytes: NEAR_1_MB,
     throughput: { rounds: 15, timeMs: 100, warmupMs: 200 },
     coldInitRuns: 21,
+    cli: { textBytes: 8 * 2 ** 20, factor: 20 },
     stormSizes: [100, 1000],
     stormDeliveries: 40,
   },
@@ -51,12 +60,13 @@ const SETTINGS = {
     targetBytes: 32_768,
     throughput: { rounds: 1, timeMs: 20, warmupMs: 5 },
     coldInitRuns: 2,
+    cli: { textBytes: 256 * 1024, factor: 20 },
     stormSizes: [20, 100],
     stormDeliveries: 4,
   },
 } as const;
 
-// Issue 5 targets.
+// Targets of the responder.
 const MAX_RATIO_TO_FLOOR = 1.5;
 const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_COLD_INIT_MS = 150;
@@ -285,6 +295,8 @@ function report(results: BenchResults): string {
     ),
   );
 
+  parts.push(renderCliPath(results.cli));
+
   parts.push(
     '\nStorm cost (IncidentService + DynamoDbIncidentRepository on dynalite; writes counted in the client middleware)',
   );
@@ -311,7 +323,7 @@ function report(results: BenchResults): string {
     ),
   );
 
-  parts.push('\nTargets (issue 5)');
+  parts.push('\nTargets');
   parts.push(
     renderTable(
       ['target', 'measured', 'result'],
@@ -349,6 +361,13 @@ async function main(): Promise<void> {
       progress(`memory ${kind}`);
       memory.push(await measureMemory(bundle.file, kind, settings.targetBytes));
     }
+    const cli = await measureCliPath(
+      {
+        throughput: { ...settings.throughput, targetBytes: settings.targetBytes },
+        memory: { baseBytes: settings.cli.textBytes, factor: settings.cli.factor },
+      },
+      progress,
+    );
     progress('storm');
     const storm = await measureStorm(settings.stormSizes, settings.stormDeliveries);
     const { dir: _dir, file: _file, ...bundleFigures } = bundle;
@@ -370,8 +389,9 @@ async function main(): Promise<void> {
       bundle: bundleFigures,
       coldInit,
       memory,
+      cli,
       storm,
-      targets: verdicts(throughput, bundle, coldInit, memory, storm),
+      targets: [...verdicts(throughput, bundle, coldInit, memory, storm), ...cliPathVerdicts(cli)],
     };
     process.stdout.write(`${report(results)}\n`);
     if (args.json !== null) {
