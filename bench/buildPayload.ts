@@ -43,6 +43,8 @@ export interface PayloadOptions {
   readonly startTime?: number;
   /** At most this many events (never more than {@link MAX_EVENTS}). */
   readonly maxEvents?: number;
+  /** Account in the DATA_MESSAGE's `owner` (default: the account of the source logs). */
+  readonly owner?: string;
 }
 
 /** A generated delivery and what it holds. */
@@ -379,7 +381,7 @@ export function buildPayload(kind: PayloadKind, options: PayloadOptions): BenchP
   const src = source(kind, rand, options.failureRatio ?? DEFAULT_FAILURE_RATIO[kind]);
   const header = {
     messageType: 'DATA_MESSAGE',
-    owner: src.owner,
+    owner: options.owner ?? src.owner,
     logGroup: src.logGroup,
     logStream: src.logStream,
     subscriptionFilters: src.subscriptionFilters,

@@ -7,6 +7,9 @@ import { projectRoot } from '../lib/projectRoot';
 /** The responder's handler, as lib/constructs/InvokeDoctor.ts bundles it. */
 export const HANDLER_ENTRY = 'lambda/handlers/logSubscription.ts';
 
+/** The central responder's handler (InvokeDoctor with a stream). */
+export const STREAM_HANDLER_ENTRY = 'lambda/handlers/kinesisStream.ts';
+
 /**
  * The esbuild options lib/constructs/InvokeDoctorFunction.ts gives NodejsFunction (`bundling`:
  * format ESM, target node24, main fields module/main, minify, source map without sources content,
@@ -59,10 +62,11 @@ function packageOf(path: string): string {
 }
 
 /**
- * Bundles the handler as the CDK construct does ({@link CONSTRUCT_BUNDLING}, platform node) into a
- * fresh temporary directory, and reads the esbuild metafile.
+ * Bundles a handler (by default the log subscription responder) as the CDK construct does
+ * ({@link CONSTRUCT_BUNDLING}, platform node) into a fresh temporary directory, and reads the
+ * esbuild metafile.
  */
-export async function measureBundle(top = 10): Promise<BundleResult> {
+export async function measureBundle(top = 10, entry = HANDLER_ENTRY): Promise<BundleResult> {
   const root = projectRoot(__dirname);
   const dir = mkdtempSync(join(tmpdir(), 'invoke-doctor-bench-'));
   // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
@@ -72,7 +76,7 @@ export async function measureBundle(top = 10): Promise<BundleResult> {
   const out = await build({
     ...CONSTRUCT_BUNDLING,
     absWorkingDir: root,
-    entryPoints: [join(root, HANDLER_ENTRY)],
+    entryPoints: [join(root, entry)],
     bundle: true,
     platform: 'node',
     outfile: file,

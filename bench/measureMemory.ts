@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { PayloadKind } from './buildPayload';
+import type { StreamKind } from './buildStreamBatch';
 
 /**
  * Memory of the responder function (lib/constructs/InvokeDoctorFunction.ts: `memorySize` default
@@ -44,14 +45,47 @@ interface ChildReport {
 }
 
 /** Processes one delivery of `kind` in a fresh Node process and reports its memory. */
-export function measureMemory(
+export async function measureMemory(
   bundle: string,
   kind: PayloadKind,
   targetBytes: number,
 ): Promise<MemoryResult> {
+  const r = await runChild('memoryChild.js', [bundle, kind, String(targetBytes)]);
+  return { kind, ...figures(r) };
+}
+
+/** Memory of the central responder processing one stream batch (see streamMemoryChild). */
+export interface StreamMemoryResult extends Omit<MemoryResult, 'kind'> {
+  readonly kind: StreamKind;
+}
+
+/** Processes one 100-record batch of `kind` with the stream handler bundle in a fresh process. */
+export async function measureStreamMemory(
+  bundle: string,
+  kind: StreamKind,
+  infoRecordBytes: number,
+): Promise<StreamMemoryResult> {
+  const r = await runChild('streamMemoryChild.js', [bundle, kind, String(infoRecordBytes)]);
+  return { kind, ...figures(r) };
+}
+
+function figures(r: ChildReport): Omit<MemoryResult, 'kind'> {
+  return {
+    dataMessageBytes: r.dataMessageBytes,
+    rssBefore: r.rssBefore,
+    peakRss: r.peakRss,
+    processingRss: r.peakRssSampled,
+    heapDelta: r.peakHeap - r.heapBefore,
+    heapRetained: r.heapAfterGc - r.heapBefore,
+    externalDelta: r.peakExternal - r.externalBefore,
+    marginMb: LAMBDA_MEMORY_MB - r.peakRss / 2 ** 20,
+  };
+}
+
+function runChild(script: string, args: readonly string[]): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     let report: ChildReport | undefined;
-    const child = fork(join(__dirname, 'memoryChild.js'), [bundle, kind, String(targetBytes)], {
+    const child = fork(join(__dirname, script), [...args], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       execArgv: ['--expose-gc'],
       env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1' },
@@ -62,21 +96,10 @@ export function measureMemory(
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0 || report === undefined) {
-        reject(new Error(`memory child exited with ${code} without a report`));
+        reject(new Error(`memory child ${script} exited with ${code} without a report`));
         return;
       }
-      const r = report;
-      resolve({
-        kind,
-        dataMessageBytes: r.dataMessageBytes,
-        rssBefore: r.rssBefore,
-        peakRss: r.peakRss,
-        processingRss: r.peakRssSampled,
-        heapDelta: r.peakHeap - r.heapBefore,
-        heapRetained: r.heapAfterGc - r.heapBefore,
-        externalDelta: r.peakExternal - r.externalBefore,
-        marginMb: LAMBDA_MEMORY_MB - r.peakRss / 2 ** 20,
-      });
+      resolve(report);
     });
   });
 }

@@ -1,7 +1,19 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { NEAR_1_MB, PAYLOAD_KINDS, type PayloadKind } from './buildPayload';
-import { type BundleResult, HANDLER_ENTRY, measureBundle } from './measureBundle';
+import {
+  STREAM_ACCOUNTS,
+  STREAM_BATCH_RECORDS,
+  STREAM_KINDS,
+  type StreamKind,
+} from './buildStreamBatch';
+import {
+  type BundleResult,
+  HANDLER_ENTRY,
+  measureBundle,
+  STREAM_HANDLER_ENTRY,
+} from './measureBundle';
+import { type CheckResult, measureCheck } from './measureCheck';
 import {
   type CliPathResults,
   cliPathVerdicts,
@@ -9,13 +21,27 @@ import {
   renderCliPath,
 } from './measureCliPath';
 import { type ColdInitResult, measureColdInit } from './measureColdInit';
-import { LAMBDA_MEMORY_MB, type MemoryResult, measureMemory } from './measureMemory';
+import { type MatcherResult, measureMatchers } from './measureMatchers';
+import {
+  LAMBDA_MEMORY_MB,
+  type MemoryResult,
+  measureMemory,
+  measureStreamMemory,
+  type StreamMemoryResult,
+} from './measureMemory';
 import { measureStorm, type StormComparison } from './measureStorm';
+import { measureStreamStore, type StreamStoreResult } from './measureStreamStore';
+import {
+  measureStreamThroughput,
+  STREAM_METHODS,
+  type StreamThroughputResult,
+} from './measureStreamThroughput';
 import { METHODS, measureThroughput, type ThroughputResult } from './measureThroughput';
+import { measureVerification, type VerificationCost } from './measureVerification';
 import { parseArgs } from './parseArgs';
 import { renderTable } from './renderTable';
 
-/** One target and whether this run met it. */
+/** One benchmark target and whether this run met it. */
 export interface Verdict {
   readonly target: string;
   readonly measured: string;
@@ -44,6 +70,21 @@ export interface BenchResults {
   /** The CLI's streaming path: throughput against its floor, peak memory as the input grows. */
   readonly cli: CliPathResults;
   readonly storm: StormComparison;
+  /** Each format family on adversarial lines: time per KiB as lines grow. */
+  readonly matchers: readonly MatcherResult[];
+  /** `invoke-doctor check` on a 500-resource synthesized template. */
+  readonly check: CheckResult;
+  /** The central responder on 100-record Kinesis batches. */
+  readonly stream: {
+    readonly throughput: readonly StreamThroughputResult[];
+    readonly memory: readonly StreamMemoryResult[];
+    /** Minified bytes of the stream handler bundle. */
+    readonly bundleBytes: number;
+    /** DynamoDB calls of consecutive outage batches. */
+    readonly store: StreamStoreResult;
+  };
+  /** AWS read calls and added alert latency of verification, per scenario. */
+  readonly verification: VerificationCost;
   readonly targets: readonly Verdict[];
 }
 
@@ -55,6 +96,11 @@ const SETTINGS = {
     cli: { textBytes: 8 * 2 ** 20, factor: 20 },
     stormSizes: [100, 1000],
     stormDeliveries: 40,
+    verifyRuns: 3,
+    matchers: { sizes: [256 * 1024, 1024 * 1024], calls: 9 },
+    checkRounds: 15,
+    streamInfoRecordBytes: 16_384,
+    streamStoreBatches: 20,
   },
   quick: {
     targetBytes: 32_768,
@@ -63,6 +109,11 @@ const SETTINGS = {
     cli: { textBytes: 256 * 1024, factor: 20 },
     stormSizes: [20, 100],
     stormDeliveries: 4,
+    verifyRuns: 1,
+    matchers: { sizes: [16 * 1024, 64 * 1024], calls: 2 },
+    checkRounds: 2,
+    streamInfoRecordBytes: 4096,
+    streamStoreBatches: 3,
   },
 } as const;
 
@@ -72,6 +123,13 @@ const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_COLD_INIT_MS = 150;
 // "With room to spare": the peak must leave at least half the configured memory unused.
 const MIN_MEMORY_MARGIN = 0.5;
+// Linear matching: time per KiB of an adversarial line may not grow by more than this from the
+// smallest to the largest line (a quadratic matcher grows 4x from 256 KiB to 1 MiB).
+const MAX_MATCHER_GROWTH = 1.5;
+// "Well under a second" for a 500-resource template, read from disk and checked.
+const MAX_CHECK_MS = 250;
+// Verification: read calls for a new incident (as in AWS, where IAM's simulation answers).
+const MAX_READS_PER_NEW_INCIDENT = 8;
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -86,12 +144,21 @@ const LABEL: Readonly<Record<PayloadKind, string>> = {
   'all-denials': '(c) every line a denial',
 };
 
+const STREAM_LABEL: Readonly<Record<StreamKind, string>> = {
+  'stream-outage': 'outage: failure lines only, as members stream them',
+  'stream-info': 'unfiltered API Gateway INFO logs, ~2% of requests failing',
+};
+
 function verdicts(
   throughput: readonly ThroughputResult[],
   bundle: BundleResult,
   coldInit: ColdInitResult,
   memory: readonly MemoryResult[],
   storm: StormComparison,
+  stream: BenchResults['stream'],
+  check: CheckResult,
+  verification: VerificationCost,
+  matchers: readonly MatcherResult[],
 ): Verdict[] {
   const out: Verdict[] = [];
   for (const result of throughput) {
@@ -133,7 +200,55 @@ function verdicts(
     measured: sizes.join(', '),
     pass: !storm.writesGrowWithEvents,
   });
+  const worstBatch = stream.memory.reduce((a, b) => (b.peakRss > a.peakRss ? b : a));
+  out.push({
+    target: `peak RSS of a ${STREAM_BATCH_RECORDS}-record stream batch ≤ ${MIN_MEMORY_MARGIN * 100}% of ${LAMBDA_MEMORY_MB} MB`,
+    measured: `${mib(worstBatch.peakRss)} (${worstBatch.kind}), margin ${worstBatch.marginMb.toFixed(0)} MiB`,
+    pass: worstBatch.peakRss <= (1 - MIN_MEMORY_MARGIN) * LAMBDA_MEMORY_MB * 2 ** 20,
+  });
+  out.push({
+    target: `check: ${check.resources}-resource template read and checked, median ≤ ${MAX_CHECK_MS} ms`,
+    measured: `${ms(check.checkMedianMs)} (${ratio(check.checkOverJsonParse)} JSON.parse of it)`,
+    pass: check.checkMedianMs <= MAX_CHECK_MS,
+  });
+  out.push(...verificationVerdicts(verification));
+  const growth = (m: MatcherResult) => Math.max(m.findGrowth, m.engineGrowth);
+  const steepest = matchers.reduce((a, b) => (growth(b) > growth(a) ? b : a));
+  out.push({
+    target: `matchers: time per KiB of every adversarial line grows ≤ ${MAX_MATCHER_GROWTH}× with its length`,
+    measured: `worst ${ratio(growth(steepest))} (${steepest.family}: ${steepest.name})`,
+    pass: matchers.every((m) => growth(m) <= MAX_MATCHER_GROWTH),
+  });
   return out;
+}
+
+function verificationVerdicts(v: VerificationCost): Verdict[] {
+  if (v.skipped !== null) {
+    return [
+      { target: 'verification (needs moto)', measured: `skipped: ${v.skipped}`, pass: false },
+    ];
+  }
+  const asInAws = v.scenarios.filter((s) => s.simulation !== false);
+  const worst = asInAws.reduce((a, b) => (b.newIncidentReads > a.newIncidentReads ? b : a));
+  const repeated = Math.max(...v.scenarios.map((s) => s.repeatedReads));
+  const slowest = Math.max(...v.scenarios.map((s) => s.openedMs - s.baselineMs));
+  return [
+    {
+      target: `verification: AWS read calls per new incident ≤ ${MAX_READS_PER_NEW_INCIDENT}`,
+      measured: `max ${worst.newIncidentReads} (scenario ${worst.id})`,
+      pass: worst.newIncidentReads <= MAX_READS_PER_NEW_INCIDENT,
+    },
+    {
+      target: 'verification: AWS read calls per repeated delivery of a known incident = 0',
+      measured: String(repeated),
+      pass: repeated === 0,
+    },
+    {
+      target: `verification: the OPENED alert delayed by at most the ${v.budgetMs} ms budget`,
+      measured: `median +${ms(v.addedLatencyMs)} (${ratio(v.latencyRatio)}), worst +${ms(slowest)}`,
+      pass: slowest <= v.budgetMs,
+    },
+  ];
 }
 
 const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
@@ -323,6 +438,190 @@ function report(results: BenchResults): string {
     ),
   );
 
+  const st = results.stream;
+  parts.push(
+    `\nKinesis stream responder (${STREAM_HANDLER_ENTRY}, bundle ${int(st.bundleBytes)} bytes): ${STREAM_BATCH_RECORDS}-record batches from ${STREAM_ACCOUNTS} accounts`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'batch',
+        'events',
+        'failure lines',
+        'DATA_MESSAGEs',
+        'gzip (stream bytes)',
+        'Lambda event',
+        'diagnoses',
+      ],
+      st.throughput.map((t) => [
+        STREAM_LABEL[t.kind],
+        int(t.batch.events),
+        int(t.batch.failureEvents),
+        kib(t.batch.dataMessageBytes),
+        kib(t.batch.gzipBytes),
+        kib(t.batch.eventBytes),
+        String(t.diagnoses),
+      ]),
+    ),
+  );
+  const streamRows: string[][] = [];
+  for (const t of st.throughput) {
+    for (const method of STREAM_METHODS) {
+      const timing = t.methods[method];
+      streamRows.push([
+        method === 'handler' ? t.kind : '',
+        method === 'handler'
+          ? 'stream handler (decode+group by account+detect+diagnose)'
+          : method === 'floor'
+            ? 'floor: per record base64 + gunzip + JSON.parse'
+            : 'floor, ASCII decoded as Latin-1',
+        ms(timing.medianMs),
+        int(timing.recordsPerSecond),
+        int(timing.eventsPerSecond),
+        timing.megabytesPerSecond.toFixed(1),
+      ]);
+    }
+  }
+  parts.push(
+    renderTable(['batch', 'method', 'per batch', 'records/s', 'events/s', 'MB/s'], streamRows),
+  );
+  parts.push(
+    renderTable(
+      ['batch', 'handler / floor', 'handler / ASCII floor'],
+      st.throughput.map((t) => [t.kind, ratio(t.handlerOverFloor), ratio(t.handlerOverAsciiFloor)]),
+    ),
+  );
+  parts.push(
+    renderTable(
+      [
+        'batch',
+        'RSS before',
+        'RSS processing',
+        'process peak RSS',
+        'heap Δ peak',
+        'buffers Δ',
+        'margin',
+      ],
+      st.memory.map((r) => [
+        r.kind,
+        mib(r.rssBefore),
+        mib(r.processingRss),
+        mib(r.peakRss),
+        mib(r.heapDelta),
+        mib(r.externalDelta),
+        `${r.marginMb.toFixed(0)} MiB`,
+      ]),
+    ),
+  );
+
+  parts.push(
+    `\nStream batches into the incident store (IncidentService + DynamoDbIncidentRepository on dynalite): ${st.store.batches} consecutive outage batches of ${st.store.recordsPerBatch} records, ${st.store.incidents} incidents (one per account and finding)`,
+  );
+  parts.push(
+    renderTable(
+      ['first batch: writes', 'later batches: writes/batch', 'reads/batch'],
+      [
+        [
+          String(st.store.firstBatchWrites),
+          st.store.laterBatchWrites.toFixed(2),
+          st.store.readsPerBatch.toFixed(2),
+        ],
+      ],
+    ),
+  );
+
+  const k = results.check;
+  parts.push(
+    `\nStatic check (invoke-doctor check on a synthesized ${k.resources}-resource template, ${kib(k.templateBytes)}; median of ${k.rounds} rounds)`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'callers',
+        'grants',
+        'findings',
+        'read + check',
+        'min',
+        'JSON.parse of the text',
+        'check / JSON.parse',
+      ],
+      [
+        [
+          String(k.callers),
+          String(k.grants),
+          String(k.findings),
+          ms(k.checkMedianMs),
+          ms(k.checkMinMs),
+          ms(k.jsonParseMedianMs),
+          ratio(k.checkOverJsonParse),
+        ],
+      ],
+    ),
+  );
+
+  const v = results.verification;
+  parts.push(
+    `\nVerification cost (responder composition: IncidentService + AWS verifier; Lambda, API Gateway, IAM on moto, CloudTrail and IAM simulation on a local stand-in; ${v.runs} run(s) per scenario)`,
+  );
+  if (v.skipped !== null) {
+    parts.push(`skipped: ${v.skipped}`);
+  } else {
+    parts.push(
+      renderTable(
+        [
+          'scenario',
+          'IAM simulation',
+          'verdict',
+          'reads, new incident',
+          'reads, repeated',
+          'to OPENED',
+          'without verify',
+          'added',
+        ],
+        v.scenarios.map((s) => [
+          `${s.id}: ${s.title}`,
+          s.simulation === null ? '—' : s.simulation ? 'answered' : 'unavailable',
+          s.status === 'confirmed' || s.status === 'refuted'
+            ? `${s.status}: ${s.rootCause}`
+            : s.status,
+          String(s.newIncidentReads),
+          String(s.repeatedReads),
+          ms(s.openedMs),
+          ms(s.baselineMs),
+          `+${ms(s.openedMs - s.baselineMs)}`,
+        ]),
+      ),
+    );
+    parts.push(
+      `Added latency to the OPENED alert: median +${ms(v.addedLatencyMs)} (${ratio(v.latencyRatio)} of the alert path without verification); budget ${v.budgetMs} ms. Loopback to moto: AWS round trips are longer.`,
+    );
+  }
+
+  const lineSizes = results.matchers[0]?.timings.map((t) => kib(t.bytes)) ?? [];
+  parts.push(
+    `\nMatchers on adversarial lines (µs per KiB; each family's find, then the whole engine with its ${kib(256 * 1024)} cap)`,
+  );
+  parts.push(
+    renderTable(
+      [
+        'family',
+        'line',
+        ...lineSizes.map((s) => `find @ ${s}`),
+        'growth',
+        ...lineSizes.map((s) => `engine @ ${s}`),
+        'growth',
+      ],
+      results.matchers.map((m) => [
+        m.family,
+        m.name,
+        ...m.timings.map((t) => t.findUsPerKib.toFixed(2)),
+        ratio(m.findGrowth),
+        ...m.timings.map((t) => t.engineUsPerKib.toFixed(2)),
+        ratio(m.engineGrowth),
+      ]),
+    ),
+  );
+
   parts.push('\nTargets');
   parts.push(
     renderTable(
@@ -370,6 +669,42 @@ async function main(): Promise<void> {
     );
     progress('storm');
     const storm = await measureStorm(settings.stormSizes, settings.stormDeliveries);
+    const streamThroughput: StreamThroughputResult[] = [];
+    for (const kind of STREAM_KINDS) {
+      progress(`stream throughput ${kind}`);
+      streamThroughput.push(
+        await measureStreamThroughput(kind, {
+          ...settings.throughput,
+          infoRecordBytes: settings.streamInfoRecordBytes,
+        }),
+      );
+    }
+    progress('stream bundle and memory');
+    const streamBundle = await measureBundle(10, STREAM_HANDLER_ENTRY);
+    const streamMemory: StreamMemoryResult[] = [];
+    try {
+      for (const kind of STREAM_KINDS) {
+        streamMemory.push(
+          await measureStreamMemory(streamBundle.file, kind, settings.streamInfoRecordBytes),
+        );
+      }
+    } finally {
+      rmSync(streamBundle.dir, { recursive: true, force: true });
+    }
+    progress('stream store');
+    const store = await measureStreamStore(settings.streamStoreBatches);
+    const stream = {
+      throughput: streamThroughput,
+      memory: streamMemory,
+      bundleBytes: streamBundle.bytes,
+      store,
+    };
+    progress('check');
+    const check = measureCheck(settings.checkRounds);
+    progress('verification');
+    const verification = await measureVerification(settings.verifyRuns);
+    progress('matchers');
+    const matchers = measureMatchers(settings.matchers);
     const { dir: _dir, file: _file, ...bundleFigures } = bundle;
     const cpu = cpus();
     const results: BenchResults = {
@@ -391,7 +726,24 @@ async function main(): Promise<void> {
       memory,
       cli,
       storm,
-      targets: [...verdicts(throughput, bundle, coldInit, memory, storm), ...cliPathVerdicts(cli)],
+      stream,
+      check,
+      verification,
+      matchers,
+      targets: [
+        ...verdicts(
+          throughput,
+          bundle,
+          coldInit,
+          memory,
+          storm,
+          stream,
+          check,
+          verification,
+          matchers,
+        ),
+        ...cliPathVerdicts(cli),
+      ],
     };
     process.stdout.write(`${report(results)}\n`);
     if (args.json !== null) {

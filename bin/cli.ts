@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { version } from '../package.json';
 import { reportError } from './cli/runAction';
 import { strictUsage, usageExitCode } from './cli/strictUsage';
+import { checkCommand } from './commands/check';
 import { diagnoseCommand } from './commands/diagnose';
 import { incidentsCommand } from './commands/incidents';
 import { preflightCommand } from './commands/preflight';
@@ -24,6 +25,7 @@ program.addCommand(diagnoseCommand());
 program.addCommand(preflightCommand());
 program.addCommand(replayCommand());
 program.addCommand(incidentsCommand());
+program.addCommand(checkCommand());
 
 strictUsage(program)
   .parseAsync(process.argv)

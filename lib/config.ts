@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { AWS_FORMAT_HINTS, AWS_FORMATS, type AwsFormat } from '../lambda/core/awsFormats';
-import { APIGW_EXECUTION_LOG_PREFIX, LAMBDA_LOG_GROUP_PREFIX } from '../lambda/core/constants';
+import {
+  APIGW_EXECUTION_LOG_PREFIX,
+  LAMBDA_LOG_GROUP_PREFIX,
+  MAX_DESTINATION_POLICY_BYTES,
+  ownLogGroupNames,
+  STACK_NAMES,
+} from '../lambda/core/constants';
 import { ConfigError } from '../lambda/core/errors';
 import {
   CONFIG_CONTEXT_KEY,
+  OPTIONAL_GROUPS,
   SETTINGS,
   type Setting,
   type SettingName,
@@ -14,23 +21,36 @@ import {
 export type InvokeDoctorConfig = {
   readonly [K in ContextName as TopKey<(typeof SETTINGS)[K]['context']>]: TopKey<
     (typeof SETTINGS)[K]['context']
-  > extends 'incidents'
-    ? IncidentsConfig
-    : ConfigValue<(typeof SETTINGS)[K]>;
+  > extends infer Head extends string
+    ? Head extends GroupName
+      ? Head extends OptionalGroup
+        ? GroupConfig<Head> | undefined
+        : GroupConfig<Head>
+      : ConfigValue<(typeof SETTINGS)[K]>
+    : never;
 };
+
+/** The `central` object: present only when the organisation stacks are configured. */
+export type CentralConfig = GroupConfig<'central'>;
 
 type ContextName = {
   [K in SettingName]: (typeof SETTINGS)[K]['context'] extends string ? K : never;
 }[SettingName];
 type TopKey<P> = P extends `${infer Head}.${string}` ? Head : P;
-type SubKey<P> = P extends `${string}.${infer Tail}` ? Tail : never;
 type ConfigValue<S extends Setting> = S extends { readonly default: null }
   ? SettingValue<S> | undefined
   : SettingValue<S>;
-type IncidentsConfig = {
-  readonly [K in ContextName as SubKey<(typeof SETTINGS)[K]['context']>]: ConfigValue<
-    (typeof SETTINGS)[K]
-  >;
+type OptionalGroup = (typeof OPTIONAL_GROUPS)[number];
+// Heads of dotted context keys (`incidents`, `central`).
+type GroupName = {
+  [K in ContextName]: (typeof SETTINGS)[K]['context'] extends `${infer Head}.${string}`
+    ? Head
+    : never;
+}[ContextName];
+type GroupConfig<G extends string> = {
+  readonly [K in ContextName as (typeof SETTINGS)[K]['context'] extends `${G}.${infer Tail}`
+    ? Tail
+    : never]: ConfigValue<(typeof SETTINGS)[K]>;
 };
 
 /** One log group the configuration asks to watch, with the config field it came from. */
@@ -101,7 +121,12 @@ function buildSchema(): z.ZodType {
       nested[head] = { ...nested[head], [tail]: schemaFor(setting) };
     }
   }
-  for (const [key, shape] of Object.entries(nested)) top[key] = z.strictObject(shape).prefault({});
+  for (const [key, shape] of Object.entries(nested)) {
+    const group = z.strictObject(shape);
+    top[key] = (OPTIONAL_GROUPS as readonly string[]).includes(key)
+      ? group.optional()
+      : group.prefault({});
+  }
   return z.strictObject(top);
 }
 
@@ -124,6 +149,7 @@ export function parseConfig(raw: unknown): InvokeDoctorConfig {
   if (!result.success) throw toConfigError(result.error);
   const config = result.data as InvokeDoctorConfig;
   checkTargets(config);
+  if (config.central !== undefined) checkCentral(config.central);
   return config;
 }
 
@@ -253,6 +279,68 @@ function checkTargets(config: InvokeDoctorConfig): void {
     }
     seen.set(target.logGroupName, target.field);
   }
+}
+
+// Bytes of the policy text around the account list, with the longest destination ARN the stack
+// renders (region and partition at their longest): what a listed account must fit next to.
+const POLICY_OVERHEAD_BYTES = 420;
+const BYTES_PER_ACCOUNT = 15;
+
+/** Accounts a destination policy can list one by one (each `"123456789012",` is 15 bytes). */
+export const MAX_LISTED_ACCOUNTS = Math.floor(
+  (MAX_DESTINATION_POLICY_BYTES - POLICY_OVERHEAD_BYTES) / BYTES_PER_ACCOUNT,
+);
+
+// The organisation shape: who may send, how the stream is sized, what members create.
+function checkCentral(central: CentralConfig): void {
+  const field = `${CONFIG_CONTEXT_KEY}.central`;
+  const byOrg = central.organizationId !== undefined;
+  const byAccounts = central.accountIds.length > 0;
+  if (byOrg === byAccounts) {
+    throw new ConfigError(
+      field,
+      byOrg
+        ? 'set organizationId or accountIds, not both: the destination policy admits either an organisation or a list of accounts'
+        : 'say who may send logs: "organizationId": "o-..." or "accountIds": ["111111111111", ...]',
+    );
+  }
+  const seen = new Set<string>();
+  central.accountIds.forEach((id, i) => {
+    if (seen.has(id)) throw new ConfigError(`${field}.accountIds[${i}]`, `${id} is listed twice`);
+    seen.add(id);
+  });
+  if (central.accountIds.length > MAX_LISTED_ACCOUNTS) {
+    throw new ConfigError(
+      `${field}.accountIds`,
+      `${central.accountIds.length} accounts do not fit in a destination policy (${MAX_DESTINATION_POLICY_BYTES} bytes, about ${MAX_LISTED_ACCOUNTS} accounts): use organizationId`,
+    );
+  }
+  if (central.readRole && central.externalId === undefined) {
+    throw new ConfigError(
+      `${field}.externalId`,
+      'required with readRole: the member role trusts the central responder only with this external id',
+    );
+  }
+  if (!central.readRole && central.externalId !== undefined) {
+    throw new ConfigError(
+      `${field}.externalId`,
+      'only used with "readRole": true; set readRole or remove externalId',
+    );
+  }
+  const groups = new Set<string>();
+  const own = [STACK_NAMES.single, STACK_NAMES.central].flatMap((name) => ownLogGroupNames(name));
+  central.memberLogGroups.forEach((name, i) => {
+    if (own.includes(name)) {
+      throw new ConfigError(
+        `${field}.memberLogGroups[${i}]`,
+        `"${name}" is invoke-doctor's own log group: subscribing it would feed the responder its own output in a loop`,
+      );
+    }
+    if (groups.has(name)) {
+      throw new ConfigError(`${field}.memberLogGroups[${i}]`, `"${name}" is listed twice`);
+    }
+    groups.add(name);
+  });
 }
 
 function toConfigError(error: z.ZodError): ConfigError {

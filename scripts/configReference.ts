@@ -65,6 +65,11 @@ export function configReference(): string {
     'required, and the lists must be empty in account-wide mode (see [account-wide mode](account-wide.md)).',
     'A log group may be watched only once, and never one of invoke-doctor’s own.',
     '',
+    'The `central.*` keys are absent unless you configure them: a `central` object adds the',
+    '`InvokeDoctorCentral` and `InvokeDoctorSource` stacks next to `InvokeDoctor`. It needs exactly one',
+    'of `central.organizationId` and `central.accountIds`, and `central.externalId` exactly when',
+    '`central.readRole` is true (see [organisation](organisation.md)).',
+    '',
   ];
   return lines.join('\n');
 }

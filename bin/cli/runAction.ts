@@ -1,4 +1,5 @@
 import { InvokeDoctorError } from '../../lambda/core/errors';
+import { terminalLine } from '../../lambda/core/render/sanitize';
 
 /**
  * The CLI's one error handler: runs a command action and turns any error into a one-line message on
@@ -28,5 +29,15 @@ export function reportError(error: unknown): number {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').slice(0, 500);
+  // split and trim rather than /\s*\n\s*/, which is quadratic on long runs of whitespace
+  const lines = text.split('\n');
+  const joined =
+    lines.length === 1
+      ? text
+      : lines
+          .map((line) => line.trim())
+          .filter((line) => line !== '')
+          .join(' ');
+  // An error can quote a flag or a file name: shown, never obeyed by the terminal.
+  return terminalLine(joined.slice(0, 500));
 }

@@ -1,6 +1,7 @@
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { analyzeBatches } from '../../lambda/core/diagnose/analyzeBatches';
 import { DiagnosisTally } from '../../lambda/core/diagnose/DiagnosisTally';
+import type { GrantTrust } from '../../lambda/core/fixes/callerTrust';
 import type { LogLookup } from '../../lambda/core/ports/LogLookup';
 import type { Diagnosis, LogBatch } from '../../lambda/core/types';
 import { type SearchOptions, searchFailures } from './searchFailures';
@@ -12,6 +13,8 @@ export interface CloudWatchSearch {
   readonly endTime: number;
   /** Failure lines read at most, over all log groups (the hard cap). */
   readonly maxEvents: number;
+  /** Accounts trusted to receive a runnable grant (`--trust-account`, `--trust-org`). */
+  readonly trust?: GrantTrust;
 }
 
 /** Budget of the context step (the lookups by request id). */
@@ -98,6 +101,7 @@ export async function diagnoseCloudWatch(
   deps: CloudWatchDeps,
 ): Promise<CloudWatchOutcome> {
   const budget: ContextBudget = { perPage: 100, total: 1000, ...deps.budget };
+  const trusted = search.trust === undefined ? {} : { trust: search.trust };
   const tally = new DiagnosisTally();
   const lookedUpIds = new Set<string>();
   const failures: Array<{ logGroup: string; error: unknown }> = [];
@@ -136,7 +140,7 @@ export async function diagnoseCloudWatch(
         failureLines += events.length;
         if (events.length > 0) {
           const batches = pageBatches(logGroup, events);
-          let analysis = analyzeBatches(batches);
+          let analysis = analyzeBatches(batches, trusted);
           const context: LogBatch[] = [];
           for (const query of analysis.pendingLookups) {
             const wanted = query.requestIds.filter((id) => !lookedUpIds.has(id));
@@ -158,7 +162,7 @@ export async function diagnoseCloudWatch(
             const ranges = new Map(
               batches.map((batch, b) => [b, [0, batch.events.length] as const]),
             );
-            analysis = analyzeBatches([...batches, ...context], { ranges });
+            analysis = analyzeBatches([...batches, ...context], { scan: { ranges }, ...trusted });
           }
           tally.add(analysis.diagnoses);
         }

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { AWS_FORMATS } from '../../lambda/core/awsFormats';
 import { StreamingAnalysis } from '../../lambda/core/diagnose/StreamingAnalysis';
 import { ConfigError, InvalidPayloadError } from '../../lambda/core/errors';
+import type { GrantTrust } from '../../lambda/core/fixes/callerTrust';
+import { terminalJson } from '../../lambda/core/render/sanitize';
 import type { Diagnosis } from '../../lambda/core/types';
 import { type AwsOptions, awsClientConfig } from '../cli/awsClientConfig';
 import { parseSince } from '../cli/parseSince';
@@ -9,15 +11,18 @@ import { readInput } from '../cli/readInput';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
 import { samplePath } from '../cli/samplePath';
+import { type TrustFlags, trustFromFlags, trustOptions } from '../cli/trustOptions';
 import { diagnosisJson } from '../render/diagnosisJson';
 import { fromCloudWatchHint } from '../render/fromCloudWatchHint';
 import { renderDiagnosisText } from '../render/renderDiagnosisText';
 
 /** Options of `invoke-doctor diagnose`. */
-interface DiagnoseOptions extends AwsOptions {
+interface DiagnoseOptions extends AwsOptions, TrustFlags {
   readonly logGroup: string[];
   readonly json?: boolean;
   readonly sample?: boolean;
+  readonly verify?: boolean;
+  readonly verbose?: boolean;
   readonly fromCloudwatch?: boolean;
   readonly since?: string;
   readonly start?: string;
@@ -35,7 +40,7 @@ function collect(value: string, previous: string[]): string[] {
 
 /** `invoke-doctor diagnose [FILE...]`: runs the engine on pasted logs, payload files or CloudWatch. */
 export function diagnoseCommand(): Command {
-  return new Command('diagnose')
+  return trustOptions(new Command('diagnose'))
     .description(
       'Diagnose Lambda invoke permission failures in log files or stdin (plain text, awslogs payloads, DATA_MESSAGE JSON, filter-log-events JSON, gzip of any), or read them from CloudWatch Logs with --from-cloudwatch',
     )
@@ -67,12 +72,17 @@ export function diagnoseCommand(): Command {
       String(DEFAULT_MAX_EVENTS),
     )
     .option(
+      '--verify',
+      'check each diagnosis against the live account with read-only AWS calls: root cause, evidence, exact fixes',
+    )
+    .option('--verbose', 'with --verify: list every AWS call made and its answer')
+    .option(
       '--region <REGION>',
-      'with --from-cloudwatch: AWS Region (default: AWS_REGION or your profile)',
+      'with --from-cloudwatch or --verify: AWS Region (default: AWS_REGION or your profile)',
     )
     .option(
       '--profile <NAME>',
-      'with --from-cloudwatch: AWS profile (default: AWS_PROFILE or the default profile)',
+      'with --from-cloudwatch or --verify: AWS profile (default: AWS_PROFILE or the default profile)',
     )
     .action(
       runAction(async (files: string[], options: DiagnoseOptions) =>
@@ -81,14 +91,12 @@ export function diagnoseCommand(): Command {
     );
 }
 
-/** Options that only mean something with --from-cloudwatch are refused without it. */
+/** Options that only mean something with --from-cloudwatch (or --verify) are refused without it. */
 function refuseCloudWatchOnly(options: DiagnoseOptions): void {
   for (const [flag, value] of [
     ['--since', options.since],
     ['--start', options.start],
     ['--end', options.end],
-    ['--region', options.region],
-    ['--profile', options.profile],
   ] as const) {
     if (value !== undefined) {
       throw new ConfigError(
@@ -97,10 +105,26 @@ function refuseCloudWatchOnly(options: DiagnoseOptions): void {
       );
     }
   }
+  if (options.verify) return;
+  for (const [flag, value] of [
+    ['--region', options.region],
+    ['--profile', options.profile],
+  ] as const) {
+    if (value !== undefined) {
+      throw new ConfigError(
+        flag,
+        'only applies with --from-cloudwatch or --verify (reading the AWS account)',
+      );
+    }
+  }
+  if (options.verbose) throw new ConfigError('--verbose', 'only applies with --verify');
 }
 
 async function diagnose(files: string[], options: DiagnoseOptions): Promise<void> {
+  // Flags are checked before anything is read.
   refuseCloudWatchOnly(options);
+  if (options.verify) awsClientConfig(options);
+  const trust = trustFromFlags(options);
   if (options.logGroup.length > 1) {
     throw new ConfigError(
       '--log-group',
@@ -126,7 +150,7 @@ async function diagnose(files: string[], options: DiagnoseOptions): Promise<void
     );
   }
   // Each input streamed on its own: a bad one is reported but never loses the good ones beside it.
-  const analysis = new StreamingAnalysis();
+  const analysis = new StreamingAnalysis({ trust });
   const failures: string[] = [];
   let longLines = 0;
   for (const [index, file] of inputs.entries()) {
@@ -142,7 +166,7 @@ async function diagnose(files: string[], options: DiagnoseOptions): Promise<void
       failures.push(error.message.startsWith(label) ? error.message : `${label}: ${error.message}`);
     }
   }
-  const { diagnoses } = analysis.finish();
+  const diagnoses = await verified(analysis.finish().diagnoses, options, trust);
   print(diagnoses, options, failures.length > 0 && diagnoses.length === 0);
   if (!options.json) {
     const hint = fromCloudWatchHint(diagnoses);
@@ -156,14 +180,27 @@ async function diagnose(files: string[], options: DiagnoseOptions): Promise<void
   if (failures.length > 0) throw new InvalidPayloadError('bad-input', failures.join('; '));
 }
 
+/** With --verify, the diagnoses checked against the live account (unchanged otherwise). */
+async function verified(
+  diagnoses: Diagnosis[],
+  options: DiagnoseOptions,
+  trust: GrantTrust,
+): Promise<Diagnosis[]> {
+  if (!options.verify || diagnoses.length === 0) return diagnoses;
+  // Loaded here: the SDK costs hundreds of ms that a plain diagnose should not pay.
+  const { verifyDiagnoses } =
+    require('../cli/verifyDiagnoses') as typeof import('../cli/verifyDiagnoses');
+  return verifyDiagnoses(diagnoses, { ...options, trust });
+}
+
 /** Prints the diagnoses; "nothing found" is not said when inputs could not be read. */
 function print(diagnoses: readonly Diagnosis[], options: DiagnoseOptions, unread: boolean): void {
   const out = safeStdout();
   if (options.json) {
-    for (const d of diagnoses) out.write(`${JSON.stringify(diagnosisJson(d))}\n`);
+    for (const d of diagnoses) out.write(`${terminalJson(diagnosisJson(d))}\n`);
   } else if (!unread) {
     const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-    out.write(renderDiagnosisText(diagnoses, colour));
+    out.write(renderDiagnosisText(diagnoses, colour, { verbose: options.verbose === true }));
   }
 }
 
@@ -208,14 +245,15 @@ async function fromCloudWatch(files: string[], options: DiagnoseOptions): Promis
   }
   const { startTime, endTime } = window(options, Date.now());
   const clientConfig = awsClientConfig(options);
+  const trust = trustFromFlags(options);
   // Loaded here: the SDK costs time that a bad flag or `--help` should not pay.
   const { searchCloudWatch } =
     require('../cloudwatch/searchCloudWatch') as typeof import('../cloudwatch/searchCloudWatch');
   const outcome = await searchCloudWatch(
-    { logGroups: options.logGroup, startTime, endTime, maxEvents },
+    { logGroups: options.logGroup, startTime, endTime, maxEvents, trust },
     clientConfig,
   );
-  print(outcome.diagnoses, options, false);
+  print(await verified(outcome.diagnoses, options, trust), options, false);
   const out = options.json ? process.stderr : safeStdout();
   out.write(`${outcome.summary}\n`);
   for (const note of outcome.notes) process.stderr.write(`invoke-doctor: note: ${note}\n`);

@@ -1,18 +1,23 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { AWS_FORMATS } from '../../lambda/core/awsFormats';
 import { ConfigError, InvokeDoctorError } from '../../lambda/core/errors';
+import { callerTrust, type GrantTrust, withOwner } from '../../lambda/core/fixes/callerTrust';
+import { renderFixes } from '../../lambda/core/fixes/renderFixes';
 import type { IncidentRecord } from '../../lambda/core/incidents/IncidentRecord';
 import type { Incident, IncidentStatus } from '../../lambda/core/incidents/incident';
 import { parseIncidentId } from '../../lambda/core/incidents/incidentId';
 import { toIncident } from '../../lambda/core/incidents/toIncident';
 import type { IncidentQuery, IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
 import { shellWord } from '../../lambda/core/render/alertContent';
+import { terminalJson } from '../../lambda/core/render/sanitize';
 import { awsAdvice } from '../cli/awsAdvice';
 import { type AwsOptions, awsClientConfig } from '../cli/awsClientConfig';
 import { parseSince } from '../cli/parseSince';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
+import { type TrustFlags, trustFromFlags, trustGiven, trustOptions } from '../cli/trustOptions';
 import { renderIncidentDetail } from '../render/renderIncidentDetail';
 import { renderIncidentTable } from '../render/renderIncidentTable';
 
@@ -32,13 +37,15 @@ interface ListOptions extends SourceOptions {
   readonly since?: string;
   readonly status?: string;
   readonly function?: string;
+  readonly account?: string;
   readonly limit?: string;
   readonly json?: boolean;
 }
 
 /** Options of `invoke-doctor incidents show`. */
-interface ShowOptions extends SourceOptions {
+interface ShowOptions extends SourceOptions, TrustFlags {
   readonly json?: boolean;
+  readonly verify?: boolean;
 }
 
 const STATUSES: readonly IncidentStatus[] = ['open', 'resolved'];
@@ -65,15 +72,26 @@ export function incidentsCommand(): Command {
     )
     .option('--status <STATUS>', 'only open or resolved incidents')
     .option('--function <NAME>', 'only incidents about this function (name or ARN)')
+    .option(
+      '--account <ID>',
+      'only incidents in this AWS account (the central stack of an organisation: --stack InvokeDoctorCentral)',
+    )
     .option('--limit <N>', `at most N incidents (1-${MAX_LIMIT})`, '100')
     .option('--json', 'print JSON Lines, one incident per line')
     .addHelpText('after', SOURCE_HELP)
     .action(runAction(async (options: ListOptions) => list(options)));
   command.addCommand(
-    withSourceOptions(new Command('show'))
-      .description('Show one incident in full: diagnosis, fixes, timing, previous episode')
+    trustOptions(withSourceOptions(new Command('show')))
+      .description(
+        'Show one incident in full: diagnosis, fixes, timing, previous episode (with --trust-account, the fixes re-rendered for a caller you confirmed)',
+      )
       .argument('<ID>', 'incident id as listed (the short form works while it is unambiguous)')
       .option('--json', 'print the incident as one JSON object')
+      .option(
+        '--verify',
+        'check the diagnosis against the live account now (read-only AWS calls; the stored verdict is not changed)',
+      )
+      .option('--profile <NAME>', 'AWS named profile for the table and --verify')
       .addHelpText('after', SOURCE_HELP)
       .action(
         runAction(async (id: string, _options: ShowOptions, cmd: Command) =>
@@ -112,7 +130,7 @@ async function list(options: ListOptions): Promise<void> {
   }
   const incidents = records.map(toIncident);
   if (options.json) {
-    for (const incident of incidents) safeStdout().write(`${JSON.stringify(incident)}\n`);
+    for (const incident of incidents) safeStdout().write(`${terminalJson(incident)}\n`);
     return;
   }
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
@@ -125,6 +143,8 @@ async function list(options: ListOptions): Promise<void> {
 
 async function show(id: string, options: ShowOptions): Promise<void> {
   const wanted = parseWantedId(id);
+  awsClientConfig(options);
+  const trust = trustGiven(options) ? trustFromFlags(options) : null;
   const source = await openSource(options);
   let incident: Incident;
   try {
@@ -132,11 +152,35 @@ async function show(id: string, options: ShowOptions): Promise<void> {
   } finally {
     await source.close();
   }
+  if (trust !== null) incident = retrusted(incident, trust);
+  if (options.verify) {
+    const { verifyDiagnoses } =
+      require('../cli/verifyDiagnoses') as typeof import('../cli/verifyDiagnoses');
+    const [diagnosis] = await verifyDiagnoses([incident.diagnosis], {
+      ...options,
+      ...(trust === null ? {} : { trust }),
+    });
+    if (diagnosis) incident = { ...incident, diagnosis };
+  }
   safeStdout().write(
     options.json
-      ? `${JSON.stringify(incident)}\n`
+      ? `${terminalJson(incident)}\n`
       : renderIncidentDetail(incident, sourceFlags(options)),
   );
+}
+
+/**
+ * The incident with its fixes rendered again from its stored facts, trusting `trust` as well as the
+ * function's account and the log group's owner: how a person who confirmed an unconfirmed caller
+ * gets the runnable command.
+ */
+function retrusted(incident: Incident, trust: GrantTrust): Incident {
+  const d = incident.diagnosis;
+  const full = withOwner(trust, d.logOwner);
+  return {
+    ...incident,
+    diagnosis: { ...d, fixes: renderFixes(d, full), callerTrust: callerTrust(d, full) },
+  };
 }
 
 /** The source options given, as flags for a follow-up command that reads the same history. */
@@ -171,7 +215,20 @@ function toQuery(options: ListOptions): IncidentQuery {
     ...(options.since !== undefined ? { since: parseSince(options.since, Date.now()) } : {}),
     ...(status !== undefined ? { status: status as IncidentStatus } : {}),
     ...(options.function !== undefined ? { functionName: functionName(options.function) } : {}),
+    ...(options.account !== undefined ? { account: accountId(options.account) } : {}),
   };
+}
+
+/** A 12-digit account id, as the central responder keys incidents by it. */
+function accountId(value: string): string {
+  const id = value.trim();
+  if (!AWS_FORMATS.accountId.test(id)) {
+    throw new ConfigError(
+      '--account',
+      `expected a 12-digit AWS account id, got ${JSON.stringify(value)}`,
+    );
+  }
+  return id;
 }
 
 /** A function name, also from an ARN (`arn:aws:lambda:region:account:function:name[:qualifier]`). */

@@ -7,12 +7,14 @@ import { awsAdvice } from '../cli/awsAdvice';
 import { type AwsOptions, awsClientConfig } from '../cli/awsClientConfig';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
+import type { CentralPreflightClients } from '../preflight/runCentralPreflight';
 import type { CheckResult, PreflightClients, PreflightReport } from '../preflight/runPreflight';
 
 /** Options of `invoke-doctor preflight`. */
 interface PreflightOptions extends AwsOptions {
   readonly config?: string;
   readonly json?: boolean;
+  readonly central?: boolean;
 }
 
 /**
@@ -33,6 +35,10 @@ export function preflightCommand(): Command {
     .option('--region <REGION>', 'AWS Region (default: AWS_REGION or your profile)')
     .option('--profile <NAME>', 'AWS profile to use (default: AWS_PROFILE or the default profile)')
     .option('--json', 'print the report as JSON')
+    .option(
+      '--central',
+      'check the organisation shape instead: the central destination, its stream and consumer (in the central account) and this account’s member subscription',
+    )
     .action(runAction(async (options: PreflightOptions) => preflight(options)));
 }
 
@@ -40,14 +46,35 @@ async function preflight(options: PreflightOptions): Promise<void> {
   // Flags and config are checked before anything is read from AWS.
   const clientConfig = awsClientConfig(options);
   const targets = loadConfig(options.config ?? 'cdk.json');
-  // Loaded here, not at the top: the SDK and zod cost hundreds of ms that `--help` should not pay.
-  const { runPreflight } =
-    require('../preflight/runPreflight') as typeof import('../preflight/runPreflight');
   let report: PreflightReport;
-  try {
-    report = await runPreflight(targets, await createClients(clientConfig));
-  } catch (error) {
-    throw awsAdvice(error, 'the configured log groups and API stages', '', options.profile);
+  if (options.central) {
+    if (targets.central === undefined) {
+      throw new ConfigError(
+        '--central',
+        `the configuration has no "central" object: add ${CONFIG_CONTEXT_KEY}.central ({"organizationId": "o-..."} or {"accountIds": [...]})`,
+      );
+    }
+    const { runCentralPreflight } =
+      require('../preflight/runCentralPreflight') as typeof import('../preflight/runCentralPreflight');
+    try {
+      report = await runCentralPreflight(targets.central, await createCentralClients(clientConfig));
+    } catch (error) {
+      throw awsAdvice(
+        error,
+        'the central destination and member subscription',
+        '',
+        options.profile,
+      );
+    }
+  } else {
+    // Loaded here, not at the top: the SDK and zod cost hundreds of ms that `--help` should not pay.
+    const { runPreflight } =
+      require('../preflight/runPreflight') as typeof import('../preflight/runPreflight');
+    try {
+      report = await runPreflight(targets, await createClients(clientConfig));
+    } catch (error) {
+      throw awsAdvice(error, 'the configured log groups and API stages', '', options.profile);
+    }
   }
   safeStdout().write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : renderPreflightText(report),
@@ -85,6 +112,34 @@ function loadConfig(file: string): import('../../lib/config').InvokeDoctorConfig
   return parseConfig(raw);
 }
 
+async function createCentralClients(config: {
+  region?: string;
+  profile?: string;
+}): Promise<CentralPreflightClients> {
+  const [{ CloudWatchLogsClient }, { KinesisClient }, { LambdaClient }, { NodeHttpHandler }] =
+    await Promise.all([
+      import('@aws-sdk/client-cloudwatch-logs'),
+      import('@aws-sdk/client-kinesis'),
+      import('@aws-sdk/client-lambda'),
+      import('@smithy/node-http-handler'),
+    ]);
+  const clients = {
+    logs: new CloudWatchLogsClient(config),
+    // HTTP/1.1: the Kinesis client defaults to HTTP/2 (for SubscribeToShard, which preflight never
+    // calls), which proxies and local emulators often refuse.
+    kinesis: new KinesisClient({ ...config, requestHandler: new NodeHttpHandler() }),
+    lambda: new LambdaClient(config),
+  };
+  try {
+    await clients.logs.config.region();
+  } catch (error) {
+    throw new ConfigError('--region', 'no AWS Region: pass --region or set AWS_REGION', {
+      cause: error,
+    });
+  }
+  return clients;
+}
+
 async function createClients(config: {
   region?: string;
   profile?: string;
@@ -110,6 +165,12 @@ async function createClients(config: {
   return clients;
 }
 
+const MODE_LABEL: Record<PreflightReport['mode'], string> = {
+  'per-group': 'per-log-group mode',
+  'account-wide': 'account-wide mode',
+  central: 'organisation (central destination and member subscription)',
+};
+
 const LABEL: Record<CheckResult['status'], string> = {
   ok: 'ok     ',
   note: 'note   ',
@@ -119,9 +180,7 @@ const LABEL: Record<CheckResult['status'], string> = {
 
 /** Plain-text report: results grouped by target, fixes indented under their result. */
 export function renderPreflightText(report: PreflightReport): string {
-  const lines: string[] = [
-    `invoke-doctor preflight: ${report.region}, ${report.mode === 'account-wide' ? 'account-wide mode' : 'per-log-group mode'}`,
-  ];
+  const lines: string[] = [`invoke-doctor preflight: ${report.region}, ${MODE_LABEL[report.mode]}`];
   const byTarget = new Map<string, CheckResult[]>();
   for (const r of report.results) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
   for (const [target, results] of byTarget) {

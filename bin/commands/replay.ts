@@ -5,12 +5,14 @@ import { Command } from 'commander';
 import { prefilter } from '../../lambda/core/diagnose/prefilter';
 import { StreamingAnalysis } from '../../lambda/core/diagnose/StreamingAnalysis';
 import { InvalidPayloadError, NotificationError } from '../../lambda/core/errors';
+import type { GrantTrust } from '../../lambda/core/fixes/callerTrust';
 import {
   IncidentService,
   type RecordedIncident,
   type SweepReport,
 } from '../../lambda/core/incidents/IncidentService';
 import type {
+  AlertDigest,
   Incident,
   Notification,
   NotificationKind,
@@ -21,11 +23,13 @@ import type { DiagnosisSink } from '../../lambda/core/ports/DiagnosisSink';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
 import { processLogBatch } from '../../lambda/core/processLogBatch';
 import { shellWord } from '../../lambda/core/render/alertContent';
+import { terminalJson } from '../../lambda/core/render/sanitize';
 import type { Diagnosis, LogBatch } from '../../lambda/core/types';
 import { inputBatches } from '../cli/readInput';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
 import { samplePath } from '../cli/samplePath';
+import { type TrustFlags, trustFromFlags, trustOptions } from '../cli/trustOptions';
 import { ProgressLine } from '../render/ProgressLine';
 import {
   type ReplayOutcome,
@@ -41,7 +45,7 @@ import { ReplaySweeper, SWEEP_INTERVAL_MS } from '../replay/ReplaySweeper';
 import { TerminalNotifier } from '../replay/TerminalNotifier';
 
 /** Options of `invoke-doctor replay`. */
-interface ReplayOptions {
+interface ReplayOptions extends TrustFlags {
   readonly store?: string;
   readonly slackWebhook?: string;
   readonly json?: boolean;
@@ -54,7 +58,7 @@ interface ReplayOptions {
  * clock that follows the events, so alerts open, update and resolve as they would have.
  */
 export function replayCommand(): Command {
-  return new Command('replay')
+  return trustOptions(new Command('replay'))
     .description(
       'Replay log files through the whole pipeline as the deployed function would see them (decode, diagnose, store incidents, alert), on a local store: no AWS account needed. Without FILE: the bundled outage sample',
     )
@@ -72,6 +76,7 @@ export function replayCommand(): Command {
 async function replay(files: string[], options: ReplayOptions): Promise<void> {
   const started = performance.now();
   // Channels first: a bad --slack-webhook is refused before anything is read or stored.
+  const trust = trustFromFlags(options);
   const progress = new ProgressLine();
   const channels = buildChannels(options, progress);
   const out = safeStdout();
@@ -85,7 +90,7 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
   const failures: string[] = [];
   let outcome: ReplayOutcome;
   try {
-    outcome = await run(inputs, options, failures, store, channels, progress);
+    outcome = await run(inputs, options, failures, store, channels, progress, trust);
   } finally {
     await store.close();
   }
@@ -93,9 +98,9 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
   const stats = { inputs: inputs.length, failed: failures.length, elapsedMs };
   if (options.json) {
     for (const incident of outcome.incidents) {
-      out.write(`${JSON.stringify({ type: 'incident', ...incident })}\n`);
+      out.write(`${terminalJson({ type: 'incident', ...incident })}\n`);
     }
-    out.write(`${JSON.stringify(replaySummaryJson(outcome, stats))}\n`);
+    out.write(`${terminalJson(replaySummaryJson(outcome, stats))}\n`);
   } else {
     out.write(renderReplaySummary(outcome, stats, storeHint(options.store)));
   }
@@ -169,6 +174,7 @@ async function run(
   store: LocalStore,
   channels: readonly Notifier[],
   progress: ProgressLine,
+  trust: GrantTrust,
 ): Promise<ReplayOutcome> {
   const { DynamoDbIncidentRepository } =
     require('../../lambda/adapters/DynamoDbIncidentRepository') as typeof import('../../lambda/adapters/DynamoDbIncidentRepository');
@@ -183,7 +189,14 @@ async function run(
   });
   const clock = { time: Date.now(), now: () => clock.time };
   // One attempt per sweep: SlackNotifier already retries (and honours Retry-After) within a send.
-  const service = new IncidentService({ repository, notifiers, clock, retry: { attempts: 1 } });
+  const service = new IncidentService({
+    repository,
+    notifiers,
+    clock,
+    retry: { attempts: 1 },
+    // The same caps as the deployed responder, on the replay's clock.
+    budget: repository,
+  });
   const lookup = new RecentRequestLines();
   const touched = new Set<string>();
   let opened = 0;
@@ -213,7 +226,7 @@ async function run(
       for (const id of report.resolved) touched.add(id);
     },
     repository,
-    DEFAULT_INCIDENT_POLICY.quietPeriodMs,
+    DEFAULT_INCIDENT_POLICY,
   );
   // Incidents a previous run left open (an interrupted replay) are swept on this run's clock.
   await sweeper.refresh();
@@ -221,7 +234,12 @@ async function run(
   const deliver = async (delivery: PlannedDelivery) => {
     await sweeper.runUntil(delivery.time);
     clock.time = delivery.time;
-    const result = await processLogBatch([delivery.batch], { lookup, sink, now: delivery.time });
+    const result = await processLogBatch([delivery.batch], {
+      lookup,
+      sink,
+      now: delivery.time,
+      trust,
+    });
     lookups += result.lookups;
     deliveries += 1;
     progress.tick();
@@ -229,7 +247,10 @@ async function run(
   // Input without event times (pasted text) has no clock to follow: it is analysed as diagnose
   // analyses it, each window one delivery, after everything else.
   const timeless: Diagnosis[][] = [];
-  const text = new StreamingAnalysis({ onWindow: (diagnoses) => timeless.push(diagnoses) });
+  const text = new StreamingAnalysis({
+    trust,
+    onWindow: (diagnoses) => timeless.push(diagnoses),
+  });
   const cutter = new DeliveryCutter({ streams: prefilter });
   const sources = inputs.map((file, index) => guardedInput(file, index, options, failures));
   for await (const item of mergeByTime(sources, (batch, source) => text.push(batch, source))) {
@@ -248,8 +269,9 @@ async function run(
     deliveries += 1;
     progress.tick();
   }
-  // The logs end here: let the quiet period pass, so the incidents that ended get resolved.
-  const end = fallback + DEFAULT_INCIDENT_POLICY.quietPeriodMs + SWEEP_INTERVAL_MS;
+  // The logs end here: let each incident's quiet period pass (a recurring one's learned period,
+  // at most the hold window), so the incidents that ended get resolved.
+  const end = fallback + DEFAULT_INCIDENT_POLICY.holdWindowMs + SWEEP_INTERVAL_MS;
   await sweeper.runUntil(end);
   // Alerts a channel could not take (now or in an earlier replay) are retried, as the sweeper does.
   await sweeper.retryPending(end);
@@ -282,8 +304,10 @@ async function run(
 }
 
 /**
- * After a channel's first failure, fail its later sends at once (they stay pending in the store):
- * a dead webhook must not make a replay of thousands of events wait on retries for each alert.
+ * After a channel's first failure, fail its later sends at once: a dead webhook must not make a
+ * replay of thousands of events wait on each alert. Every failure is reported as retryable, so the
+ * alerts stay pending in the store for the next replay with a working channel (and a send that may
+ * have been delivered stays unconfirmed, never sent again).
  */
 function failFast(notifier: Notifier, undelivered: Map<string, string>): Notifier {
   return {
@@ -291,20 +315,22 @@ function failFast(notifier: Notifier, undelivered: Map<string, string>): Notifie
     async send(notification: Notification) {
       const known = undelivered.get(notifier.channel);
       if (known !== undefined) {
-        throw new NotificationError(notifier.channel, known, { retryable: false });
+        throw new NotificationError(notifier.channel, known, { retryable: true });
       }
       try {
         await notifier.send(notification);
       } catch (error) {
+        if (error instanceof NotificationError && error.mayHaveBeenDelivered) throw error;
         const text = error instanceof Error ? error.message : String(error);
         const prefix = `${notifier.channel}: `;
-        undelivered.set(
-          notifier.channel,
-          text.startsWith(prefix) ? text.slice(prefix.length) : text,
-        );
-        throw error;
+        const reason = text.startsWith(prefix) ? text.slice(prefix.length) : text;
+        undelivered.set(notifier.channel, reason);
+        throw new NotificationError(notifier.channel, reason, { retryable: true, cause: error });
       }
     },
+    ...(notifier.sendDigest
+      ? { sendDigest: (digest: AlertDigest) => notifier.sendDigest?.(digest) ?? Promise.resolve() }
+      : {}),
   };
 }
 
@@ -321,11 +347,14 @@ function counted(
       byKind[notification.kind] += 1;
       counts.set(notifier.channel, byKind);
     },
+    ...(notifier.sendDigest
+      ? { sendDigest: (digest: AlertDigest) => notifier.sendDigest?.(digest) ?? Promise.resolve() }
+      : {}),
   };
 }
 
 function zeroCounts(): Record<NotificationKind, number> {
-  return { opened: 0, update: 0, resolved: 0 };
+  return { opened: 0, update: 0, recurring: 0, reminder: 0, fixed: 0, resolved: 0 };
 }
 
 /** The bundled sample's log files: samples/outage/<log group>/<stream>.json. */

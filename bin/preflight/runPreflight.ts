@@ -35,7 +35,11 @@ export type CheckName =
   | 'subscription-filters'
   | 'rest-logging'
   | 'apigateway-account'
-  | 'http-access-log';
+  | 'http-access-log'
+  | 'central-destination'
+  | 'central-stream'
+  | 'central-consumer'
+  | 'member-subscription';
 
 /** One check's result, with the exact commands that fix it. */
 export interface CheckResult {
@@ -50,7 +54,7 @@ export interface CheckResult {
 /** Everything preflight found. */
 export interface PreflightReport {
   readonly region: string;
-  readonly mode: 'per-group' | 'account-wide';
+  readonly mode: 'per-group' | 'account-wide' | 'central';
   /** True when no check is a `problem`. */
   readonly ok: boolean;
   readonly results: readonly CheckResult[];

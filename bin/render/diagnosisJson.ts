@@ -2,7 +2,8 @@ import type { Diagnosis } from '../../lambda/core/types';
 
 /**
  * The `--json` record of a diagnosis: the documented contract fields (unknown values are null, never
- * absent) plus provenance. Evidence lists (event and request ids) are left out: they can be huge.
+ * absent) plus provenance (log group, stream, owner, first event and request id) and the caller's
+ * trust. Evidence lists (all event and request ids) are left out: they can be huge.
  */
 export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
   return {
@@ -22,5 +23,11 @@ export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
     roleArn: d.roleArn,
     trigger: d.trigger ?? null,
     logGroup: d.logGroup,
+    verification: d.verification ?? null,
+    logStream: d.logStream ?? null,
+    logOwner: d.logOwner ?? null,
+    eventId: d.eventId ?? null,
+    requestId: d.requestId ?? null,
+    callerTrust: d.callerTrust ?? null,
   };
 }

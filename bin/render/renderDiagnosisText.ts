@@ -1,6 +1,7 @@
 import { styleText } from 'node:util';
 import { FIX_TITLES, plural } from '../../lambda/core/render/alertContent';
-import type { Diagnosis, Fix } from '../../lambda/core/types';
+import { terminalLine } from '../../lambda/core/render/sanitize';
+import type { Diagnosis, Fix, Verification } from '../../lambda/core/types';
 
 type Style = Parameters<typeof styleText>[0];
 type Paint = (style: Style, text: string) => string;
@@ -34,17 +35,29 @@ export function fixParts(fix: Fix): FixParts {
   };
 }
 
+/** How much of a verdict to show. */
+export interface DiagnosisTextOptions {
+  /** List every AWS call of the verification (default: how many there were). */
+  readonly verbose?: boolean;
+}
+
 /**
  * Renders diagnoses for a human on a terminal; `colour` only when writing to a TTY. Each fix shows
  * its command first, then the one sentence that says why; the full descriptions are in `--json` and
- * `incidents show`.
+ * `incidents show`. Every value goes through the terminal sanitiser: an escape sequence, a carriage
+ * return or a line break in a log value is shown as a visible stand-in, so a crafted caller cannot
+ * draw a command of its own.
  */
-export function renderDiagnosisText(diagnoses: readonly Diagnosis[], colour: boolean): string {
+export function renderDiagnosisText(
+  diagnoses: readonly Diagnosis[],
+  colour: boolean,
+  options: DiagnosisTextOptions = {},
+): string {
   const paint: Paint = (style, text) => (colour ? styleText(style, text) : text);
   if (diagnoses.length === 0) {
     return `${paint('green', 'No Lambda invoke permission failures found.')}\n`;
   }
-  const blocks = diagnoses.map((d, index) => renderOne(d, index + 1, paint));
+  const blocks = diagnoses.map((d, index) => renderOne(d, index + 1, paint, options));
   const total = diagnoses.reduce((sum, d) => sum + d.occurrences, 0);
   const footer = paint(
     'dim',
@@ -53,7 +66,7 @@ export function renderDiagnosisText(diagnoses: readonly Diagnosis[], colour: boo
   return `${blocks.join('\n')}\n${footer}\n`;
 }
 
-function renderOne(d: Diagnosis, n: number, paint: Paint): string {
+function renderOne(d: Diagnosis, n: number, paint: Paint, options: DiagnosisTextOptions): string {
   const lines: string[] = [];
   const seen =
     d.firstSeen && d.lastSeen && d.firstSeen !== d.lastSeen
@@ -61,14 +74,26 @@ function renderOne(d: Diagnosis, n: number, paint: Paint): string {
       : d.firstSeen
         ? ` · at ${d.firstSeen}`
         : '';
-  lines.push(`${paint(['bold', 'red'], `${n}. ${d.summary}`)}`);
-  lines.push(paint('dim', `   ${d.kind} · ${plural(d.occurrences, 'occurrence')}${seen}`));
-  lines.push(`   who:   ${principalText(d)}`);
-  lines.push(`   what:  ${d.action ?? 'invoke'} on ${functionText(d)}`);
-  if (d.api) lines.push(`   where: ${apiText(d)}`);
-  if (d.trigger) lines.push(`   where: the ${d.trigger} trigger of a Cognito user pool`);
-  if (d.logGroup) lines.push(`   log:   ${d.logGroup}`);
-  lines.push(`   why:   ${d.reason}`);
+  const t = terminalLine;
+  lines.push(`${paint(['bold', 'red'], `${n}. ${t(d.summary)}`)}`);
+  lines.push(paint('dim', `   ${t(d.kind)} · ${plural(d.occurrences, 'occurrence')}${t(seen)}`));
+  if (d.callerTrust === 'unconfirmed') {
+    lines.push(
+      paint(
+        ['bold', 'yellow'],
+        `   UNCONFIRMED CALLER: account ${t(d.principal.accountId ?? 'unknown')} is not trusted; no grant is runnable until it is (--trust-account ID).`,
+      ),
+    );
+  }
+  lines.push(`   who:   ${t(principalText(d))}`);
+  lines.push(`   what:  ${t(d.action ?? 'invoke')} on ${t(functionText(d))}`);
+  if (d.api) lines.push(`   where: ${t(apiText(d))}`);
+  if (d.trigger) lines.push(`   where: the ${t(d.trigger)} trigger of a Cognito user pool`);
+  if (d.logGroup) lines.push(`   log:   ${t(d.logGroup)}`);
+  const source = sourceText(d);
+  if (source) lines.push(`   from:  ${t(source)}`);
+  lines.push(`   why:   ${t(d.reason)}`);
+  if (d.verification) lines.push(...renderVerification(d.verification, paint, options));
   d.fixes.forEach((fix, i) => {
     lines.push(...renderFix(fix, i + 1, d.fixes.length, paint));
   });
@@ -82,17 +107,73 @@ function renderFix(fix: Fix, n: number, of: number, paint: Paint): string[] {
     `   ${paint(n === 1 ? ['bold', 'green'] : 'yellow', label)} ${FIX_TITLES[fix.kind] ?? fix.kind}`,
   ];
   if (fix.command) {
-    for (const line of fix.command.split('\n')) out.push(`      ${paint('cyan', line)}`);
+    out.push(`      ${paint('cyan', terminalLine(fix.command))}`);
   } else if (parts.missing !== null) {
-    out.push(`      ${paint('dim', `no runnable command: ${parts.missing}`)}`);
-    if (parts.template) out.push(`      ${paint('dim', `template: ${parts.template}`)}`);
+    out.push(`      ${paint('dim', `no runnable command: ${terminalLine(parts.missing)}`)}`);
+    if (parts.template) {
+      out.push(`      ${paint('dim', `template: ${terminalLine(parts.template)}`)}`);
+    }
   } else {
     // a fix that is instructions rather than a command (where an explicit deny lives): all of them
-    out.push(`      ${fix.description}`);
+    out.push(`      ${terminalLine(fix.description)}`);
     return out;
   }
-  out.push(`      ${parts.lead}`);
+  out.push(`      ${terminalLine(parts.lead)}`);
   return out;
+}
+
+const VERDICT_STYLE: Record<Verification['status'], 'red' | 'green' | 'yellow'> = {
+  confirmed: 'red',
+  fixed: 'green',
+  refuted: 'yellow',
+  unverifiable: 'yellow',
+};
+
+/** The live-account verdict; AWS answers and log text are printed without control characters. */
+function renderVerification(
+  v: Verification,
+  paint: Paint,
+  options: DiagnosisTextOptions,
+): string[] {
+  const clean = terminalLine;
+  const cause = v.status === 'confirmed' || v.status === 'refuted' ? ` · ${v.rootCause}` : '';
+  const out = [
+    `   ${paint(['bold', VERDICT_STYLE[v.status]], `verified: ${v.status}${cause}`)}  ${paint('dim', `checked ${v.checkedAt}`)}`,
+    `      ${clean(v.reason)}`,
+  ];
+  const st = v.statement;
+  if (st) {
+    out.push(
+      `   statement: ${clean(`${st.sid ? `"${st.sid}"` : '(no Sid)'}${st.policy ? ` in ${st.policy}` : ''}: ${st.subject}${st.expected.length > 0 ? ` expects ${st.expected.join(' or ')}` : ''}; the request has ${st.actual ?? 'none'}`)}`,
+    );
+  }
+  if (v.change) {
+    out.push(
+      `   change:    ${clean(`${v.change.event} by ${v.change.actor ?? 'unknown'} at ${v.change.at}`)}`,
+    );
+  }
+  for (const c of v.candidates) {
+    out.push(`   candidate: ${clean(`${c.route} → ${c.function} (${c.rootCause})`)}`);
+    if (c.fix) out.push(`      ${paint('cyan', clean(c.fix))}`);
+  }
+  if (options.verbose) {
+    out.push(`   calls (${v.evidence.length}):`);
+    for (const e of v.evidence)
+      out.push(paint('dim', `      ${clean(e.call)} → ${clean(e.result)}`));
+  } else {
+    out.push(paint('dim', `   ${v.evidence.length} read-only call(s); --verbose lists them`));
+  }
+  return out;
+}
+
+function sourceText(d: Diagnosis): string {
+  return [
+    d.logStream ? `stream ${d.logStream}` : null,
+    d.eventId ? `event ${d.eventId}` : null,
+    d.requestId ? `request ${d.requestId}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 function principalText(d: Diagnosis): string {

@@ -1,5 +1,7 @@
 import type { Incident } from '../../lambda/core/incidents/incident';
+import { typicalInterval } from '../../lambda/core/incidents/recurrence';
 import { formatDuration } from '../../lambda/core/render/formatDuration';
+import { terminalLine } from '../../lambda/core/render/sanitize';
 import { incidentLabels } from './incidentLabels';
 import { sparkline } from './sparkline';
 
@@ -25,10 +27,12 @@ export interface IncidentTableOptions {
 
 /**
  * The incident history as a plain-text table, newest first as given: short id (accepted by
- * `incidents show`), status, kind, function, API route (only when some incident has one),
- * principal, occurrences, first and last seen (UTC), duration and an hourly sparkline; narrowed to
- * `width` when given. Log-derived text has control characters removed so a log line cannot drive
- * the terminal.
+ * `incidents show`), account (only when some incident has one: an organisation's table), status,
+ * kind, function, API route (only when some incident has one), principal, occurrences, first and
+ * last seen (UTC), duration, the rhythm of a recurring one (only when some incident recurs) and an
+ * hourly sparkline; narrowed to `width` when given. Log-derived text goes through the terminal
+ * sanitiser (controls and bidi overrides shown as visible stand-ins), so a log line cannot drive
+ * the terminal or reorder a row.
  */
 export function renderIncidentTable(
   incidents: readonly Incident[],
@@ -36,8 +40,11 @@ export function renderIncidentTable(
 ): string {
   if (incidents.length === 0) return 'No incidents match.\n';
   const withRoutes = incidents.some((i) => i.diagnosis.api !== null);
+  const withAccounts = incidents.some((i) => i.account !== undefined);
+  const withRhythm = incidents.some((i) => typicalInterval(i.recurrence) !== null);
   const header = [
     'ID',
+    ...(withAccounts ? ['ACCOUNT'] : []),
     'STATUS',
     'KIND',
     'FUNCTION',
@@ -47,12 +54,14 @@ export function renderIncidentTable(
     'FIRST SEEN (UTC)',
     'LAST SEEN (UTC)',
     'DURATION',
+    ...(withRhythm ? ['EVERY'] : []),
     'HOURLY',
   ];
   const rows = incidents.map((incident) => {
     const l = incidentLabels(incident);
     return [
       l.shortId,
+      ...(withAccounts ? [incident.account ?? '-'] : []),
       incident.status,
       incident.diagnosis.kind,
       l.function,
@@ -62,6 +71,7 @@ export function renderIncidentTable(
       minute(incident.firstSeen),
       minute(incident.lastSeen),
       formatDuration(l.durationMs),
+      ...(withRhythm ? [rhythmCell(incident)] : []),
       sparkline(incident.hourly, incident.firstSeen, incident.lastSeen),
     ].map(cell);
   });
@@ -145,15 +155,21 @@ function fitToWidth(
   return { header: columns.map((i) => header[i] ?? ''), rows: keptRows, widths };
 }
 
+/** `~1h 00m ×6` for an incident that failed in bursts (typical interval, bursts); `-` otherwise. */
+function rhythmCell(incident: Incident): string {
+  const every = typicalInterval(incident.recurrence);
+  return every === null ? '-' : `~${formatDuration(every)} ×${incident.recurrence?.bursts ?? 0}`;
+}
+
 /** `2026-10-06 14:07` from an ISO time. */
 function minute(iso: string): string {
   return iso.slice(0, 16).replace('T', ' ');
 }
 
 function cell(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-  return clean.length > MAX_CELL ? `${clean.slice(0, MAX_CELL - 1)}…` : clean;
+  // Cut by code point, so a cell never ends in half a surrogate pair.
+  const chars = [...terminalLine(text)];
+  return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join('')}…` : chars.join('');
 }
 
 function width(text: string): number {

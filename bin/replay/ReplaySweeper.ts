@@ -1,3 +1,6 @@
+import type { IncidentRecord } from '../../lambda/core/incidents/IncidentRecord';
+import type { IncidentPolicy } from '../../lambda/core/incidents/incidentPolicy';
+import { quietPeriodFor } from '../../lambda/core/incidents/recurrence';
 import type { IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
 
 /** The scheduled sweeper's period in the stack (an EventBridge rule every minute). */
@@ -5,9 +8,9 @@ export const SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * The stack's scheduled sweeper (every minute) on the replay's clock. A sweep only changes
- * something at the first minute after an open incident's quiet period has passed, so the replay
- * runs just those sweeps: the result is the same as sweeping every minute, without hundreds of
- * idle sweeps (or thousands over long gaps in the logs).
+ * something at the first minute after an open incident's quiet period (its learned one when it
+ * recurs) has passed, so the replay runs just those sweeps: the result is the same as sweeping
+ * every minute, without hundreds of idle sweeps (or thousands over long gaps in the logs).
  */
 export class ReplaySweeper {
   /** Open incident id -> time from which the sweeper may resolve it. */
@@ -18,23 +21,29 @@ export class ReplaySweeper {
   constructor(
     private readonly sweep: (at: number) => Promise<void>,
     private readonly repository: IncidentRepository,
-    private readonly quietMs: number,
+    private readonly policy: IncidentPolicy,
   ) {}
 
-  /** An incident recorded new occurrences at `at`: its quiet period starts again. */
+  /**
+   * An incident recorded new occurrences at `at`: its quiet period starts again (at least the
+   * base one; the sweep then reads the incident's own).
+   */
   noteActivity(incidentId: string, at: number): void {
-    this.due.set(incidentId, Math.max(this.due.get(incidentId) ?? 0, at + this.quietMs));
+    this.due.set(
+      incidentId,
+      Math.max(this.due.get(incidentId) ?? 0, at + this.policy.quietPeriodMs),
+    );
   }
 
   /** Reads the open incidents (those of earlier runs included) and when each may resolve. */
   async refresh(): Promise<void> {
     const open = await this.repository.listOpenIncidents();
-    this.due = new Map(
-      open.map((r) => [
-        r.id,
-        Math.max(r.lastActivityAt, Date.parse(r.lastSeen) || 0) + this.quietMs,
-      ]),
-    );
+    this.due = new Map(open.map((r) => [r.id, this.dueAt(r)]));
+  }
+
+  /** When the sweeper may resolve an open incident: the end of its quiet period. */
+  private dueAt(r: IncidentRecord): number {
+    return Math.max(r.lastActivityAt, Date.parse(r.lastSeen) || 0) + quietPeriodFor(r, this.policy);
   }
 
   /** One more sweep when some notification is still pending for a channel. */

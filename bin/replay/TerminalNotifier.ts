@@ -1,5 +1,6 @@
-import type { Notification } from '../../lambda/core/incidents/incident';
+import type { AlertDigest, Notification } from '../../lambda/core/incidents/incident';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
+import { renderDigest } from '../../lambda/core/render/renderDigest';
 import { renderTerminalAlert } from '../../lambda/core/render/renderTerminalAlert';
 import { renderAlertLine } from '../render/renderAlertLine';
 
@@ -35,6 +36,15 @@ export class TerminalNotifier implements Notifier {
             historyCommand:
               history ?? `npx invoke-doctor incidents show ${notification.incident.id}`,
           });
+    return this.write(text);
+  }
+
+  /** Writes an aggregated alert (alerts held back) followed by a blank line. */
+  sendDigest(digest: AlertDigest): Promise<void> {
+    return this.write(`${renderDigest(digest).text}\n`);
+  }
+
+  private write(text: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.options.stream.write(text, (error) => (error ? reject(error) : resolve()));
     });

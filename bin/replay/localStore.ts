@@ -101,30 +101,76 @@ export async function localStore(options: LocalStoreOptions = {}): Promise<Local
 
 const LOCK_FILE = 'lock';
 
+/** Who holds the lock: a pid and that process's start time, when the system tells it. */
+interface LockOwner {
+  readonly pid: number;
+  /** Start time of the process in clock ticks since boot (`/proc/<pid>/stat`), null elsewhere. */
+  readonly start: string | null;
+}
+
 /**
- * Takes the store for this process: creates `<dir>/lock` (exclusively) holding our pid, or fails
- * with the "in use" message when a live process holds it. A lock left by a process that died is
- * taken over. LevelDB's own lock cannot serve alone: between a probe and dynalite's open another
- * process can slip in, and dynalite then throws out of the process instead of reporting it.
- * Returns the release function.
+ * Start time of a process (field 22 of `/proc/<pid>/stat`), which tells a process from a later one
+ * given the same pid; null where /proc is not there (macOS) or the process is gone.
+ */
+function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function readOwner(text: string): LockOwner {
+  try {
+    const parsed = JSON.parse(text) as { pid?: unknown; start?: unknown };
+    if (typeof parsed === 'object' && parsed !== null && typeof parsed.pid === 'number') {
+      return { pid: parsed.pid, start: typeof parsed.start === 'string' ? parsed.start : null };
+    }
+  } catch {
+    // a lock written by an older version: the pid alone
+  }
+  return { pid: Number.parseInt(text, 10), start: null };
+}
+
+/**
+ * True when the lock's owner still runs: its pid is alive and, where the system tells start times,
+ * it is the same process that took the lock (a pid reused by another process is not the owner).
+ */
+function holds(owner: LockOwner): boolean {
+  if (!isAlive(owner.pid)) return false;
+  if (owner.start === null) return true;
+  const start = processStart(owner.pid);
+  return start === null || start === owner.start;
+}
+
+/**
+ * Takes the store for this process: creates `<dir>/lock` (exclusively) holding our pid and start
+ * time, or fails with the "in use" message when the process that took it still runs. A lock left
+ * by a process that died, or whose pid now belongs to another process, is taken over. LevelDB's
+ * own lock cannot serve alone: between a probe and dynalite's open another process can slip in,
+ * and dynalite then throws out of the process instead of reporting it. Returns the release function.
  */
 function acquireLock(dir: string): () => void {
   const path = join(dir, LOCK_FILE);
+  const mine: LockOwner = { pid: process.pid, start: processStart(process.pid) };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
+      writeSync(fd, JSON.stringify(mine));
       closeSync(fd);
       return () => rmSync(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
-      if (isAlive(owner)) {
+      const owner = readOwner(readFileSync(path, 'utf8'));
+      if (holds(owner)) {
         throw new InvokeDoctorError(
-          `the local store at ${dir} is in use by another invoke-doctor process (pid ${owner}; a replay still running?)`,
+          `the local store at ${dir} is in use by another invoke-doctor process (pid ${owner.pid}; a replay still running?)`,
         );
       }
-      rmSync(path, { force: true }); // stale: its process is gone
+      rmSync(path, { force: true }); // stale: its process is gone, or its pid was reused
     }
   }
   throw new InvokeDoctorError(

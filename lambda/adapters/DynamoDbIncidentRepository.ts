@@ -4,6 +4,7 @@ import { INCIDENTS_TABLE_SCHEMA } from '../core/constants';
 import { InvokeDoctorError } from '../core/errors';
 import type { IncidentRecord } from '../core/incidents/IncidentRecord';
 import { EPISODE_DIGITS, parseIncidentId } from '../core/incidents/incidentId';
+import type { AlertBudget, HeldMinute } from '../core/ports/AlertBudget';
 import type {
   IncidentHead,
   IncidentQuery,
@@ -15,6 +16,11 @@ import { awsSdk } from './awsSdk';
 /** GSI partitions: incidents that need attention (open, or with pending notifications) and the rest. */
 const ACTIVE = 'INCIDENT#ACTIVE';
 const ARCHIVED = 'INCIDENT#ARCHIVED';
+/** GSI partition of the channel minutes with held alerts whose digest is not sent yet. */
+const HELD = 'ALERTS#HELD';
+const BUDGET_PREFIX = 'ALERTS#';
+/** A channel minute's counter is kept a day (TTL), long after its digest went out. */
+const BUDGET_TTL_SECONDS = 86_400;
 const META = 'META';
 const EPISODE_PREFIX = 'EP#';
 const DEFAULT_LIMIT = 100;
@@ -41,8 +47,10 @@ export interface DynamoDbIncidentRepositoryOptions {
  *   `gsi1pk` ACTIVE (open or notifications pending) or ARCHIVED, `gsi1sk=<lastSeen ISO>#<id>` for
  *   history by time, `expiresAt` (TTL, epoch s) once resolved.
  * - `pk=INC#<fp>, sk=META`: the highest episode number, without TTL, so ids are never reused.
+ * - `pk=ALERTS#<channel>, sk=<minute ISO>`: the channel's alert budget for that minute (`sent`,
+ *   `held`), in the GSI partition `ALERTS#HELD` while held alerts wait for their digest; TTL a day.
  */
-export class DynamoDbIncidentRepository implements IncidentRepository {
+export class DynamoDbIncidentRepository implements IncidentRepository, AlertBudget {
   private client: DynamoDBDocumentClient | undefined;
   private readonly tableName: string;
 
@@ -158,6 +166,83 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
       .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
   }
 
+  async take(channel: string, minute: number, limit: number): Promise<boolean> {
+    const key = { pk: `${BUDGET_PREFIX}${channel}`, sk: new Date(minute).toISOString() };
+    const expiresAt = Math.floor(minute / 1000) + BUDGET_TTL_SECONDS;
+    const update = awsSdk.documentClient().UpdateCommand;
+    try {
+      await this.doc.send(
+        new update({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'ADD sent :one SET expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(sent) OR sent < :limit',
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': expiresAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    // Over the budget: count the held send, and list the minute for its digest.
+    await this.doc
+      .send(
+        new update({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'ADD held :one SET gsi1pk = :held, gsi1sk = :sk, expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(digested)',
+          ExpressionAttributeValues: { ':one': 1, ':held': HELD, ':sk': key.sk, ':ttl': expiresAt },
+        }),
+      )
+      .catch((error: unknown) => {
+        // The minute's digest already went out: the send is still held, just not counted in it.
+        if (!isConditionFailure(error)) throw error;
+      });
+    return false;
+  }
+
+  async listHeld(before: number): Promise<HeldMinute[]> {
+    const held: HeldMinute[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new (awsSdk.documentClient().QueryCommand)({
+          TableName: this.tableName,
+          IndexName: INCIDENTS_TABLE_SCHEMA.indexName,
+          KeyConditionExpression: 'gsi1pk = :held AND gsi1sk < :before',
+          ExpressionAttributeValues: { ':held': HELD, ':before': new Date(before).toISOString() },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const minute = heldMinute(item);
+        if (minute) held.push(minute);
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return held;
+  }
+
+  async claimDigest(channel: string, minute: number): Promise<HeldMinute | null> {
+    try {
+      const out = await this.doc.send(
+        new (awsSdk.documentClient().UpdateCommand)({
+          TableName: this.tableName,
+          Key: { pk: `${BUDGET_PREFIX}${channel}`, sk: new Date(minute).toISOString() },
+          UpdateExpression: 'SET digested = :true REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'attribute_exists(held) AND attribute_not_exists(digested)',
+          ExpressionAttributeValues: { ':true': true },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? heldMinute(out.Attributes) : null;
+    } catch (error) {
+      if (isConditionFailure(error)) return null;
+      throw error;
+    }
+  }
+
   private async conditionalPut(
     record: IncidentRecord,
     condition: string,
@@ -201,6 +286,11 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
     if (query.functionName) {
       values[':functionName'] = query.functionName;
       filters.push('functionName = :functionName');
+    }
+    if (query.account) {
+      names['#account'] = 'account';
+      values[':account'] = query.account;
+      filters.push('#account = :account');
     }
     const input: QueryCommandInput = {
       TableName: this.tableName,
@@ -265,6 +355,18 @@ function toRecord(item: Record<string, unknown>): IncidentRecord {
   for (const key of ITEM_ONLY) delete record[key];
   record.expiresAt = typeof item.expiresAt === 'number' ? item.expiresAt : null;
   return record as unknown as IncidentRecord;
+}
+
+function heldMinute(item: Record<string, unknown>): HeldMinute | null {
+  const pk = String(item.pk ?? '');
+  const minute = Date.parse(String(item.sk ?? ''));
+  if (!pk.startsWith(BUDGET_PREFIX) || !Number.isFinite(minute)) return null;
+  return {
+    channel: pk.slice(BUDGET_PREFIX.length),
+    minute,
+    held: typeof item.held === 'number' ? item.held : 0,
+    sent: typeof item.sent === 'number' ? item.sent : 0,
+  };
 }
 
 function isConditionFailure(error: unknown): boolean {

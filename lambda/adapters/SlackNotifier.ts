@@ -1,6 +1,7 @@
 import { ConfigError, NotificationError } from '../core/errors';
-import type { Notification } from '../core/incidents/incident';
+import type { AlertDigest, Notification } from '../core/incidents/incident';
 import type { Notifier } from '../core/ports/Notifier';
+import { renderDigest } from '../core/render/renderDigest';
 import { renderSlackMessage } from '../core/render/renderSlackMessage';
 
 /** Where the incoming-webhook URL comes from (Secrets Manager in Lambda, a flag in replay). */
@@ -22,7 +23,10 @@ export interface SlackNotifierOptions {
   readonly baseDelayMs?: number;
   /** Longest wait we accept, also for `Retry-After` (default 10,000): longer means fail now, retry later. */
   readonly maxDelayMs?: number;
-  /** Per-request timeout in ms (default 10,000). */
+  /**
+   * Per-request timeout in ms (default 10,000). A request that times out may still have been
+   * posted, so it is never sent again: a slow webhook gets one alert, not one per retry.
+   */
   readonly timeoutMs?: number;
   /** Jitter source in [0, 1) (default Math.random). */
   readonly random?: () => number;
@@ -31,10 +35,33 @@ export interface SlackNotifierOptions {
 const CHANNEL = 'slack';
 
 /**
- * Notifier posting Block Kit alerts to a Slack incoming webhook. Retries network errors and 5xx
- * with jittered exponential backoff, honours `Retry-After` on 429, and fails fast on other 4xx
- * (the payload or the webhook is wrong; retrying cannot help). The webhook URL is a secret: it is
- * never put in an error message, a log line or an error's cause.
+ * Network errors raised before the request was written (no connection, no such host, TLS refused):
+ * Slack cannot have received it, so retrying cannot post it twice. Any other network error, a
+ * timeout above all, may come after Slack took the request.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+
+/**
+ * Notifier posting Block Kit alerts to a Slack incoming webhook. An incoming webhook has no
+ * idempotency key, so duplicates are avoided by never resending what Slack may have received: the
+ * alert is claimed in the incident store before it is sent (one sender per notification), errors
+ * that happen before the request goes out (connection refused, DNS, TLS) and answers that say it
+ * was not posted (429, 5xx) are retried with jittered exponential backoff (`Retry-After` honoured),
+ * other 4xx fail at once (the payload or the webhook is wrong), and a timeout or a connection lost
+ * after sending is reported as possibly delivered: never retried, here or by the sweeper. The
+ * webhook URL is a secret: it is never put in an error message, a log line or an error's cause.
  */
 export class SlackNotifier implements Notifier {
   readonly channel = CHANNEL;
@@ -59,13 +86,28 @@ export class SlackNotifier implements Notifier {
 
   /** Posts the alert; throws NotificationError (with `retryable`) after the last failed attempt. */
   async send(notification: Notification): Promise<void> {
+    await this.deliver(JSON.stringify(renderSlackMessage(notification)));
+  }
+
+  /** Posts an aggregated alert, with the same retry policy. */
+  async sendDigest(digest: AlertDigest): Promise<void> {
+    await this.deliver(JSON.stringify(renderDigest(digest).slack));
+  }
+
+  private async deliver(body: string): Promise<void> {
     const url = await this.resolveUrl();
-    const body = JSON.stringify(renderSlackMessage(notification));
     let lastProblem = 'no attempt made';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       const outcome = await this.post(url, body);
       if (outcome.ok) return;
       lastProblem = outcome.problem;
+      if (outcome.mayHaveBeenDelivered) {
+        throw new NotificationError(
+          CHANNEL,
+          `${outcome.problem}; Slack may have posted it, so it is not sent again`,
+          { mayHaveBeenDelivered: true },
+        );
+      }
       if (!outcome.retryable) {
         throw new NotificationError(CHANNEL, `${outcome.problem}; not retried`, {
           retryable: false,
@@ -112,7 +154,13 @@ export class SlackNotifier implements Notifier {
       });
     } catch (error) {
       // Only the error's name and code: fetch errors can carry the request URL.
-      return { ok: false, retryable: true, problem: `network error (${errorName(error)})` };
+      const notSent = NOT_SENT_CODES.has(errorCode(error));
+      return {
+        ok: false,
+        retryable: notSent,
+        mayHaveBeenDelivered: !notSent,
+        problem: `${isTimeout(error) ? `no answer within ${this.timeoutMs / 1000} s` : 'network error'} (${errorName(error)})`,
+      };
     }
     const text = await response.text().catch(() => '');
     if (response.ok) return { ok: true };
@@ -140,6 +188,8 @@ type Outcome =
   | {
       readonly ok: false;
       readonly retryable: boolean;
+      /** The request went out and its fate is unknown (timeout, connection lost after sending). */
+      readonly mayHaveBeenDelivered?: boolean;
       readonly problem: string;
       readonly retryAfterMs?: number | undefined;
     };
@@ -156,6 +206,18 @@ function retryAfterMs(header: string | null): number | undefined {
 function describeBody(text: string, url: string): string {
   const clean = text.split(url).join('[webhook]').replace(/\s+/g, ' ').trim().slice(0, 200);
   return clean ? ` (${clean})` : '';
+}
+
+/** The system or undici code of a fetch error (`cause.code`), or ''. */
+function errorCode(error: unknown): string {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = e?.cause?.code ?? e?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 // Duck-typed: errors from fetch may come from another realm, where `instanceof Error` is false.

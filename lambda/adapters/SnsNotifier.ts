@@ -1,8 +1,9 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { NotificationError } from '../core/errors';
-import type { Notification } from '../core/incidents/incident';
+import type { AlertDigest, Notification } from '../core/incidents/incident';
 import type { Notifier } from '../core/ports/Notifier';
 import { renderChatMessage } from '../core/render/renderChatMessage';
+import { renderDigest } from '../core/render/renderDigest';
 import { renderSnsMessage } from '../core/render/renderSnsMessage';
 import { awsSdk } from './awsSdk';
 
@@ -61,11 +62,31 @@ export class SnsNotifier implements Notifier {
       // SMS subscribers keep the short text rather than JSON.
       message.sms = sns.default;
     }
+    await this.publish(sns.subject, message);
+  }
+
+  /** Publishes an aggregated alert: subject, short default, email text (chat JSON with chatFormat). */
+  async sendDigest(digest: AlertDigest): Promise<void> {
+    const rendered = renderDigest(digest);
+    const message: Record<string, string> = {
+      default: rendered.sns.default,
+      email: rendered.sns.email,
+    };
+    if (this.options.chatFormat) {
+      const chat = JSON.stringify(rendered.chat);
+      message.default = chat;
+      message.https = chat;
+      message.sms = rendered.sns.default;
+    }
+    await this.publish(rendered.sns.subject, message);
+  }
+
+  private async publish(subject: string, message: Record<string, string>): Promise<void> {
     try {
       await this.client.send(
         new (awsSdk.sns().PublishCommand)({
           TopicArn: this.options.topicArn,
-          Subject: sns.subject,
+          Subject: subject,
           MessageStructure: 'json',
           Message: JSON.stringify(message),
         }),

@@ -15,4 +15,19 @@ export const awsSdk = {
   /** `@aws-sdk/client-secrets-manager`. */
   secretsManager: () =>
     require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager'),
+  /** `@aws-sdk/client-lambda` (verification's read-only calls). */
+  lambda: () => require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda'),
+  /** `@aws-sdk/client-api-gateway`. */
+  apigateway: () =>
+    require('@aws-sdk/client-api-gateway') as typeof import('@aws-sdk/client-api-gateway'),
+  /** `@aws-sdk/client-apigatewayv2`. */
+  apigatewayv2: () =>
+    require('@aws-sdk/client-apigatewayv2') as typeof import('@aws-sdk/client-apigatewayv2'),
+  /** `@aws-sdk/client-iam`. */
+  iam: () => require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam'),
+  /** `@aws-sdk/client-cloudtrail`. */
+  cloudtrail: () =>
+    require('@aws-sdk/client-cloudtrail') as typeof import('@aws-sdk/client-cloudtrail'),
+  /** `@aws-sdk/client-sts`. */
+  sts: () => require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
 } as const;

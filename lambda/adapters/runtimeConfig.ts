@@ -36,6 +36,20 @@ function read(env: Env, name: string, setting: Setting): unknown {
       const shown = format === 'secretId' ? 'something else' : quote(raw);
       throw new ConfigError(name, `expected ${AWS_FORMAT_HINTS[format] ?? format}, got ${shown}`);
     }
+    case 'list': {
+      if (raw === null) return setting.default;
+      const items = raw.split(',').map((item) => item.trim());
+      const format = setting.format;
+      for (const item of items) {
+        if (format === 'email' || !AWS_FORMATS[format].test(item)) {
+          throw new ConfigError(
+            name,
+            `expected a comma-separated list of ${format === 'email' ? 'addresses' : (AWS_FORMAT_HINTS[format] ?? format)}, got ${quote(item)}`,
+          );
+        }
+      }
+      return items;
+    }
     default:
       throw new ConfigError(name, `cannot be set through the environment`);
   }

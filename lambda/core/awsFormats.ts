@@ -41,6 +41,16 @@ export const AWS_FORMATS = {
   assumedRoleArn: whole(
     `arn:(${PARTITION}):sts::(${ACCOUNT}):assumed-role/(${IAM_NAME})/([\\w+=,.@-]{2,64})`,
   ),
+  /** The account root user: `arn:<partition>:iam::<account>:root`. */
+  rootArn: whole(`arn:(${PARTITION}):iam::(${ACCOUNT}):root`),
+  /** A federated user (GetFederationToken): `arn:<partition>:sts::<account>:federated-user/<name>`. */
+  federatedUserArn: whole(
+    `arn:(${PARTITION}):sts::(${ACCOUNT}):federated-user/([\\w+=,.@-]{2,32})`,
+  ),
+  /** A CloudWatch alarm, the source of `lambda.alarms.cloudwatch.amazonaws.com` invocations. */
+  alarmArn: whole(
+    `arn:${PARTITION}:cloudwatch:${REGION}:${ACCOUNT}:alarm:[A-Za-z0-9_.+=@/-]{1,255}`,
+  ),
   iamName: whole(IAM_NAME),
   /** Inline policy names: `[\w+=,.@-]{1,128}`. */
   policyName: /^[\w+=,.@-]{1,128}$/,
@@ -73,6 +83,10 @@ export const AWS_FORMATS = {
   /** Service principals such as `sns.amazonaws.com` or `lambda.alarms.cloudwatch.amazonaws.com`. */
   servicePrincipal: /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,4}amazonaws\.com(?:\.cn)?$/,
   statementId: /^[A-Za-z0-9_-]{1,100}$/,
+  /** Statement ids as Lambda stores them (AddPermission accepts `.` too). */
+  policyStatementId: /^[A-Za-z0-9._-]{1,100}$/,
+  /** Stage variable names: letters, digits and `_`. */
+  stageVariableName: /^[A-Za-z0-9_]{1,64}$/,
   /** CloudWatch Logs log group names: 1-512 of `[.-_/#A-Za-z0-9]`. */
   logGroupName: /^[.\-_/#A-Za-z0-9]{1,512}$/,
   /** Secrets Manager secret names (an ARN is not a name: the IAM scope is built from the name). */
@@ -83,6 +97,10 @@ export const AWS_FORMATS = {
   ),
   /** DynamoDB table names: 3-255 of `[a-zA-Z0-9_.-]`. */
   tableName: /^[A-Za-z0-9_.-]{3,255}$/,
+  /** AWS Organizations organisation ids (`o-` and 10 to 32 lowercase letters or digits). */
+  organizationId: /^o-[a-z0-9]{10,32}$/,
+  /** sts:ExternalId values: 2 to 1224 of `[\w+=,.@:/-]`. */
+  externalId: /^[\w+=,.@:/-]{2,1224}$/,
   snsTopicArn: whole(`arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:[A-Za-z0-9_-]{1,256}(?:\\.fifo)?`),
 } as const;
 
@@ -96,6 +114,9 @@ export const AWS_FORMAT_HINTS: Partial<Record<keyof typeof AWS_FORMATS, string>>
   secretId: 'a secret name or ARN',
   tableName: 'a table name',
   snsTopicArn: 'an SNS topic ARN',
+  accountId: 'a 12-digit AWS account id',
+  organizationId: 'an organisation id: o- and 10 to 32 lowercase letters or digits',
+  externalId: 'an external id: 2 to 1224 of A-Z a-z 0-9 _ + = , . @ : / -',
 };
 
 /** A named AWS format, a key of {@link AWS_FORMATS}. */
@@ -155,6 +176,15 @@ export function parseIamArn(kind: 'role' | 'user', value: unknown): ParsedIamArn
   const m = (kind === 'role' ? AWS_FORMATS.roleArn : AWS_FORMATS.userArn).exec(value);
   if (!m) return null;
   return { partition: m[1]!, accountId: m[2]!, path: m[3]!, name: m[4]! };
+}
+
+/** Account id of a whole valid root or federated-user ARN; null unless valid. */
+export function accountOfArn(
+  format: 'rootArn' | 'federatedUserArn',
+  value: unknown,
+): string | null {
+  if (typeof value !== 'string') return null;
+  return AWS_FORMATS[format].exec(value)?.[2] ?? null;
 }
 
 /** Parses `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`; null unless valid. */

@@ -18,8 +18,10 @@ export const METRIC = {
   diagnoses: 'Diagnoses',
   /** Log events read from deliveries. */
   eventsScanned: 'EventsScanned',
-  /** Deliveries that could not be decoded (and were dropped, not retried). */
+  /** Deliveries or stream records that could not be decoded. */
   badPayloads: 'BadPayloads',
+  /** Stream records reported as batch item failures (retried, then kept in the failure queue). */
+  failedRecords: 'FailedRecords',
   /** FilterLogEvents context lookups made. */
   lookups: 'Lookups',
   /** Incidents opened (first OPENED alert claimed). */
@@ -28,4 +30,16 @@ export const METRIC = {
   incidentsResolved: 'IncidentsResolved',
   /** Channel sends that failed and stay pending for the sweeper. */
   notificationsFailed: 'NotificationsFailed',
+  /**
+   * Channel sends given up: the channel refused for good (a deleted topic, a revoked webhook) or
+   * failed its last allowed attempt. The alarm on it says a channel is down for good.
+   */
+  notificationsAbandoned: 'NotificationsAbandoned',
+  /** Sends whose outcome is unknown (a timeout after the request went out): not sent again. */
+  notificationsUnconfirmed: 'NotificationsUnconfirmed',
+  /**
+   * Alerts not sent on their own (beyond the new incidents per delivery or the alerts per channel
+   * per minute) and summed up in an aggregated alert; their incidents are stored.
+   */
+  alertsHeld: 'AlertsHeld',
 } as const;

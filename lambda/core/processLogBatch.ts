@@ -1,4 +1,5 @@
 import { analyzeBatches } from './diagnose/analyzeBatches';
+import type { GrantTrust } from './fixes/callerTrust';
 import type { DiagnosisSink } from './ports/DiagnosisSink';
 import type { LogLookup } from './ports/LogLookup';
 import type { Diagnosis, LogBatch } from './types';
@@ -11,6 +12,10 @@ export interface ProcessDeps {
   readonly sink?: DiagnosisSink;
   /** Epoch ms the delivery is processed at. */
   readonly now: number;
+  /** Accounts and organization trusted to receive a runnable grant (see callerTrust). */
+  readonly trust?: GrantTrust;
+  /** Account the batches came from, when one responder serves many (see DeliveryContext). */
+  readonly account?: string;
 }
 
 /** Outcome of one delivery. */
@@ -39,7 +44,8 @@ export async function processLogBatch(
   batches: readonly LogBatch[],
   deps: ProcessDeps,
 ): Promise<ProcessResult> {
-  let analysis = analyzeBatches(batches);
+  const options = deps.trust === undefined ? {} : { trust: deps.trust };
+  let analysis = analyzeBatches(batches, options);
   const eventsScanned = analysis.eventsScanned;
   let lookups = 0;
   let lookupFailures = 0;
@@ -63,12 +69,13 @@ export async function processLogBatch(
         lookupFailures++;
       }
     }
-    if (extra.length > 0) analysis = analyzeBatches([...batches, ...extra]);
+    if (extra.length > 0) analysis = analyzeBatches([...batches, ...extra], options);
   }
   if (deps.sink !== undefined && analysis.diagnoses.length > 0) {
     await deps.sink.accept(analysis.diagnoses, {
       logGroup: common(batches.map((batch) => batch.logGroup)),
       owner: common(batches.map((batch) => batch.owner)),
+      ...(deps.account === undefined ? {} : { account: deps.account }),
       receivedAt: deps.now,
     });
   }

@@ -3,6 +3,12 @@ import type { AwsFormat } from './awsFormats';
 /** The one cdk.json context key holding invoke-doctor's deployment configuration. */
 export const CONFIG_CONTEXT_KEY = 'invoke-doctor';
 
+/**
+ * Context objects that stay absent unless configured: their presence switches a deployment shape on
+ * (`central` adds the organisation stacks), so they get no defaults object of their own.
+ */
+export const OPTIONAL_GROUPS = ['central'] as const;
+
 /** CloudWatch Logs accepts only these retention values (days). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
@@ -21,6 +27,7 @@ export type SettingType =
     }
   | { readonly type: 'oneOf'; readonly values: readonly number[]; readonly default: number }
   | { readonly type: 'string'; readonly format: AwsFormat; readonly default: null }
+  /** A list; in the environment, comma-separated. */
   | { readonly type: 'list'; readonly format: AwsFormat | 'email'; readonly default: readonly [] }
   /** `[{ id, stages: [...] }]`: REST APIs and the stages whose execution logs are watched. */
   | { readonly type: 'restApis'; readonly default: readonly [] };
@@ -34,7 +41,7 @@ export type Setting = SettingType & {
   /** Format the environment variable accepts when wider than the context key's. */
   readonly envFormat?: AwsFormat;
   /** Unit of a number (shown in the reference and in error messages). */
-  readonly unit: 'minutes' | 'days' | null;
+  readonly unit: 'seconds' | 'minutes' | 'hours' | 'days' | null;
   /** One line for the configuration reference. */
   readonly doc: string;
 };
@@ -115,6 +122,32 @@ export const SETTINGS = {
     unit: null,
     doc: 'Fetch missing API Gateway request context with FilterLogEvents (false: no read access to any log group).',
   },
+  verify: {
+    context: 'verify',
+    env: 'VERIFY',
+    type: 'boolean',
+    default: true,
+    unit: null,
+    doc: 'Check each new incident against the live account with read-only calls (policies, integrations, CloudTrail) and put the root cause in its alert; the sweeper re-checks open incidents and posts FIXED (false: no read access beyond the incident store).',
+  },
+  trustedAccounts: {
+    context: 'trustedAccounts',
+    env: 'TRUSTED_ACCOUNTS',
+    type: 'list',
+    format: 'accountId',
+    default: [],
+    unit: null,
+    doc: 'Accounts whose callers may get a runnable grant besides the function’s own and the log group’s (a caller from any other account gets a statement to review, never a command).',
+  },
+  trustedOrganizationId: {
+    context: 'trustedOrganizationId',
+    env: 'TRUSTED_ORGANIZATION_ID',
+    type: 'string',
+    format: 'organizationId',
+    default: null,
+    unit: null,
+    doc: 'AWS Organizations id: callers from other accounts get a grant limited to it (`--principal-org-id`) instead of none.',
+  },
   updateIntervalMinutes: {
     context: 'incidents.updateIntervalMinutes',
     env: 'UPDATE_INTERVAL_MINUTES',
@@ -135,6 +168,56 @@ export const SETTINGS = {
     unit: 'minutes',
     doc: 'Time without occurrences after which the sweeper resolves an incident.',
   },
+  reverifyIntervalMinutes: {
+    context: 'incidents.reverifyIntervalMinutes',
+    env: 'REVERIFY_INTERVAL_MINUTES',
+    type: 'integer',
+    min: 1,
+    max: 1440,
+    default: 5,
+    unit: 'minutes',
+    doc: 'Time between the sweeper’s re-checks of an open incident against the live account (with verify on).',
+  },
+  holdWindowHours: {
+    context: 'incidents.holdWindowHours',
+    env: 'HOLD_WINDOW_HOURS',
+    type: 'integer',
+    min: 1,
+    max: 168,
+    default: 24,
+    unit: 'hours',
+    doc: 'A failure that comes back within this time of the last one reopens the same incident instead of opening a new one; also the longest an incident stays open without failures.',
+  },
+  reminderIntervalHours: {
+    context: 'incidents.reminderIntervalHours',
+    env: 'REMINDER_INTERVAL_HOURS',
+    type: 'integer',
+    min: 1,
+    max: 168,
+    default: 24,
+    unit: 'hours',
+    doc: 'Least time between two alerts about a recurring incident that keeps failing (after its one recurring alert).',
+  },
+  recurringQuietMultiplier: {
+    context: 'incidents.recurringQuietMultiplier',
+    env: 'RECURRING_QUIET_MULTIPLIER',
+    type: 'integer',
+    min: 1,
+    max: 10,
+    default: 2,
+    unit: null,
+    doc: 'A recurring incident resolves after this many times its longest recent interval without failures (at least the quiet period, at most the hold window).',
+  },
+  recurringAfterBursts: {
+    context: 'incidents.recurringAfterBursts',
+    env: 'RECURRING_AFTER_BURSTS',
+    type: 'integer',
+    min: 2,
+    max: 10,
+    default: 3,
+    unit: null,
+    doc: 'Bursts of failures (separated by at least the quiet period) after which an open incident is announced as recurring.',
+  },
   resolvedTtlDays: {
     context: 'incidents.resolvedTtlDays',
     env: 'RESOLVED_TTL_DAYS',
@@ -144,6 +227,26 @@ export const SETTINGS = {
     default: 90,
     unit: 'days',
     doc: 'Days a resolved incident is kept before DynamoDB TTL removes it.',
+  },
+  maxNewIncidentsPerDelivery: {
+    context: 'incidents.maxNewPerDelivery',
+    env: 'MAX_NEW_INCIDENTS_PER_DELIVERY',
+    type: 'integer',
+    min: 1,
+    max: 1000,
+    default: 20,
+    unit: null,
+    doc: 'New incidents one delivery may alert on; the rest are stored and announced in one aggregated alert.',
+  },
+  maxAlertsPerChannelPerMinute: {
+    context: 'incidents.maxAlertsPerChannelPerMinute',
+    env: 'MAX_ALERTS_PER_CHANNEL_PER_MINUTE',
+    type: 'integer',
+    min: 1,
+    max: 1000,
+    default: 20,
+    unit: null,
+    doc: 'Alerts one channel gets per minute; the rest are held (their incidents stay stored) and summed up in one aggregated alert.',
   },
   logRetentionDays: {
     context: 'logRetentionDays',
@@ -163,6 +266,109 @@ export const SETTINGS = {
     default: null,
     unit: null,
     doc: 'Reserved concurrency of the responder (unset: the account’s unreserved pool).',
+  },
+  centralOrganizationId: {
+    context: 'central.organizationId',
+    env: null,
+    type: 'string',
+    format: 'organizationId',
+    default: null,
+    unit: null,
+    doc: 'Organisation whose accounts may send logs to the central destination (`aws:PrincipalOrgID`); set this or `central.accountIds`.',
+  },
+  centralAccountIds: {
+    context: 'central.accountIds',
+    env: null,
+    type: 'list',
+    format: 'accountId',
+    default: [],
+    unit: null,
+    doc: 'Accounts that may send logs to the central destination, when not admitting a whole organisation.',
+  },
+  centralAccount: {
+    context: 'central.account',
+    env: null,
+    type: 'string',
+    format: 'accountId',
+    default: null,
+    unit: null,
+    doc: 'Account of the central stack: the default of the member stack’s `CentralAccountId` parameter (unset: pass it at deploy time).',
+  },
+  centralShards: {
+    context: 'central.shards',
+    env: null,
+    type: 'integer',
+    min: 1,
+    max: 500,
+    default: null,
+    unit: null,
+    doc: 'Provisioned shards of the central stream (unset: on-demand capacity).',
+  },
+  centralBatchSize: {
+    context: 'central.batchSize',
+    env: null,
+    type: 'integer',
+    min: 1,
+    max: 10000,
+    default: 100,
+    unit: null,
+    doc: 'Most stream records per responder invocation.',
+  },
+  centralBatchWindowSeconds: {
+    context: 'central.batchWindowSeconds',
+    env: null,
+    type: 'integer',
+    min: 0,
+    max: 300,
+    default: 5,
+    unit: 'seconds',
+    doc: 'Longest the event source mapping gathers records before invoking the responder.',
+  },
+  centralParallelizationFactor: {
+    context: 'central.parallelizationFactor',
+    env: null,
+    type: 'integer',
+    min: 1,
+    max: 10,
+    default: 1,
+    unit: null,
+    doc: 'Concurrent responder invocations per shard.',
+  },
+  centralMaxRecordAgeHours: {
+    context: 'central.maxRecordAgeHours',
+    env: null,
+    type: 'integer',
+    min: 1,
+    max: 168,
+    default: 6,
+    unit: 'hours',
+    doc: 'Age after which a record still failing goes to the failure queue (its shard and sequence numbers) instead of being retried.',
+  },
+  centralMemberLogGroups: {
+    context: 'central.memberLogGroups',
+    env: null,
+    type: 'list',
+    format: 'logGroupName',
+    default: [],
+    unit: null,
+    doc: 'Log groups each member account subscribes one by one (empty: one account-level subscription filter policy).',
+  },
+  centralReadRole: {
+    context: 'central.readRole',
+    env: null,
+    type: 'boolean',
+    default: false,
+    unit: null,
+    doc: 'Give each member a read-only role the central responder may assume for live verification.',
+  },
+  centralExternalId: {
+    context: 'central.externalId',
+    env: 'MEMBER_READ_ROLE_EXTERNAL_ID',
+    type: 'string',
+    format: 'externalId',
+    default: null,
+    unit: null,
+    doc: 'External id the central responder passes when it assumes a member’s read role (required with `central.readRole`).',
   },
   incidentsTableName: {
     context: null,
@@ -212,5 +418,7 @@ export type RuntimeSettings = {
     ? boolean
     : (typeof SETTINGS)[K] extends { readonly type: 'integer' }
       ? number
-      : string | null;
+      : (typeof SETTINGS)[K] extends { readonly type: 'list' }
+        ? readonly string[]
+        : string | null;
 };

@@ -54,6 +54,8 @@ export const FIX_KINDS = [
   'trust-policy',
   'remove-explicit-deny',
   'locate-function',
+  'set-stage-variable',
+  'remove-permission',
 ] as const;
 /** One of {@link FIX_KINDS}. */
 export type FixKind = (typeof FIX_KINDS)[number];
@@ -82,6 +84,8 @@ export interface LogBatch {
   /** `ACCOUNT_LEVEL_POLICY` for account-level subscription policies. */
   readonly policyLevel: string | null;
   readonly events: readonly LogEvent[];
+  /** Events of the delivery skipped because they were malformed (a message that is not a string). */
+  readonly malformed?: number;
 }
 
 /** Who was denied. Unknown fields are null. */
@@ -140,6 +144,94 @@ export interface DiagnosisFacts {
   readonly trigger?: string | null;
 }
 
+/** Verdicts of checking a diagnosis against the live account (the JSON contract's `verification.status`). */
+export const VERIFICATION_STATUSES = ['confirmed', 'fixed', 'refuted', 'unverifiable'] as const;
+/** One of {@link VERIFICATION_STATUSES}. */
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+/** Why the request is denied, as the live account shows it (docs/verify.md explains each). */
+export const ROOT_CAUSES = [
+  'permission-missing',
+  'source-arn-mismatch',
+  'qualifier-mismatch',
+  'stage-variable-unresolved',
+  'function-not-found',
+  'principal-not-allowed',
+  'identity-policy-missing',
+  'explicit-deny',
+  'permissions-boundary',
+  'trust-policy',
+  'function-url-needs-both',
+  'unknown',
+] as const;
+/** One of {@link ROOT_CAUSES}. */
+export type RootCause = (typeof ROOT_CAUSES)[number];
+
+/** One read-only call made while verifying, and its answer in one line. */
+export interface VerificationEvidence {
+  /** `lambda:GetPolicy function=orders qualifier=live region=us-east-1`. */
+  readonly call: string;
+  readonly result: string;
+}
+
+/** The policy statement the verdict rests on: the one that denies, or the nearest miss. */
+export interface VerificationStatement {
+  readonly sid: string | null;
+  /** `resource-based policy`, an inline policy name or a managed policy ARN. */
+  readonly policy: string | null;
+  /** The element that decides, e.g. `ArnLike AWS:SourceArn`, `Resource`, `Principal`, `Deny`. */
+  readonly subject: string;
+  /** What the statement asks for. */
+  readonly expected: readonly string[];
+  /** What the failing request carries; null when it carries nothing there. */
+  readonly actual: string | null;
+}
+
+/** The recent change CloudTrail recorded that explains the verdict. */
+export interface VerificationChange {
+  /** CloudTrail event name as recorded, e.g. `RemovePermission20150331v2`. */
+  readonly event: string;
+  /** ISO time of the event. */
+  readonly at: string;
+  /** Who made it (`userIdentity`), with `via cloudformation.amazonaws.com` when CloudFormation did. */
+  readonly actor: string | null;
+}
+
+/** A Lambda integration or authorizer a request would be denied on, when the log names no route. */
+export interface VerificationCandidate {
+  /** Function ARN as the integration calls it (qualified when it is). */
+  readonly function: string;
+  /** `GET /orders`, `$default` or `authorizer <id>`. */
+  readonly route: string;
+  readonly rootCause: RootCause;
+  /** The exact add-permission for this candidate, when one can be built. */
+  readonly fix: string | null;
+}
+
+/** The verdict of checking a diagnosis against the live account, with the evidence it rests on. */
+export interface Verification {
+  readonly status: VerificationStatus;
+  readonly rootCause: RootCause;
+  /** ISO time of the check. */
+  readonly checkedAt: string;
+  /** Every read-only call made, in order, with its answer. */
+  readonly evidence: readonly VerificationEvidence[];
+  readonly statement: VerificationStatement | null;
+  readonly change: VerificationChange | null;
+  /** One paragraph for people; for `unverifiable`, which call failed and why. */
+  readonly reason: string;
+  /** Several integrations or authorizers fail and the log does not say which: all of them. */
+  readonly candidates: readonly VerificationCandidate[];
+}
+
+/**
+ * Whether a runnable grant to the caller may be rendered: `trusted` (its account is the function's,
+ * the log group owner's or a configured trusted account), `organization` (only through a grant
+ * limited to the trusted organization), `unconfirmed` (outside them: no runnable grant, the caller
+ * must be confirmed first).
+ */
+export type CallerTrust = 'trusted' | 'organization' | 'unconfirmed';
+
 /** A diagnosis: facts, a summary and fixes, grouped over identical findings. */
 export interface Diagnosis extends DiagnosisFacts {
   readonly summary: string;
@@ -157,4 +249,18 @@ export interface Diagnosis extends DiagnosisFacts {
   readonly requestIds: readonly string[];
   /** The matched text of one occurrence, trimmed to 500 characters. */
   readonly sample: string;
+  /** The live-account verdict, when verification ran (`--verify`, or the deployed responder). */
+  readonly verification?: Verification | null;
+  /**
+   * Provenance of the first occurrence, so a person can check the source before acting: the log
+   * stream, the account owning the log group (the delivery's `owner`), the CloudWatch event id
+   * (`line:N` for pasted text) and the API Gateway request id. Null when unknown; absent only in
+   * incidents stored before these fields existed.
+   */
+  readonly logStream?: string | null;
+  readonly logOwner?: string | null;
+  readonly eventId?: string | null;
+  readonly requestId?: string | null;
+  /** Trust of the caller's account; null when the caller is not an account (a service, unknown). */
+  readonly callerTrust?: CallerTrust | null;
 }

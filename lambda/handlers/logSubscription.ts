@@ -1,13 +1,24 @@
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
-import { buildIncidentService, IncidentSink } from '../adapters/buildIncidentService';
+import {
+  buildIncidentService,
+  type IncidentServiceParts,
+  IncidentSink,
+  recordDigest,
+} from '../adapters/buildIncidentService';
 import { CloudWatchLogsLookup } from '../adapters/CloudWatchLogsLookup';
+import { identityOf } from '../adapters/identityOf';
 import { LoggingSink } from '../adapters/LoggingSink';
 import { type RuntimeConfig, runtimeConfig } from '../adapters/runtimeConfig';
+import type { SystemClock } from '../adapters/SystemClock';
 import { recordBadPayload, recordDelivery, type Telemetry, telemetry } from '../adapters/telemetry';
 import { decodeAwslogs } from '../core/decode/decodeAwslogs';
 import { InvalidPayloadError } from '../core/errors';
+import type { GrantTrust } from '../core/fixes/callerTrust';
 import type { DiagnosisSink } from '../core/ports/DiagnosisSink';
+import type { DiagnosisVerifier } from '../core/ports/DiagnosisVerifier';
+import type { IncidentRepository } from '../core/ports/IncidentRepository';
 import type { LogLookup, LogLookupQuery } from '../core/ports/LogLookup';
+import type { Notifier } from '../core/ports/Notifier';
 import { processLogBatch } from '../core/processLogBatch';
 import type { LogEvent } from '../core/types';
 
@@ -18,6 +29,8 @@ export interface HandlerSummary {
   readonly eventsScanned: number;
   readonly diagnoses: number;
   readonly lookups: number;
+  /** Events of the delivery skipped as malformed (the rest were still diagnosed). */
+  readonly malformedEvents?: number;
   /** InvalidPayloadError reason (`bad-base64`, `not-gzip`, `not-json`, `bad-shape`) for bad payloads. */
   readonly reason?: string;
 }
@@ -30,6 +43,10 @@ export interface HandlerDeps {
   readonly telemetry?: Telemetry;
   /** Default: {@link buildSink}(config, telemetry). */
   readonly sink?: DiagnosisSink;
+  /** Default: DynamoDbIncidentRepository on `config.incidentsTableName` (as in the sweeper's deps). */
+  readonly repository?: IncidentRepository;
+  /** The incident lifecycle's clock (alert minutes, update intervals); default the system clock. */
+  readonly clock?: SystemClock;
   /**
    * Default: a CloudWatchLogsLookup whose SDK client is created on the first lookup. `null` disables
    * lookups (as CONTEXT_LOOKUP=false does).
@@ -37,6 +54,13 @@ export interface HandlerDeps {
   readonly lookup?: LogLookup | null;
   /** Clock for `now` in the engine and `receivedAt`; default Date.now. */
   readonly now?: () => number;
+  /**
+   * Checks new incidents against the live account. Default: with VERIFY on, an AWS verifier in the
+   * function's own account (from the Lambda context); null: none.
+   */
+  readonly verifier?: DiagnosisVerifier | null;
+  /** Default: the channels the configuration names (Slack secret, SNS topic). */
+  readonly notifiers?: readonly Notifier[];
 }
 
 /** The Lambda entry point's type. */
@@ -50,9 +74,19 @@ export type LogSubscriptionHandler = (
  * recorded as an incident (alerts on Slack/SNS); without one, every diagnosis is one structured log
  * record. SDK clients are created here, once per container, on the first invocation.
  */
-export function buildSink(config: RuntimeConfig, t: Telemetry): DiagnosisSink {
+export function buildSink(
+  config: RuntimeConfig,
+  t: Telemetry,
+  parts: Pick<
+    IncidentServiceParts,
+    'verifier' | 'identity' | 'notifiers' | 'repository' | 'clock'
+  > = {},
+): DiagnosisSink {
   const log = new LoggingSink(t.logger);
-  const service = buildIncidentService(config);
+  const service = buildIncidentService(config, {
+    ...parts,
+    onDigest: (digest, sends) => recordDigest(digest, sends, t),
+  });
   return service === null ? log : new IncidentSink(service, log, t);
 }
 
@@ -74,7 +108,7 @@ export function createHandler(deps: HandlerDeps = {}): LogSubscriptionHandler {
   let wiring: Wiring | undefined;
 
   return async (event, context) => {
-    wiring ??= wire(deps);
+    wiring ??= wire(deps, context);
     const { logger, metrics } = wiring.telemetry;
     if (context) logger.addContext(context);
     try {
@@ -91,6 +125,7 @@ export const handler: LogSubscriptionHandler = createHandler();
 
 interface Wiring {
   readonly telemetry: Telemetry;
+  readonly trust: GrantTrust;
   readonly sink: DiagnosisSink;
   readonly lookup: LogLookup | undefined;
   readonly now: () => number;
@@ -98,7 +133,7 @@ interface Wiring {
 
 // Runs once per container, on the first invocation (so a bad environment fails that invocation
 // loudly instead of failing the module load without a log line).
-function wire(deps: HandlerDeps): Wiring {
+function wire(deps: HandlerDeps, context: Context | undefined): Wiring {
   const t = deps.telemetry ?? telemetry();
   let config: RuntimeConfig;
   try {
@@ -115,7 +150,16 @@ function wire(deps: HandlerDeps): Wiring {
       : deps.lookup;
   return {
     telemetry: t,
-    sink: deps.sink ?? buildSink(config, t),
+    trust: { accounts: config.trustedAccounts, organizationId: config.trustedOrganizationId },
+    sink:
+      deps.sink ??
+      buildSink(config, t, {
+        verifier: deps.verifier,
+        identity: identityOf(context),
+        notifiers: deps.notifiers,
+        repository: deps.repository,
+        clock: deps.clock,
+      }),
     lookup: inner ? guarded(inner, t.logger) : undefined,
     now: deps.now ?? Date.now,
   };
@@ -138,11 +182,15 @@ async function handle(event: CloudWatchLogsEvent, w: Wiring): Promise<HandlerSum
     return { ...EMPTY, status: 'control-message' };
   }
 
+  if (batch.malformed) {
+    logger.warn('malformed events skipped', { logGroup: batch.logGroup, count: batch.malformed });
+  }
   const receivedAt = w.now();
   const result = await processLogBatch([batch], {
     ...(w.lookup ? { lookup: w.lookup } : {}),
     sink: w.sink,
     now: receivedAt,
+    trust: w.trust,
   });
   recordDelivery(metrics, result);
   logger.info('delivery processed', {
@@ -157,6 +205,7 @@ async function handle(event: CloudWatchLogsEvent, w: Wiring): Promise<HandlerSum
     eventsScanned: result.eventsScanned,
     diagnoses: result.diagnoses.length,
     lookups: result.lookups,
+    ...(batch.malformed ? { malformedEvents: batch.malformed } : {}),
   };
 }
 

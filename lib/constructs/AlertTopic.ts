@@ -36,13 +36,25 @@ export class AlertTopic extends Construct {
       // Nothing is stored under this key (SNS only encrypts messages in transit through the topic).
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // CloudWatch alarm actions publish to the encrypted topic as the CloudWatch service.
+    // CloudWatch alarm actions publish to the encrypted topic as the CloudWatch service; only this
+    // account's alarms may use the key (a service principal alone would let any account's alarm
+    // encrypt with it: the confused deputy).
+    const alarms = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToUseTheKey',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': alarms },
+        },
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', {
@@ -57,14 +69,7 @@ export class AlertTopic extends Construct {
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
         conditions: {
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
+          ArnLike: { 'aws:SourceArn': alarms },
           StringEquals: { 'aws:SourceAccount': stack.account },
         },
       }),

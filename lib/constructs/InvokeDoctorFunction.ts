@@ -49,6 +49,11 @@ export interface InvokeDoctorFunctionProps {
   /** Where failed asynchronous invocations are kept. */
   readonly onFailure: lambda.IDestination;
   /**
+   * Fixed name of the execution role, for roles in other accounts that must trust exactly it.
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string | undefined;
+  /**
    * Reserved concurrency.
    * @default - none: the function draws on the account's unreserved concurrency
    */
@@ -77,6 +82,7 @@ export class InvokeDoctorFunction extends NodejsFunction {
     const role = new iam.Role(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${props.description}`,
+      ...(props.roleName === undefined ? {} : { roleName: props.roleName }),
     });
     role.addToPolicy(
       new iam.PolicyStatement({

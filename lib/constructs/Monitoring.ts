@@ -17,7 +17,16 @@ export interface MonitoringProps {
   readonly failureQueue: sqs.IQueue;
   /** Topic every alarm notifies (on ALARM and back to OK). */
   readonly topic: sns.ITopic;
+  /**
+   * The responder reads a Kinesis stream (the organisation's central responder): alarm on its
+   * iterator age instead of describing asynchronous retries.
+   * @default false
+   */
+  readonly streamConsumer?: boolean;
 }
+
+/** Iterator age at which the stream responder is considered to be falling behind. */
+export const ITERATOR_AGE_ALARM = Duration.minutes(5);
 
 const PERIOD = Duration.minutes(5);
 
@@ -48,15 +57,37 @@ export class Monitoring extends Construct {
     const { responder, sweeper, failureQueue, topic } = props;
     const sum = { period: PERIOD, statistic: cloudwatch.Stats.SUM };
     const notificationsFailed = emf(METRIC.notificationsFailed);
+    const stream = props.streamConsumer === true;
 
     this.alarms = [
       this.alarm('ResponderErrors', responder.metricErrors(sum), {
-        description:
-          'The invoke-doctor responder failed on a log delivery. Lambda retries it twice, then keeps it in the failure queue; check the responder log group for the error.',
+        description: stream
+          ? 'The invoke-doctor central responder failed on a whole stream batch. Lambda retries it (bisecting), then puts the shard and sequence numbers in the failure queue; check the responder log group for the error.'
+          : 'The invoke-doctor responder failed on a log delivery. Lambda retries it twice, then keeps it in the failure queue; check the responder log group for the error.',
       }),
+      ...(stream
+        ? [
+            this.alarm(
+              'ResponderIteratorAge',
+              new cloudwatch.Metric({
+                namespace: 'AWS/Lambda',
+                metricName: 'IteratorAge',
+                dimensionsMap: { FunctionName: responder.functionName },
+                period: PERIOD,
+                statistic: cloudwatch.Stats.MAXIMUM,
+              }),
+              {
+                description: `The invoke-doctor central responder is more than ${ITERATOR_AGE_ALARM.toMinutes()} minutes behind the stream: alerts are late. Check its errors and throttles, then raise central.parallelizationFactor or the shard count.`,
+                threshold: ITERATOR_AGE_ALARM.toMilliseconds(),
+                evaluationPeriods: 2,
+              },
+            ),
+          ]
+        : []),
       this.alarm('ResponderThrottles', responder.metricThrottles(sum), {
-        description:
-          'The invoke-doctor responder was throttled. Deliveries wait in the Lambda async queue (up to the maximum event age, then the failure queue); raise its concurrency if this repeats.',
+        description: stream
+          ? 'The invoke-doctor central responder was throttled. Records wait in the stream (its iterator age grows); raise its concurrency if this repeats.'
+          : 'The invoke-doctor responder was throttled. Deliveries wait in the Lambda async queue (up to the maximum event age, then the failure queue); raise its concurrency if this repeats.',
       }),
       this.alarm(
         'FailureQueueNotEmpty',
@@ -65,8 +96,9 @@ export class Monitoring extends Construct {
           statistic: cloudwatch.Stats.MAXIMUM,
         }),
         {
-          description:
-            'Failed invocations are waiting in the invoke-doctor failure queue. Each message carries the request payload and the error; replay the log deliveries with `invoke-doctor replay` after fixing the cause.',
+          description: stream
+            ? 'Stream records the invoke-doctor central responder could not process are listed in the failure queue (shard and sequence numbers). Read them from the stream within its retention and replay them with `invoke-doctor replay` after fixing the cause.'
+            : 'Failed invocations are waiting in the invoke-doctor failure queue. Each message carries the request payload and the error; replay the log deliveries with `invoke-doctor replay` after fixing the cause.',
         },
       ),
       this.alarm('SweeperErrors', sweeper.metricErrors(sum), {
@@ -76,6 +108,10 @@ export class Monitoring extends Construct {
       this.alarm('NotificationsFailed', notificationsFailed, {
         description:
           'invoke-doctor could not deliver an alert (Slack or SNS) after retries; it is stored as pending and the sweeper keeps retrying. Check the webhook secret and the topic.',
+      }),
+      this.alarm('NotificationsAbandoned', emf(METRIC.notificationsAbandoned), {
+        description:
+          'invoke-doctor gave up sending an alert to a channel: the channel refused it for good (a deleted topic, a revoked webhook: 4xx) or it failed every allowed attempt. That channel misses alerts until it is fixed; the incidents are stored (invoke-doctor incidents).',
       }),
     ];
     for (const alarm of this.alarms) {
@@ -109,7 +145,13 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Incidents',
-        left: [emf(METRIC.incidentsOpened), emf(METRIC.incidentsResolved), notificationsFailed],
+        left: [
+          emf(METRIC.incidentsOpened),
+          emf(METRIC.incidentsResolved),
+          notificationsFailed,
+          emf(METRIC.notificationsAbandoned),
+          emf(METRIC.alertsHeld),
+        ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -148,12 +190,16 @@ export class Monitoring extends Construct {
   private alarm(
     id: string,
     metric: cloudwatch.IMetric,
-    options: { readonly description: string },
+    options: {
+      readonly description: string;
+      readonly threshold?: number;
+      readonly evaluationPeriods?: number;
+    },
   ): cloudwatch.Alarm {
     return new cloudwatch.Alarm(this, id, {
       metric,
-      threshold: 1,
-      evaluationPeriods: 1,
+      threshold: options.threshold ?? 1,
+      evaluationPeriods: options.evaluationPeriods ?? 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       // No data means nothing happened: not an error.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -193,6 +193,34 @@ describe.each<TableBackend>(['moto', 'dynalite'])('DynamoDbIncidentRepository on
     expect((await repository.getIncident(record.id))?.expiresAt).toBe(resolved.expiresAt);
   });
 
+  test("an organisation's incidents are found by account, and read back with it", async () => {
+    // Arrange: one finding in two accounts, and a single-account incident without one.
+    const diagnosis = lambdaDenial(T0 + 7 * MINUTE, 2, 0);
+    const inAccount = (account: string) => {
+      const decision = applyDelivery({
+        latest: null,
+        lastEpisode: 0,
+        delivery: toIncidentDeliveries([diagnosis], T0 + 7 * MINUTE, account)[0]!,
+        now: T0 + 7 * MINUTE,
+        channels: [],
+        policy,
+      });
+      if (decision.kind === 'duplicate') throw new Error('unexpected');
+      return decision.record;
+    };
+    const first = inAccount('111111111111');
+    const second = inAccount('222222222222');
+    for (const record of [first, second]) await repository.create(record);
+    // Act
+    const listed = await repository.listIncidents({ account: '222222222222' });
+    const none = await repository.listIncidents({ account: '333333333333' });
+    // Assert
+    expect(first.id).not.toBe(second.id);
+    expect(listed.map((r) => [r.id, r.account])).toEqual([[second.id, '222222222222']]);
+    expect(none).toEqual([]);
+    expect(await repository.getIncident(first.id)).toEqual(first);
+  });
+
   test('unknown and malformed ids are simply not found', async () => {
     expect(await repository.getIncident(`${'0'.repeat(32)}-1`)).toBeNull();
     expect(await repository.getIncident('not an id')).toBeNull();

@@ -14,7 +14,35 @@ describe('runtimeConfig', () => {
       quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
       resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
       contextLookup: true,
+      verify: true,
+      reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.default,
+      holdWindowHours: SETTINGS.holdWindowHours.default,
+      reminderIntervalHours: SETTINGS.reminderIntervalHours.default,
+      recurringQuietMultiplier: SETTINGS.recurringQuietMultiplier.default,
+      recurringAfterBursts: SETTINGS.recurringAfterBursts.default,
+      trustedAccounts: [],
+      trustedOrganizationId: null,
+      maxNewIncidentsPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
+      maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
+      centralExternalId: null,
     });
+  });
+
+  test('trusted accounts are a comma-separated list of account ids; anything else is refused', () => {
+    const env = {
+      [RUNTIME_ENV.trustedAccounts]: '111122223333, 444455556666',
+      [RUNTIME_ENV.trustedOrganizationId]: 'o-abcdefghij',
+    };
+    expect(runtimeConfig(env)).toMatchObject({
+      trustedAccounts: ['111122223333', '444455556666'],
+      trustedOrganizationId: 'o-abcdefghij',
+    });
+    expect(() => runtimeConfig({ [RUNTIME_ENV.trustedAccounts]: '111122223333,*' })).toThrow(
+      ConfigError,
+    );
+    expect(() => runtimeConfig({ [RUNTIME_ENV.trustedOrganizationId]: 'o-x' })).toThrow(
+      ConfigError,
+    );
   });
 
   test('reads every variable the stack sets', () => {
@@ -29,6 +57,17 @@ describe('runtimeConfig', () => {
       [RUNTIME_ENV.quietPeriodMinutes]: '5',
       [RUNTIME_ENV.resolvedTtlDays]: '7',
       [RUNTIME_ENV.contextLookup]: 'false',
+      [RUNTIME_ENV.verify]: 'false',
+      [RUNTIME_ENV.reverifyIntervalMinutes]: '20',
+      [RUNTIME_ENV.holdWindowHours]: '48',
+      [RUNTIME_ENV.reminderIntervalHours]: '12',
+      [RUNTIME_ENV.recurringQuietMultiplier]: '3',
+      [RUNTIME_ENV.recurringAfterBursts]: '4',
+      [RUNTIME_ENV.trustedAccounts]: '111122223333',
+      [RUNTIME_ENV.trustedOrganizationId]: 'o-abcdefghij',
+      [RUNTIME_ENV.maxNewIncidentsPerDelivery]: '5',
+      [RUNTIME_ENV.maxAlertsPerChannelPerMinute]: '50',
+      [RUNTIME_ENV.centralExternalId]: 'invoke-doctor-o-a1b2c3d4e5',
     };
 
     // Act
@@ -45,6 +84,17 @@ describe('runtimeConfig', () => {
       quietPeriodMinutes: 5,
       resolvedTtlDays: 7,
       contextLookup: false,
+      verify: false,
+      reverifyIntervalMinutes: 20,
+      holdWindowHours: 48,
+      reminderIntervalHours: 12,
+      recurringQuietMultiplier: 3,
+      recurringAfterBursts: 4,
+      trustedAccounts: ['111122223333'],
+      trustedOrganizationId: 'o-abcdefghij',
+      maxNewIncidentsPerDelivery: 5,
+      maxAlertsPerChannelPerMinute: 50,
+      centralExternalId: 'invoke-doctor-o-a1b2c3d4e5',
     });
   });
 

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PAYLOAD_KINDS } from '../../bench/buildPayload';
+import { STREAM_BATCH_RECORDS, STREAM_KINDS } from '../../bench/buildStreamBatch';
 import { CONSTRUCT_BUNDLING } from '../../bench/measureBundle';
 import { LAMBDA_MEMORY_MB } from '../../bench/measureMemory';
 import type { BenchResults } from '../../bench/run';
@@ -53,6 +54,11 @@ describe('npm run bench -- --quick --json FILE', () => {
       'CLI path',
       'CLI peak memory',
       'Storm cost',
+      'Matchers on adversarial lines',
+      'Kinesis stream responder',
+      'Stream batches into the incident store',
+      'Static check',
+      'Verification cost',
       'Targets',
     ]) {
       expect(stdout).toContain(heading);
@@ -86,6 +92,33 @@ describe('npm run bench -- --quick --json FILE', () => {
     }
   });
 
+  test('times both batch kinds against the decode floor, and measures memory per batch', () => {
+    expect(results.stream.throughput.map((t) => t.kind)).toEqual([...STREAM_KINDS]);
+    for (const t of results.stream.throughput) {
+      expect(t.batch.records).toBe(STREAM_BATCH_RECORDS);
+      expect(t.diagnoses).toBeGreaterThan(0);
+      expect(Object.keys(t.methods).sort()).toEqual(['floor', 'floor-ascii', 'handler']);
+      for (const timing of Object.values(t.methods)) {
+        positive(timing.medianMs);
+        positive(timing.recordsPerSecond);
+        positive(timing.eventsPerSecond);
+      }
+      positive(t.handlerOverFloor);
+    }
+    expect(results.stream.memory.map((m) => m.kind)).toEqual([...STREAM_KINDS]);
+    for (const m of results.stream.memory) positive(m.peakRss);
+    positive(results.stream.bundleBytes);
+    // One conditional write per incident and batch once the incidents are open.
+    const store = results.stream.store;
+    expect(store.batches).toBe(3);
+    expect(store.incidents).toBeGreaterThan(0);
+    expect(store.firstBatchWrites).toBeGreaterThanOrEqual(store.incidents);
+    expect(store.laterBatchWrites).toBeLessThanOrEqual(store.incidents);
+    expect(results.targets.map((v) => v.target)).toContain(
+      `peak RSS of a ${STREAM_BATCH_RECORDS}-record stream batch ≤ 50% of ${LAMBDA_MEMORY_MB} MB`,
+    );
+  });
+
   test('writes the bundle, cold-init, memory and storm figures and a verdict per target', () => {
     // Assert
     positive(results.bundle.bytes);
@@ -107,7 +140,16 @@ describe('npm run bench -- --quick --json FILE', () => {
       positive(size.writesPerDelivery);
       expect(size.incidents).toBeGreaterThan(0);
     }
-    expect(results.targets.length).toBeGreaterThanOrEqual(8);
+    // every format family is timed on at least two adversarial lines, at both sizes
+    const families = new Set(results.matchers.map((m) => m.family));
+    expect(families).toEqual(
+      new Set(['iam-sentence', 'rest-execution-log', 'http-api-access-log']),
+    );
+    for (const m of results.matchers) {
+      expect(m.timings.map((t) => t.bytes)).toEqual([expect.any(Number), expect.any(Number)]);
+      for (const t of m.timings) expect(Number.isFinite(t.findUsPerKib)).toBe(true);
+    }
+    expect(results.targets.length).toBeGreaterThanOrEqual(11);
     for (const verdict of results.targets) expect(typeof verdict.pass).toBe('boolean');
   });
   test('writes the CLI path against its floor in every form, and the CLI memory at 1× and 20×', () => {
@@ -132,6 +174,32 @@ describe('npm run bench -- --quick --json FILE', () => {
     const targets = results.targets.map((v) => v.target);
     expect(targets).toContain('CLI peak RSS at 20× the input ≤ 1.3× its peak at 1×');
     expect(targets.filter((t) => t.includes('CLI path on the delivery file'))).toHaveLength(2);
+  });
+
+  test('verification: every scenario, reads for a new and a repeated delivery, latency vs baseline', () => {
+    // The emulator tier has moto, so the section is measured, not skipped.
+    const v = results.verification;
+    expect(v.skipped).toBeNull();
+    expect(new Set(v.scenarios.map((s) => s.id))).toEqual(
+      new Set(['1', '2', '3', '4', '5', '6', '7', '7b', '8', '9']),
+    );
+    for (const s of v.scenarios) {
+      expect(s.newIncidentReads).toBeGreaterThan(0);
+      expect(s.repeatedReads).toBe(0);
+      positive(s.openedMs);
+      positive(s.baselineMs);
+    }
+    expect(results.targets.filter((t) => t.target.startsWith('verification:'))).toHaveLength(3);
+  });
+
+  test('checks the 500-resource template with no findings, and times it against JSON.parse', () => {
+    expect(results.check).toMatchObject({ resources: 500, findings: 0 });
+    expect(results.check.callers).toBeGreaterThan(50);
+    positive(results.check.checkMedianMs);
+    positive(results.check.jsonParseMedianMs);
+    expect(results.targets.some((t) => t.target.startsWith('check: 500-resource template'))).toBe(
+      true,
+    );
   });
 });
 

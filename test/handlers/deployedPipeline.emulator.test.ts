@@ -2,6 +2,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { DynamoDbIncidentRepository } from '../../lambda/adapters/DynamoDbIncidentRepository';
 import type { RuntimeConfig } from '../../lambda/adapters/runtimeConfig';
 import { SystemClock } from '../../lambda/adapters/SystemClock';
+import { SETTINGS } from '../../lambda/core/settings';
 import { createHandler } from '../../lambda/handlers/logSubscription';
 import { createSweeper } from '../../lambda/handlers/sweeper';
 import { awslogsPayload, eventId } from '../helpers/awslogsPayload';
@@ -59,7 +60,19 @@ describe('deployed pipeline (handler + sweeper from runtime config) against moto
       updateIntervalMinutes: 15,
       quietPeriodMinutes: 10,
       resolvedTtlDays: 90,
+      holdWindowHours: SETTINGS.holdWindowHours.default,
+      reminderIntervalHours: SETTINGS.reminderIntervalHours.default,
+      recurringQuietMultiplier: SETTINGS.recurringQuietMultiplier.default,
+      recurringAfterBursts: SETTINGS.recurringAfterBursts.default,
       contextLookup: false,
+      // This test is about the lifecycle; verification has its own (test/verify).
+      verify: false,
+      reverifyIntervalMinutes: 5,
+      trustedAccounts: [],
+      trustedOrganizationId: null,
+      maxNewIncidentsPerDelivery: 20,
+      maxAlertsPerChannelPerMinute: 20,
+      centralExternalId: null,
     };
   });
 

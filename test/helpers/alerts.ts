@@ -132,10 +132,54 @@ export const lambdaInvokeDenied: Diagnosis = {
     'User: arn:aws:sts::458036673695:assumed-role/CdkWorkshopStack-HelloHitCounterHitCounterHandlerSe-6m8GE1KfO4P6/CdkWorkshopStack-HelloHitCounterHitCounterHandlerD-GbRYSkrqPIYV is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:eu-central-1:458036673695:function:CdkWorkshopStack-HelloHandler2E4FBA4D-xMvt0Kbw9VKD because no identity-based policy allows the lambda:InvokeFunction action',
 };
 
+/**
+ * The API Gateway diagnosis after verification: the verdict as the live account would give it for
+ * that route (a grant for another stage), with the calls a check makes and a CloudTrail change.
+ */
+export const verifiedApiDiagnosis: Diagnosis = {
+  ...apigwInvalidPermissions,
+  verification: {
+    status: 'confirmed',
+    rootCause: 'source-arn-mismatch',
+    checkedAt: '2026-05-04T09:01:02.000Z',
+    evidence: [
+      { call: 'sts:GetCallerIdentity', result: 'account 767398066659' },
+      {
+        call: 'apigateway:GetResources region=us-west-2 restApiId=d3mcwv9k17',
+        result: '3 resources, 1 Lambda integrations',
+      },
+      {
+        call: 'lambda:GetPolicy region=us-west-2 functionName=arn:aws:lambda:us-west-2:767398066659:function:resumes-api',
+        result: '1 statement: beta-only',
+      },
+      {
+        call: 'cloudtrail:LookupEvents region=us-west-2 resourceName=resumes-api',
+        result: '1 event: RemovePermission20150331v2 2026-05-04T08:40:00Z',
+      },
+    ],
+    statement: {
+      sid: 'beta-only',
+      policy: 'resource-based policy',
+      subject: 'ArnLike AWS:SourceArn',
+      expected: ['arn:aws:execute-api:us-west-2:767398066659:d3mcwv9k17/beta/*/resumes'],
+      actual: 'arn:aws:execute-api:us-west-2:767398066659:d3mcwv9k17/prod/GET/resumes',
+    },
+    change: {
+      event: 'RemovePermission20150331v2',
+      at: '2026-05-04T08:40:00.000Z',
+      actor: 'arn:aws:iam::767398066659:user/deployer via cloudformation.amazonaws.com',
+    },
+    reason:
+      'Statement "beta-only" grants the caller lambda:InvokeFunction, but its ArnLike AWS:SourceArn expects the beta stage and the failing request carries prod.',
+    candidates: [],
+  },
+};
+
 /** The diagnoses every renderer test walks. */
 export const DIAGNOSES = {
   'apigw-invalid-permissions': apigwInvalidPermissions,
   'invoke-access-denied': lambdaInvokeDenied,
+  verified: verifiedApiDiagnosis,
 } as const;
 
 /** An incident around a diagnosis, in the state a notification of `kind` announces. */
@@ -154,6 +198,20 @@ export function incidentFor(diagnosis: Diagnosis, kind: NotificationKind): Incid
     lastSeen: diagnosis.lastSeen ?? '2026-05-04T09:00:00.000Z',
     resolvedAt: resolved ? '2026-05-04T10:40:00.000Z' : null,
     hourly: {},
+    // A job failing hourly: what a recurring alert and a reminder describe.
+    ...(kind === 'recurring' || kind === 'reminder'
+      ? {
+          recurrence: {
+            bursts: 3,
+            starts: [
+              '2026-05-04T07:00:00.000Z',
+              '2026-05-04T08:00:00.000Z',
+              '2026-05-04T09:00:00.000Z',
+            ],
+            announcedAt: '2026-05-04T09:00:05.000Z',
+          },
+        }
+      : {}),
   };
 }
 
@@ -161,7 +219,7 @@ export function incidentFor(diagnosis: Diagnosis, kind: NotificationKind): Incid
 export function notificationFor(
   diagnosis: Diagnosis,
   kind: NotificationKind,
-  newOccurrences = kind === 'update'
+  newOccurrences = kind === 'update' || kind === 'reminder'
     ? Math.ceil(diagnosis.occurrences / 4)
     : kind === 'opened'
       ? diagnosis.occurrences
@@ -172,7 +230,14 @@ export function notificationFor(
 }
 
 /** Every notification kind. */
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['opened', 'update', 'resolved'];
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
+  'opened',
+  'update',
+  'recurring',
+  'reminder',
+  'fixed',
+  'resolved',
+];
 
 /** Strings that would ping, link or format if Slack parsed them (the injection test's payloads). */
 export const SLACK_MARKUP = [

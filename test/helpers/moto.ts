@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
-/** Account id moto serves (one account per moto process). */
+/**
+ * Account id moto serves by default (moto's own default): requests signed with the credentials of
+ * an assumed role are served in that role's account, which is how tests act as another account.
+ */
 export const MOTO_ACCOUNT_ID = '123456789012';
 /** Region every emulator test uses. */
 export const TEST_REGION = 'us-east-1';
@@ -32,10 +35,13 @@ const HOW_TO_INSTALL =
   '(it provides `python3 -m moto.server`).';
 
 /** Starts `python3 -m moto.server` on a free loopback port and waits until it answers. */
-export async function startMoto(accountId: string = MOTO_ACCOUNT_ID): Promise<MotoServer> {
+export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // MOTO_ACCOUNT_ID would pin every request to one account, assumed roles included.
+  delete env.MOTO_ACCOUNT_ID;
   const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_ACCOUNT_ID: accountId },
+    env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

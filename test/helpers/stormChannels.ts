@@ -147,7 +147,7 @@ const SNS_PROGRESS: Readonly<Record<ChannelAlert['status'], RegExp>> = {
   ONGOING:
     /^(?<added>\d+) new occurrences? since the last update, (?<total>\d+) occurrences? in total;/,
   RESOLVED:
-    /^No occurrences since .*\. The outage lasted .* with (?<total>\d+) occurrences? in total\./,
+    /^(?:No failures for|Verified fixed at|No occurrences since) .*\. The outage lasted .* with (?<total>\d+) occurrences? in total\./,
 };
 
 /** Reads the SNS `default` text: `invoke-doctor <STATUS> <incident id>: <headline>. <progress>`. */

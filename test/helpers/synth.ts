@@ -3,11 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { STACK_NAMES } from '../../lambda/core/constants';
 import { parseConfig } from '../../lib/config';
+import { InvokeDoctorCentralStack } from '../../lib/InvokeDoctorCentralStack';
+import { InvokeDoctorSourceStack } from '../../lib/InvokeDoctorSourceStack';
 import { InvokeDoctorStack } from '../../lib/InvokeDoctorStack';
+import { InvokeGrantChecks } from '../../lib/nag/InvokeGrantChecks';
 import { projectRoot } from '../../lib/projectRoot';
 
 /** The `context` block of cdk.json (feature flags and the example configuration). */
@@ -55,19 +59,50 @@ export function synthesize(rawConfig: unknown): Synthesized {
   return { app, stack, template: Template.fromStack(stack) };
 }
 
-/** Unacknowledged cdk-nag findings (AwsSolutions and Serverless packs) as `RuleId at path` lines. */
-export function nagFindings(stack: InvokeDoctorStack): string[] {
-  return [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) =>
-    pack
-      .validateScope(stack)
-      .violations.flatMap((v) =>
-        v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? '?'}`),
-      ),
+/** The organisation's stacks of one configuration variant, synthesized without bundling. */
+export interface SynthesizedOrganisation {
+  readonly app: App;
+  readonly central: InvokeDoctorCentralStack;
+  readonly centralTemplate: Template;
+  readonly source: InvokeDoctorSourceStack;
+  readonly sourceTemplate: Template;
+}
+
+/** Validates `rawConfig` (which must have a `central` object) and synthesizes both stacks as bin/app.ts does. */
+export function synthesizeOrganisation(rawConfig: unknown): SynthesizedOrganisation {
+  const app = testApp();
+  const config = parseConfig(rawConfig);
+  const { central } = config;
+  if (central === undefined) throw new Error('the configuration has no central object');
+  const centralStack = new InvokeDoctorCentralStack(app, STACK_NAMES.central, {
+    config: { ...config, central },
+  });
+  const source = new InvokeDoctorSourceStack(app, STACK_NAMES.source, {
+    config: { ...config, central },
+  });
+  return {
+    app,
+    central: centralStack,
+    centralTemplate: Template.fromStack(centralStack),
+    source,
+    sourceTemplate: Template.fromStack(source),
+  };
+}
+
+/** Unacknowledged cdk-nag findings (AwsSolutions, Serverless, InvokeGrant packs) as `RuleId at path` lines. */
+export function nagFindings(stack: Stack): string[] {
+  return [new AwsSolutionsChecks(), new ServerlessChecks(), new InvokeGrantChecks()].flatMap(
+    (pack) =>
+      pack
+        .validateScope(stack)
+        .violations.flatMap((v) =>
+          v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? '?'}`),
+        ),
   );
 }
 
 /** Every acknowledgement recorded in the stack's construct tree: rule id -> reason. */
-export function acknowledgements(stack: InvokeDoctorStack): Map<string, string> {
+export function acknowledgements(stack: Stack): Map<string, string> {
   const acks = new Map<string, string>();
   for (const construct of stack.node.findAll()) {
     for (const entry of construct.node.metadata) {

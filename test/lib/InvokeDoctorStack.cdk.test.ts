@@ -31,14 +31,62 @@ const COMMON_ACKS = [
   'Serverless-SQSRedrivePolicy',
 ];
 const LOG_GROUP_ARN_PREFIX = 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:';
+// Verification's read-only resources (on by default), each acknowledged with its reason.
+const API_PATHS = [
+  '/restapis/*/resources',
+  '/restapis/*/stages/*',
+  '/restapis/*/authorizers',
+  '/apis/*/routes',
+  '/apis/*/integrations',
+  '/apis/*/authorizers/*',
+  '/apis/*/stages/*',
+];
+const VERIFY_ACKS = [
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:*]',
+  ...API_PATHS.map(
+    (path) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::${path}]`,
+  ),
+  ...['role/*', 'user/*', 'group/*', 'policy/*'].map(
+    (r) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:${r}]`,
+  ),
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::aws:policy/*]',
+];
+/** Every action verification may call: read-only, as docs/permissions.md lists them. */
+const VERIFY_ACTIONS = [
+  'apigateway:GET',
+  'cloudtrail:LookupEvents',
+  'iam:GetGroupPolicy',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+  'iam:GetRole',
+  'iam:GetRolePolicy',
+  'iam:GetUser',
+  'iam:GetUserPolicy',
+  'iam:ListAttachedGroupPolicies',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListAttachedUserPolicies',
+  'iam:ListGroupPolicies',
+  'iam:ListGroupsForUser',
+  'iam:ListRolePolicies',
+  'iam:ListUserPolicies',
+  'iam:SimulatePrincipalPolicy',
+  'lambda:GetFunctionConfiguration',
+  'lambda:GetFunctionUrlConfig',
+  'lambda:GetPolicy',
+];
 const EXPECTED_ACKS: Record<keyof typeof variants, string[]> = {
   perGroup: [
     ...COMMON_ACKS,
+    ...VERIFY_ACKS,
     `AwsSolutions-IAM5[Resource::${LOG_GROUP_ARN_PREFIX}API-Gateway-Execution-Logs_a1b2c3d4e5/prod:*]`,
     `AwsSolutions-IAM5[Resource::${LOG_GROUP_ARN_PREFIX}/aws/lambda/orders-api:*]`,
     `AwsSolutions-IAM5[Resource::${LOG_GROUP_ARN_PREFIX}/aws/vendedlogs/orders-http-api/access:*]`,
   ],
-  accountWide: [...COMMON_ACKS, `AwsSolutions-IAM5[Resource::${LOG_GROUP_ARN_PREFIX}*]`],
+  accountWide: [
+    ...COMMON_ACKS,
+    ...VERIFY_ACKS,
+    `AwsSolutions-IAM5[Resource::${LOG_GROUP_ARN_PREFIX}*]`,
+  ],
 };
 
 const WATCHED = [
@@ -251,6 +299,11 @@ describe.each(Object.entries(variants))('InvokeDoctorStack (%s)', (name, { stack
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Effect: 'Allow',
+            // only this account's alarms: no confused deputy through the service principal
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': Match.anyValue() },
+            },
           }),
         ]),
       },
@@ -293,7 +346,7 @@ describe.each(Object.entries(variants))('InvokeDoctorStack (%s)', (name, { stack
     });
   });
 
-  it('alarms on responder errors and throttles, queue depth, sweeper errors and failed alerts', () => {
+  it('alarms on responder errors and throttles, queue depth, sweeper errors, failed and abandoned alerts', () => {
     // Arrange
     const topicId = Object.keys(resources(template, 'AWS::SNS::Topic'))[0] as string;
     const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map(
@@ -312,9 +365,10 @@ describe.each(Object.entries(variants))('InvokeDoctorStack (%s)', (name, { stack
         ['ApproximateNumberOfMessagesVisible', expect.stringContaining('FailureQueue')],
         ['Errors', expect.stringContaining(sweeperId)],
         ['NotificationsFailed', expect.stringContaining('invoke-doctor')],
+        ['NotificationsAbandoned', expect.stringContaining('invoke-doctor')],
       ]),
     );
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.OKActions).toEqual([{ Ref: topicId }]);
@@ -404,7 +458,11 @@ describe.each(Object.entries(variants))('InvokeDoctorStack (%s)', (name, { stack
       const wildcards = roleStatements(template, id)
         .filter((s) => s.Effect === 'Allow' && resourcesOf(s).includes('*'))
         .flatMap(actionsOf);
-      expect(wildcards.sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      expect(wildcards.sort()).toEqual([
+        'cloudtrail:LookupEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
       // Log writing: this function's own log group only (no AWSLambdaBasicExecutionRole).
       expect(
         resourcesOf(statementWith(roleStatements(template, id), 'logs:PutLogEvents') as Statement),
@@ -415,6 +473,23 @@ describe.each(Object.entries(variants))('InvokeDoctorStack (%s)', (name, { stack
       { ManagedPolicyArns: Match.anyValue() },
       0,
     );
+  });
+
+  it('lets both functions make exactly the read-only calls verification needs, in this account', () => {
+    for (const id of [responderId, sweeperId]) {
+      const statements = roleStatements(template, id).filter((s) =>
+        actionsOf(s).some((a) => VERIFY_ACTIONS.includes(a)),
+      );
+      expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual(VERIFY_ACTIONS);
+      // No write, no code download, no secret among them.
+      for (const action of statements.flatMap(actionsOf)) {
+        expect(action).toMatch(/:(Get|List|Lookup|Simulate)|^apigateway:GET$/);
+      }
+      const lambda = statementWith(statements, 'lambda:GetPolicy') as Statement;
+      expect(JSON.stringify(resourcesOf(lambda))).toContain(':function:*');
+      const api = statementWith(statements, 'apigateway:GET') as Statement;
+      expect(JSON.stringify(resourcesOf(api))).not.toMatch(/::\/restapis\/\*"|::\*"/);
+    }
   });
 
   it('has zero unacknowledged cdk-nag findings, each acknowledgement with a specific reason', () => {

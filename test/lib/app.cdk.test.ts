@@ -110,6 +110,51 @@ describe('npx cdk synth (real bundling)', () => {
     expect(template).toContain('AWS::Logs::AccountPolicy');
   }, 240_000);
 
+  it('adds the central and member stacks with a central object, bundling the stream handler', async () => {
+    // Arrange
+    const outdir = mkdtempSync(join(tmpdir(), 'invoke-doctor-synth-'));
+    const context = {
+      accountWide: true,
+      central: {
+        organizationId: 'o-a1b2c3d4e5',
+        readRole: true,
+        externalId: 'invoke-doctor-o-a1b2c3d4e5',
+      },
+    };
+
+    // Act
+    const result = await cdkSynth(outdir, ['-c', `invoke-doctor=${JSON.stringify(context)}`]);
+
+    // Assert
+    expect(result).toMatchObject({ code: 0 });
+    const read = (name: string) =>
+      JSON.parse(readFileSync(join(outdir, `${name}.template.json`), 'utf8')) as {
+        Resources: Record<
+          string,
+          {
+            Type: string;
+            Properties: { Code?: { S3Key?: string }; Handler?: string; Description?: string };
+          }
+        >;
+      };
+    expect(Object.keys(read('InvokeDoctor').Resources).length).toBeGreaterThan(0);
+    const central = read('InvokeDoctorCentral');
+    const source = read('InvokeDoctorSource');
+    const responder = Object.values(central.Resources).find((r) =>
+      String(r.Properties.Description).startsWith('invoke-doctor central responder'),
+    );
+    const hash = responder?.Properties.Code?.S3Key?.replace(/\.zip$/, '') ?? '';
+    const bundle = readFileSync(join(outdir, `asset.${hash}`, 'index.mjs'), 'utf8');
+    expect(bundle).toContain('batchItemFailures');
+    expect(bundle).not.toContain('AWS4-HMAC-SHA256');
+    expect(Object.values(source.Resources).map((r) => r.Type)).toContain(
+      'AWS::Logs::AccountPolicy',
+    );
+    expect(Object.values(source.Resources).map((r) => r.Type)).not.toContain(
+      'AWS::Lambda::Function',
+    );
+  }, 240_000);
+
   it('fails with one line naming the bad field when -c overrides the config badly', async () => {
     // Arrange
     const outdir = mkdtempSync(join(tmpdir(), 'invoke-doctor-synth-'));

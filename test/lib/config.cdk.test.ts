@@ -1,6 +1,6 @@
 import { ConfigError } from '../../lambda/core/errors';
 import { CONFIG_CONTEXT_KEY, SETTINGS } from '../../lambda/core/settings';
-import { logGroupTargets, parseConfig } from '../../lib/config';
+import { logGroupTargets, MAX_LISTED_ACCOUNTS, parseConfig } from '../../lib/config';
 import { exampleConfig } from '../helpers/synth';
 
 const K = CONFIG_CONTEXT_KEY;
@@ -15,10 +15,19 @@ describe('parseConfig', () => {
       alarmEmails: [],
       snsChatFormat: false,
       contextLookup: true,
+      verify: true,
+      trustedAccounts: [],
       incidents: {
         updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
         quietPeriodMinutes: SETTINGS.quietPeriodMinutes.default,
+        reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.default,
+        holdWindowHours: SETTINGS.holdWindowHours.default,
+        reminderIntervalHours: SETTINGS.reminderIntervalHours.default,
+        recurringQuietMultiplier: SETTINGS.recurringQuietMultiplier.default,
+        recurringAfterBursts: SETTINGS.recurringAfterBursts.default,
         resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
+        maxNewPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
+        maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
       },
       logRetentionDays: SETTINGS.logRetentionDays.default,
     });
@@ -31,8 +40,27 @@ describe('parseConfig', () => {
     expect(config.incidents).toEqual({
       updateIntervalMinutes: SETTINGS.updateIntervalMinutes.default,
       quietPeriodMinutes: 20,
+      reverifyIntervalMinutes: SETTINGS.reverifyIntervalMinutes.default,
+      holdWindowHours: SETTINGS.holdWindowHours.default,
+      reminderIntervalHours: SETTINGS.reminderIntervalHours.default,
+      recurringQuietMultiplier: SETTINGS.recurringQuietMultiplier.default,
+      recurringAfterBursts: SETTINGS.recurringAfterBursts.default,
       resolvedTtlDays: SETTINGS.resolvedTtlDays.default,
+      maxNewPerDelivery: SETTINGS.maxNewIncidentsPerDelivery.default,
+      maxAlertsPerChannelPerMinute: SETTINGS.maxAlertsPerChannelPerMinute.default,
     });
+  });
+
+  it('trusted accounts must be account ids, the organization an organization id', () => {
+    expect(
+      parseConfig({ functions: ['f'], trustedAccounts: ['111122223333'] }).trustedAccounts,
+    ).toEqual(['111122223333']);
+    expect(() => parseConfig({ functions: ['f'], trustedAccounts: ['*'] })).toThrow(
+      `${K}.trustedAccounts[0]`,
+    );
+    expect(() => parseConfig({ functions: ['f'], trustedOrganizationId: 'org' })).toThrow(
+      `${K}.trustedOrganizationId`,
+    );
   });
 
   it.each<[string, unknown, string]>([
@@ -133,6 +161,98 @@ describe('parseConfig', () => {
       `${K}.functions: must be empty when accountWide is true`,
     ],
     [
+      'central without senders',
+      { functions: ['x'], central: {} },
+      `${K}.central: say who may send logs`,
+    ],
+    [
+      'central with both an organisation and accounts',
+      {
+        functions: ['x'],
+        central: { organizationId: 'o-a1b2c3d4e5', accountIds: ['111111111111'] },
+      },
+      `${K}.central: set organizationId or accountIds, not both`,
+    ],
+    [
+      'organisation id',
+      { functions: ['x'], central: { organizationId: 'r-a1b2' } },
+      `${K}.central.organizationId: expected an organisation id`,
+    ],
+    [
+      'masked member account',
+      { functions: ['x'], central: { accountIds: ['111111111111', '95**********'] } },
+      `${K}.central.accountIds[1]: expected a 12-digit AWS account id`,
+    ],
+    [
+      'member account listed twice',
+      { functions: ['x'], central: { accountIds: ['111111111111', '111111111111'] } },
+      `${K}.central.accountIds[1]: 111111111111 is listed twice`,
+    ],
+    [
+      'more accounts than a destination policy holds',
+      {
+        functions: ['x'],
+        central: {
+          accountIds: Array.from({ length: MAX_LISTED_ACCOUNTS + 1 }, (_, i) =>
+            String(100000000000 + i),
+          ),
+        },
+      },
+      `${K}.central.accountIds: ${MAX_LISTED_ACCOUNTS + 1} accounts do not fit in a destination policy`,
+    ],
+    [
+      'read role without external id',
+      { functions: ['x'], central: { organizationId: 'o-a1b2c3d4e5', readRole: true } },
+      `${K}.central.externalId: required with readRole`,
+    ],
+    [
+      'external id without read role',
+      { functions: ['x'], central: { organizationId: 'o-a1b2c3d4e5', externalId: 'abc-123' } },
+      `${K}.central.externalId: only used with "readRole": true`,
+    ],
+    [
+      'external id with a space',
+      {
+        functions: ['x'],
+        central: { organizationId: 'o-a1b2c3d4e5', readRole: true, externalId: 'a b' },
+      },
+      `${K}.central.externalId: expected an external id`,
+    ],
+    [
+      'batch window',
+      { functions: ['x'], central: { organizationId: 'o-a1b2c3d4e5', batchWindowSeconds: 301 } },
+      `${K}.central.batchWindowSeconds: Too big`,
+    ],
+    [
+      'shards',
+      { functions: ['x'], central: { organizationId: 'o-a1b2c3d4e5', shards: 0 } },
+      `${K}.central.shards: Too small`,
+    ],
+    [
+      'unknown central key',
+      { functions: ['x'], central: { organizationId: 'o-a1b2c3d4e5', orgId: 'o-a1b2c3d4e5' } },
+      `${K}.central.orgId: unknown setting`,
+    ],
+    [
+      'a member subscription of invoke-doctor’s own log group',
+      {
+        functions: ['x'],
+        central: {
+          organizationId: 'o-a1b2c3d4e5',
+          memberLogGroups: ['/aws/lambda/orders', '/invoke-doctor/InvokeDoctorCentral/responder'],
+        },
+      },
+      `${K}.central.memberLogGroups[1]: "/invoke-doctor/InvokeDoctorCentral/responder" is invoke-doctor's own log group`,
+    ],
+    [
+      'member log group listed twice',
+      {
+        functions: ['x'],
+        central: { organizationId: 'o-a1b2c3d4e5', memberLogGroups: ['/a', '/a'] },
+      },
+      `${K}.central.memberLogGroups[1]: "/a" is listed twice`,
+    ],
+    [
       'duplicate target',
       { functions: ['orders'], logGroups: ['/aws/lambda/orders'] },
       `${K}.logGroups[0]: log group "/aws/lambda/orders" is already watched by ${K}.functions[0]`,
@@ -144,6 +264,37 @@ describe('parseConfig', () => {
     // Assert
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(message);
+  });
+
+  it('leaves central absent unless configured, and applies its defaults when it is', () => {
+    // Act
+    const single = parseConfig({ functions: ['orders-api'] });
+    const central = parseConfig({
+      functions: ['orders-api'],
+      central: { organizationId: 'o-a1b2c3d4e5' },
+    });
+
+    // Assert
+    expect(single.central).toBeUndefined();
+    expect(central.central).toEqual({
+      organizationId: 'o-a1b2c3d4e5',
+      accountIds: [],
+      batchSize: SETTINGS.centralBatchSize.default,
+      batchWindowSeconds: SETTINGS.centralBatchWindowSeconds.default,
+      parallelizationFactor: SETTINGS.centralParallelizationFactor.default,
+      maxRecordAgeHours: SETTINGS.centralMaxRecordAgeHours.default,
+      memberLogGroups: [],
+      readRole: false,
+    });
+  });
+
+  it('accepts a list of accounts as long as a destination policy holds', () => {
+    const accountIds = Array.from({ length: MAX_LISTED_ACCOUNTS }, (_, i) =>
+      String(100000000000 + i),
+    );
+    expect(parseConfig({ accountWide: true, central: { accountIds } }).central?.accountIds).toEqual(
+      accountIds,
+    );
   });
 
   it('carries the field path on the error', () => {

@@ -21,10 +21,48 @@ export function readTimestamp(value: unknown, field: string): number | null {
 }
 
 /**
+ * One event of a DATA_MESSAGE, or null when it is malformed (not an object, a message that is not a
+ * string, an id or timestamp of the wrong type): one such event is skipped and counted, it never
+ * costs the rest of its delivery.
+ */
+function readEvent(item: unknown): LogEvent | null {
+  if (typeof item !== 'object' || item === null) return null;
+  const event = item as Record<string, unknown>;
+  const message = event.message;
+  if (typeof message !== 'string') return null;
+  const id = event.id;
+  const timestamp = event.timestamp;
+  if (
+    typeof id === 'string' &&
+    id !== '' &&
+    typeof timestamp === 'number' &&
+    Number.isFinite(timestamp)
+  ) {
+    // already a LogEvent: reuse the parsed object instead of copying every event
+    return item as LogEvent;
+  }
+  if (id !== undefined && id !== null && typeof id !== 'string' && typeof id !== 'number')
+    return null;
+  const time =
+    timestamp === undefined || timestamp === null
+      ? null
+      : typeof timestamp === 'string' && timestamp !== ''
+        ? Number(timestamp)
+        : timestamp;
+  if (time !== null && (typeof time !== 'number' || !Number.isFinite(time))) return null;
+  return {
+    id: id === undefined || id === null || id === '' ? null : String(id),
+    timestamp: time,
+    message,
+  };
+}
+
+/**
  * Validates a decoded subscription payload (`messageType`, `owner`, `logGroup`, `logStream`,
  * `subscriptionFilters`, `logEvents[{id,timestamp,message}]`, optional `policyLevel`) once, at the
  * boundary, with a hand-written guard (cheaper than a schema library on the hot path). Returns
- * null for CONTROL_MESSAGE.
+ * null for CONTROL_MESSAGE. A payload of the wrong shape throws; a malformed event inside a good
+ * payload is skipped and counted in the batch's `malformed`.
  */
 export function readDataMessage(payload: unknown, format: InputFormat): LogBatch | null {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
@@ -36,33 +74,13 @@ export function readDataMessage(payload: unknown, format: InputFormat): LogBatch
     fail('messageType is not DATA_MESSAGE or CONTROL_MESSAGE');
   const raw = record.logEvents;
   if (!Array.isArray(raw)) fail('logEvents is not an array');
-  const events: LogEvent[] = new Array(raw.length);
+  const events: LogEvent[] = [];
+  let malformed = 0;
   for (let i = 0; i < raw.length; i++) {
     const item: unknown = raw[i];
-    if (typeof item !== 'object' || item === null) fail(`logEvents[${i}] is not an object`);
-    const event = item as Record<string, unknown>;
-    const message = event.message;
-    if (typeof message !== 'string') fail(`logEvents[${i}].message is not a string`);
-    const id = event.id;
-    if (id !== undefined && id !== null && typeof id !== 'string' && typeof id !== 'number') {
-      fail(`logEvents[${i}].id is not a string`);
-    }
-    const timestamp = event.timestamp;
-    if (
-      typeof id === 'string' &&
-      id !== '' &&
-      typeof timestamp === 'number' &&
-      Number.isFinite(timestamp)
-    ) {
-      // already a LogEvent: reuse the parsed object instead of copying every event
-      events[i] = item as LogEvent;
-      continue;
-    }
-    events[i] = {
-      id: id === undefined || id === null || id === '' ? null : String(id),
-      timestamp: readTimestamp(timestamp, `logEvents[${i}].timestamp`),
-      message,
-    };
+    const event = readEvent(item);
+    if (event === null) malformed++;
+    else events.push(event);
   }
   return {
     format,
@@ -71,5 +89,6 @@ export function readDataMessage(payload: unknown, format: InputFormat): LogBatch
     logStream: optionalString(record.logStream, 'logStream'),
     policyLevel: optionalString(record.policyLevel, 'policyLevel'),
     events,
+    ...(malformed > 0 ? { malformed } : {}),
   };
 }

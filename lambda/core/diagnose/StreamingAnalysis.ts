@@ -1,3 +1,4 @@
+import type { GrantTrust } from '../fixes/callerTrust';
 import { isContextLine } from '../formats/correlateApiGateway';
 import type { Diagnosis, LogBatch, LogEvent } from '../types';
 import { analyzeBatches } from './analyzeBatches';
@@ -20,6 +21,8 @@ export interface StreamingOptions {
   readonly contextEvents?: number;
   /** Events held across all lanes before the fullest are analysed early (default 65,536). */
   readonly maxBufferedEvents?: number;
+  /** Accounts trusted to receive a runnable grant (see analyzeBatches; default: none extra). */
+  readonly trust?: GrantTrust;
   /** Memory of the merged counts (DiagnosisTally). */
   readonly tally?: Partial<TallyLimits>;
   /** Receives each window's own diagnoses (replay stores each window as one delivery). */
@@ -61,6 +64,7 @@ export class StreamingAnalysis {
   readonly #maxBuffered: number;
   readonly #onWindow: ((diagnoses: Diagnosis[]) => void) | undefined;
   readonly #tally: DiagnosisTally;
+  readonly #trust: GrantTrust | undefined;
   readonly #lanes = new Map<string, Lane>();
   #buffered = 0;
   #scanned = 0;
@@ -72,6 +76,7 @@ export class StreamingAnalysis {
     this.#maxBuffered = options.maxBufferedEvents ?? 65_536;
     this.#onWindow = options.onWindow;
     this.#tally = new DiagnosisTally(options.tally);
+    this.#trust = options.trust;
   }
 
   /**
@@ -137,7 +142,10 @@ export class StreamingAnalysis {
       events,
     };
     const from = lane.carry.length;
-    const analysis = analyzeBatches([batch], { ranges: new Map([[0, [from, from + count]]]) });
+    const analysis = analyzeBatches([batch], {
+      scan: { ranges: new Map([[0, [from, from + count]]]) },
+      ...(this.#trust === undefined ? {} : { trust: this.#trust }),
+    });
     this.#scanned += count;
     if (analysis.diagnoses.length > 0) {
       this.#tally.add(analysis.diagnoses);

@@ -1,3 +1,5 @@
+import { ALERT_MARKER } from '../constants';
+import { callerTrust, type GrantTrust, NO_EXTRA_TRUST, withOwner } from '../fixes/callerTrust';
 import { renderFixes } from '../fixes/renderFixes';
 import type { Finding } from '../formats/FormatFamily';
 import { FORMAT_FAMILIES } from '../formats/families';
@@ -5,7 +7,19 @@ import type { LogLookupQuery } from '../ports/LogLookup';
 import type { Diagnosis, DiagnosisFacts, LogBatch } from '../types';
 import { fingerprint } from './fingerprint';
 import { prefilter } from './prefilter';
+import { readableMessage } from './readableMessage';
 import { summarize } from './summarize';
+
+/** Options of {@link analyzeBatches}. */
+export interface AnalyzeOptions {
+  /**
+   * Accounts (and an organization) trusted to receive a runnable grant, besides the function's own
+   * account and the account owning each batch's log group (see callerTrust).
+   */
+  readonly trust?: GrantTrust;
+  /** Scan only these ranges; every batch is still read for correlation (default: scan all). */
+  readonly scan?: ScanRanges;
+}
 
 /** Result of analysing some batches. */
 export interface Analysis {
@@ -29,6 +43,10 @@ interface Group {
   last: number | null;
   readonly sample: string;
   readonly logGroup: string | null;
+  readonly logStream: string | null;
+  readonly owner: string | null;
+  readonly eventId: string;
+  readonly requestId: string | null;
 }
 
 function eventId(batch: number, index: number, id: string | null): string {
@@ -92,11 +110,19 @@ export interface ScanRanges {
 
 /**
  * The engine: runs every format family over the prefiltered events, and groups identical findings
- * (same fingerprint) into one diagnosis with exact counts. With `scan`, only the given ranges are
- * scanned; every batch is still read for correlation (the streaming analysis passes the lines
- * before and after a window this way).
+ * (same fingerprint) into one diagnosis with exact counts, its provenance and fixes within the
+ * trust boundary. Messages carrying the alert marker (our own alerts, logged somewhere watched)
+ * are skipped, and the matchers read at most MAX_MATCHED_CHARS of a message, without the
+ * request-data lines of API Gateway execution logs (see readableMessage). With `scan`, only the
+ * given ranges are scanned; every batch is still read for correlation (the streaming analysis
+ * passes the lines before and after a window this way).
  */
-export function analyzeBatches(batches: readonly LogBatch[], scan?: ScanRanges): Analysis {
+export function analyzeBatches(
+  batches: readonly LogBatch[],
+  options: AnalyzeOptions = {},
+): Analysis {
+  const trust = options.trust ?? NO_EXTRA_TRUST;
+  const scan = options.scan;
   const scanners = FORMAT_FAMILIES.map((family) => family.scanner());
   let eventsScanned = 0;
   batches.forEach((batch, b) => {
@@ -107,8 +133,17 @@ export function analyzeBatches(batches: readonly LogBatch[], scan?: ScanRanges):
     eventsScanned += Math.max(0, to - from);
     for (let i = from; i < to; i++) {
       const event = events[i]!;
-      if (!prefilter(event.message)) continue;
-      const scanned = { batch, batchIndex: b, index: i, event, eventId: eventId(b, i, event.id) };
+      const message = event.message;
+      if (!prefilter(message) || message.includes(ALERT_MARKER)) continue;
+      const readable = readableMessage(message);
+      if (readable === null) continue;
+      const scanned = {
+        batch,
+        batchIndex: b,
+        index: i,
+        event: readable === message ? event : { ...event, message: readable },
+        eventId: eventId(b, i, event.id),
+      };
       for (const scanner of scanners) scanner.scan(scanned);
     }
   });
@@ -127,6 +162,10 @@ export function analyzeBatches(batches: readonly LogBatch[], scan?: ScanRanges):
         last: null,
         sample: trimSample(finding.text),
         logGroup: finding.logGroup,
+        logStream: finding.logStream,
+        owner: finding.owner,
+        eventId: finding.eventId,
+        requestId: finding.requestId,
       };
       groups.set(key, group);
     }
@@ -139,18 +178,26 @@ export function analyzeBatches(batches: readonly LogBatch[], scan?: ScanRanges):
         group.last === null ? finding.timestamp : Math.max(group.last, finding.timestamp);
     }
   }
-  const diagnoses: Diagnosis[] = [...groups].map(([key, group]) => ({
-    ...group.facts,
-    summary: summarize(group.facts),
-    fixes: renderFixes(group.facts),
-    occurrences: group.eventIds.size,
-    firstSeen: iso(group.first),
-    lastSeen: iso(group.last),
-    fingerprint: key,
-    logGroup: group.logGroup,
-    eventIds: [...group.eventIds],
-    requestIds: [...group.requestIds],
-    sample: group.sample,
-  }));
+  const diagnoses: Diagnosis[] = [...groups].map(([key, group]) => {
+    const groupTrust = withOwner(trust, group.owner);
+    return {
+      ...group.facts,
+      summary: summarize(group.facts),
+      fixes: renderFixes(group.facts, groupTrust),
+      occurrences: group.eventIds.size,
+      firstSeen: iso(group.first),
+      lastSeen: iso(group.last),
+      fingerprint: key,
+      logGroup: group.logGroup,
+      eventIds: [...group.eventIds],
+      requestIds: [...group.requestIds],
+      sample: group.sample,
+      logStream: group.logStream,
+      logOwner: group.owner,
+      eventId: group.eventId,
+      requestId: group.requestId ?? [...group.requestIds][0] ?? null,
+      callerTrust: callerTrust(group.facts, groupTrust),
+    };
+  });
   return { diagnoses, eventsScanned, pendingLookups: pendingLookups(batches, findings) };
 }

@@ -10,33 +10,48 @@ import { snippetQuote } from './snippetQuote';
 export interface PermissionGrant {
   /** `apigateway.amazonaws.com`, an account id, or a role/user ARN. */
   readonly principal: Checked;
-  /** How the principal is expressed in CDK. */
-  readonly principalKind: 'service' | 'account' | 'arn';
+  /** How the principal is expressed in CDK; `any` is `*` (public function URLs). */
+  readonly principalKind: 'service' | 'account' | 'arn' | 'any';
   /** Short label for the statement id (`apigateway`, `cross-account`). */
   readonly label: string;
   readonly sourceArn: Checked | null;
   readonly sourceAccount: Checked | null;
+  /** Organization the statement is limited to (`--principal-org-id`), for callers trusted only by it. */
+  readonly principalOrgId?: Checked | null;
   /** First sentence(s) of the description: why this grant fixes the finding. */
   readonly why: string;
   /** Extra sentences: narrower/broader alternatives and caveats. */
   readonly notes: readonly string[];
+  /** For `lambda:InvokeFunctionUrl`: the URL's auth type; `AWS_IAM` unless told. */
+  readonly functionUrlAuthType?: 'AWS_IAM' | 'NONE' | undefined;
+  /**
+   * Function URLs need two statements; `url` or `via-url` renders only that one (the other is in
+   * place already, as verification found). Default `both`.
+   */
+  readonly urlStatements?: 'both' | 'url' | 'via-url' | undefined;
 }
 
 const CDK_PRINCIPAL = {
   service: 'ServicePrincipal',
   account: 'AccountPrincipal',
   arn: 'ArnPrincipal',
+  any: 'AnyPrincipal',
 } as const;
 
 /** Renders one `add-permission` fix; the command is null when any required value failed its check. */
 export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): Fix {
-  const { fn, action } = r;
+  const { fn } = r;
+  const only = r.action === 'lambda:InvokeFunctionUrl' ? (grant.urlStatements ?? 'both') : 'both';
+  // Only the InvokeFunction statement limited to the URL: the URL statement is in place already.
+  const viaUrlOnly = only === 'via-url';
+  const action = viaUrlOnly ? 'lambda:InvokeFunction' : r.action;
   const statementId = statementIdFor(grant.label, [
     shown(fn.qualifiedArn),
     shown(grant.principal),
     grant.sourceArn ? shown(grant.sourceArn) : null,
     grant.sourceAccount ? shown(grant.sourceAccount) : null,
     action,
+    ...(grant.principalOrgId ? [shown(grant.principalOrgId)] : []),
   ]);
   const words: Word[] = [
     'aws',
@@ -58,22 +73,39 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
   );
   if (grant.sourceArn) words.push('--source-arn', grant.sourceArn);
   if (grant.sourceAccount) words.push('--source-account', grant.sourceAccount);
+  if (grant.principalOrgId) words.push('--principal-org-id', grant.principalOrgId);
+  const authType = grant.functionUrlAuthType ?? 'AWS_IAM';
   if (action === 'lambda:InvokeFunctionUrl')
-    words.push('--function-url-auth-type', valid('AWS_IAM'));
-  const line = viaFunctionUrl(commandLine(words), words, action, statementId);
+    words.push('--function-url-auth-type', valid(authType));
+  if (viaUrlOnly) words.push('--invoked-via-function-url');
+  const line =
+    only === 'both'
+      ? viaFunctionUrl(commandLine(words), words, action, statementId)
+      : commandLine(words);
 
   const target = `${shown(fn.name)}${fn.qualifier ? `:${shown(fn.qualifier)}` : ''}`;
   const scope = [
     grant.sourceArn ? ` from ${shown(grant.sourceArn)}` : '',
     grant.sourceAccount ? ` (source account ${shown(grant.sourceAccount)})` : '',
+    grant.principalOrgId ? ` (only within organization ${shown(grant.principalOrgId)})` : '',
   ].join('');
   const sentences = [
     grant.why,
     `Adds statement ${statementId} to the resource-based policy of ${target}, allowing ${shown(grant.principal)} to call ${action}${scope}; re-running it is rejected as a duplicate rather than adding a second statement.`,
     ...grant.notes,
-    ...(action === 'lambda:InvokeFunctionUrl'
+    ...(action === 'lambda:InvokeFunctionUrl' && only === 'both'
       ? [
           `Function URLs created since October 2025 also need lambda:InvokeFunction when invoked through the URL, so the command and the snippets add a second statement (${statementId}-via-url) limited to calls through the URL.`,
+        ]
+      : []),
+    ...(only === 'url'
+      ? [
+          'The lambda:InvokeFunction statement limited to the URL is in place already; this adds only the lambda:InvokeFunctionUrl one.',
+        ]
+      : []),
+    ...(viaUrlOnly
+      ? [
+          'The lambda:InvokeFunctionUrl statement is in place already; this adds only the lambda:InvokeFunction one, limited to calls made through the URL.',
         ]
       : []),
   ];
@@ -94,6 +126,7 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
     principal: v(grant.principal)!,
     sourceArn: v(grant.sourceArn),
     sourceAccount: v(grant.sourceAccount),
+    principalOrgId: grant.principalOrgId ? v(grant.principalOrgId) : null,
   };
   const suffix = deterministicId([statementId], 8);
   return {
@@ -101,29 +134,73 @@ export function renderAddPermission(r: ResolvedFacts, grant: PermissionGrant): F
     description,
     command: line.command,
     // Function URLs need the URL statement and an InvokeFunction statement limited to the URL.
-    ...snippets(suffix, statementId, action, grant.principalKind, values),
+    ...renderPermissionSnippets({
+      suffix,
+      statementId,
+      action,
+      principalKind: grant.principalKind,
+      functionUrlAuthType: authType,
+      values,
+      statements: only,
+    }),
   };
 }
 
-interface PermissionValues {
-  readonly functionArn: string;
-  readonly qualifiedArn: string;
-  readonly qualifier: string | null;
-  readonly principal: string;
-  readonly sourceArn: string | null;
-  readonly sourceAccount: string | null;
+/**
+ * A value in a snippet: a literal (quoted per language) or an expression already written in each
+ * language, such as `!Sub 'arn:${AWS::Partition}:...'` for a value a template leaves to deploy.
+ */
+export type SnippetValue =
+  | string
+  | { readonly yaml: string; readonly hcl: string; readonly ts: string };
+
+/** The values of a permission's snippets. */
+export interface PermissionValues {
+  readonly functionArn: SnippetValue;
+  readonly qualifiedArn: SnippetValue;
+  readonly qualifier: SnippetValue | null;
+  readonly principal: SnippetValue;
+  readonly sourceArn: SnippetValue | null;
+  readonly sourceAccount: SnippetValue | null;
+  /** `aws:PrincipalOrgID` the statement requires, when the grant is limited to an organization. */
+  readonly principalOrgId?: SnippetValue | null;
 }
 
-/** The statements of one grant as CloudFormation, Terraform and CDK (one or two statements). */
-function snippets(
-  suffix: string,
-  statementId: string,
-  action: string,
-  principalKind: PermissionGrant['principalKind'],
-  v: PermissionValues,
+/** What {@link renderPermissionSnippets} renders. */
+export interface PermissionSnippetInput {
+  /** Suffix of the snippet resource names; derive it from the statement id. */
+  readonly suffix: string;
+  readonly statementId: string;
+  readonly action: string;
+  readonly principalKind: PermissionGrant['principalKind'];
+  readonly functionUrlAuthType?: 'AWS_IAM' | 'NONE' | undefined;
+  readonly values: PermissionValues;
+  /** Extra import lines the CDK snippet's expressions need. */
+  readonly cdkImports?: readonly string[] | undefined;
+  /**
+   * Function URLs: both statements (default), only the URL one, or only the InvokeFunction one
+   * limited to the URL (`action` is then lambda:InvokeFunction).
+   */
+  readonly statements?: 'both' | 'url' | 'via-url' | undefined;
+}
+
+/** Quotes a literal, or takes an expression's form for the language. */
+function render(value: SnippetValue, language: 'yaml' | 'hcl' | 'ts'): string {
+  return typeof value === 'string' ? snippetQuote[language](value) : value[language];
+}
+
+/**
+ * The statements of one grant as CloudFormation, Terraform and CDK (one statement, or two for a
+ * function URL: the URL action and lambda:InvokeFunction limited to calls through the URL).
+ */
+export function renderPermissionSnippets(
+  input: PermissionSnippetInput,
 ): Pick<Fix, 'cloudformation' | 'terraform' | 'cdk'> {
-  const statements: Statement[] = [{ suffix, statementId, action, viaUrl: false }];
-  if (action === 'lambda:InvokeFunctionUrl') {
+  const { suffix, statementId, action, principalKind, values: v } = input;
+  const authType = input.functionUrlAuthType ?? 'AWS_IAM';
+  const only = input.statements ?? 'both';
+  const statements: Statement[] = [{ suffix, statementId, action, viaUrl: only === 'via-url' }];
+  if (action === 'lambda:InvokeFunctionUrl' && only === 'both') {
     statements.push({
       suffix: `${suffix}ViaUrl`,
       statementId: `${statementId}-via-url`,
@@ -132,15 +209,18 @@ function snippets(
     });
   }
   return {
-    cloudformation: statements.map((st) => cloudFormation(st, v)).join(''),
-    terraform: statements.map((st) => terraform(st, v)).join('\n'),
+    cloudformation: statements.map((st) => cloudFormation(st, v, authType)).join(''),
+    terraform: statements.map((st) => terraform(st, v, authType)).join('\n'),
     cdk: [
       "// import * as iam from 'aws-cdk-lib/aws-iam'; import * as lambda from 'aws-cdk-lib/aws-lambda';",
+      ...(input.cdkImports ?? []),
       `const invokeDoctorFn${suffix} = lambda.Function.fromFunctionAttributes(this, 'InvokeDoctorFunction${suffix}', {`,
-      `  functionArn: ${snippetQuote.ts(v.qualifiedArn)},`,
+      `  functionArn: ${render(v.qualifiedArn, 'ts')},`,
       '  sameEnvironment: true,',
       '});',
-      ...statements.map((st) => cdkPermission(`invokeDoctorFn${suffix}`, st, principalKind, v)),
+      ...statements.map((st) =>
+        cdkPermission(`invokeDoctorFn${suffix}`, st, principalKind, v, authType),
+      ),
       '',
     ].join('\n'),
   };
@@ -155,9 +235,9 @@ interface Statement {
   readonly viaUrl: boolean;
 }
 
-function cloudFormation(st: Statement, v: PermissionValues): string {
+function cloudFormation(st: Statement, v: PermissionValues, authType: string): string {
   const { suffix, action } = st;
-  const q = snippetQuote.yaml;
+  const q = (value: SnippetValue) => render(value, 'yaml');
   const lines = [
     `InvokeDoctorPermission${suffix}:`,
     '  Type: AWS::Lambda::Permission',
@@ -169,15 +249,16 @@ function cloudFormation(st: Statement, v: PermissionValues): string {
   ];
   if (v.sourceArn) lines.push(`    SourceArn: ${q(v.sourceArn)}`);
   if (v.sourceAccount) lines.push(`    SourceAccount: ${q(v.sourceAccount)}`);
-  if (action === 'lambda:InvokeFunctionUrl') lines.push('    FunctionUrlAuthType: AWS_IAM');
+  if (v.principalOrgId) lines.push(`    PrincipalOrgID: ${q(v.principalOrgId)}`);
+  if (action === 'lambda:InvokeFunctionUrl') lines.push(`    FunctionUrlAuthType: ${authType}`);
   if (st.viaUrl) lines.push('    InvokedViaFunctionUrl: true');
   return `${lines.join('\n')}\n`;
 }
 
-function terraform(st: Statement, v: PermissionValues): string {
+function terraform(st: Statement, v: PermissionValues, authType: string): string {
   const { action, statementId } = st;
   const suffix = st.viaUrl ? `${st.suffix.replace(/ViaUrl$/, '')}_via_url` : st.suffix;
-  const q = snippetQuote.hcl;
+  const q = (value: SnippetValue) => render(value, 'hcl');
   const attrs: [string, string][] = [
     ['statement_id', q(statementId)],
     ['action', q(action)],
@@ -187,7 +268,8 @@ function terraform(st: Statement, v: PermissionValues): string {
   attrs.push(['principal', q(v.principal)]);
   if (v.sourceArn) attrs.push(['source_arn', q(v.sourceArn)]);
   if (v.sourceAccount) attrs.push(['source_account', q(v.sourceAccount)]);
-  if (action === 'lambda:InvokeFunctionUrl') attrs.push(['function_url_auth_type', q('AWS_IAM')]);
+  if (v.principalOrgId) attrs.push(['principal_org_id', q(v.principalOrgId)]);
+  if (action === 'lambda:InvokeFunctionUrl') attrs.push(['function_url_auth_type', q(authType)]);
   if (st.viaUrl) attrs.push(['invoked_via_function_url', 'true']);
   const width = Math.max(...attrs.map(([k]) => k.length));
   return [
@@ -203,16 +285,19 @@ function cdkPermission(
   st: Statement,
   principalKind: PermissionGrant['principalKind'],
   v: PermissionValues,
+  authType: string,
 ): string {
-  const q = snippetQuote.ts;
+  const q = (value: SnippetValue) => render(value, 'ts');
+  const principal = principalKind === 'any' ? '' : q(v.principal);
   const props = [
-    `  principal: new iam.${CDK_PRINCIPAL[principalKind]}(${q(v.principal)}),`,
+    `  principal: new iam.${CDK_PRINCIPAL[principalKind]}(${principal}),`,
     `  action: ${q(st.action)},`,
   ];
   if (v.sourceArn) props.push(`  sourceArn: ${q(v.sourceArn)},`);
   if (v.sourceAccount) props.push(`  sourceAccount: ${q(v.sourceAccount)},`);
+  if (v.principalOrgId) props.push(`  organizationId: ${q(v.principalOrgId)},`);
   if (st.action === 'lambda:InvokeFunctionUrl') {
-    props.push('  functionUrlAuthType: lambda.FunctionUrlAuthType.AWS_IAM,');
+    props.push(`  functionUrlAuthType: lambda.FunctionUrlAuthType.${authType},`);
   }
   if (st.viaUrl) props.push('  invokedViaFunctionUrl: true,');
   return [`${fn}.addPermission('InvokeDoctorPermission${st.suffix}', {`, ...props, '});'].join(

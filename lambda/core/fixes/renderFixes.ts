@@ -4,8 +4,9 @@
  * null whenever a value it needs is missing, masked or malformed.
  */
 
-import type { DiagnosisFacts, Fix } from '../types';
-import { invalid, shown, valid } from './checked';
+import type { CallerTrust, DiagnosisFacts, Fix } from '../types';
+import { callerTrust, type GrantTrust, NO_EXTRA_TRUST } from './callerTrust';
+import { type Checked, invalid, shown, valid } from './checked';
 import { executeApiArn } from './executeApiArn';
 import { type PermissionGrant, renderAddPermission } from './renderAddPermission';
 import { renderExplicitDeny } from './renderExplicitDeny';
@@ -16,18 +17,6 @@ import { renderTrustPolicy } from './renderTrustPolicy';
 import { type ResolvedFacts, resolveFacts } from './resolveFacts';
 
 const APIGATEWAY = 'apigateway.amazonaws.com';
-
-/**
- * Services whose permission should carry `--source-account`: S3 bucket ARNs (and SES receipt rules)
- * name no account, so a bucket deleted and recreated by another account would match a source ARN
- * alone; CloudWatch alarms and Logs document it in their own add-permission examples.
- */
-const SOURCE_ACCOUNT_SERVICES = new Set([
-  's3.amazonaws.com',
-  'ses.amazonaws.com',
-  'lambda.alarms.cloudwatch.amazonaws.com',
-  'logs.amazonaws.com',
-]);
 
 /** What the `--source-arn` of a service principal usually is, for the narrowing hint. */
 const SOURCE_ARN_HINTS: Record<string, string> = {
@@ -45,43 +34,106 @@ const SOURCE_ARN_HINTS: Record<string, string> = {
 
 const isExplicitDeny = (r: ResolvedFacts): boolean => r.reason.startsWith('explicit-deny');
 
-/** The add-permission grant for the denied caller itself (service, other account, or same account). */
-function callerGrant(r: ResolvedFacts, crossAccount: boolean): PermissionGrant {
-  const p = r.principal;
-  if (p.service) {
-    const service = p.service.ok ? p.service.value : null;
-    const isLogs = service !== null && /^logs\.([a-z0-9-]+\.)?amazonaws\.com$/.test(service);
-    const needsAccount = service !== null && (SOURCE_ACCOUNT_SERVICES.has(service) || isLogs);
-    const hint = service
-      ? (SOURCE_ARN_HINTS[service] ?? (isLogs ? SOURCE_ARN_HINTS['logs.amazonaws.com'] : undefined))
-      : undefined;
-    return {
-      principal: p.service,
-      principalKind: 'service',
-      label: service ? service.replace(/\.amazonaws\.com(\.cn)?$/, '') : 'service',
-      sourceArn: null,
-      sourceAccount: needsAccount ? r.fn.accountId : null,
-      why: `${service ?? 'The service'} is not allowed to invoke the function: services invoke through the function's resource-based policy.`,
-      notes: [
-        `Narrow it to the one resource that invokes the function by adding --source-arn <${hint ?? 'ARN of the resource that invokes it'}>${needsAccount ? '; --source-account stops a same-named resource in another account from matching (change it if the source lives in another account)' : ''}.`,
-      ],
-    };
+/** How a grant to the caller is limited by the trust boundary (see callerTrust). */
+interface Boundary {
+  readonly trust: CallerTrust | null;
+  readonly organizationId: string | null;
+}
+
+/**
+ * Why a grant to an account outside the trusted ones is not runnable: the line may be forged,
+ * so the caller must be confirmed before anything is granted.
+ */
+function untrusted(r: ResolvedFacts): string {
+  const account = r.principal.accountId.ok ? r.principal.accountId.value : null;
+  const named = account === null ? 'its account' : `account ${account}`;
+  return `the caller (${named}) is not one of the trusted accounts (the function's account, the account owning the log group, trustedAccounts / --trust-account): anyone who can write to a watched log can name any account, so confirm who the caller is, then trust ${account === null ? 'its account' : `it (--trust-account ${account})`} to get a runnable command`;
+}
+
+/** The resource-policy statement a withheld grant would add, as text to review (never a command). */
+function statementToReview(r: ResolvedFacts, principal: string | null): string | null {
+  if (principal === null || !r.fn.qualifiedArn.ok) return null;
+  const aws = /^[0-9]{12}$/.test(principal) ? `arn:aws:iam::${principal}:root` : principal;
+  return JSON.stringify({
+    Effect: 'Allow',
+    Principal: { AWS: aws },
+    Action: r.action,
+    Resource: r.fn.qualifiedArn.value,
+  });
+}
+
+/** A service grant: always `--source-account`, and `--source-arn` when the log names the source. */
+function serviceGrant(r: ResolvedFacts, service: Checked): PermissionGrant {
+  const name = service.ok ? service.value : null;
+  const isLogs = name !== null && /^logs\.([a-z0-9-]+\.)?amazonaws\.com$/.test(name);
+  const hint = name
+    ? (SOURCE_ARN_HINTS[name] ?? (isLogs ? SOURCE_ARN_HINTS['logs.amazonaws.com'] : undefined))
+    : undefined;
+  const sourceArn = r.principal.sourceArn ?? null;
+  // The source lives in the function's account unless the log names it (an alarm ARN).
+  const sourceAccount: Checked =
+    sourceArn?.ok === true
+      ? valid(sourceArn.value.split(':')[4] ?? '')
+      : r.fn.accountId.ok
+        ? r.fn.accountId
+        : invalid(
+            '<SOURCE_ACCOUNT_ID>',
+            "the account of the resource that invokes the function is unknown (the function's account is not known either): fill in <SOURCE_ACCOUNT_ID>",
+          );
+  const notes = [
+    '--source-account limits the statement to sources in that account: without it, a topic, rule, bucket or pool of any other account could invoke the function (the confused deputy); change it if the source lives in another account.',
+  ];
+  if (sourceArn === null) {
+    notes.push(
+      `Narrow it to the one resource that invokes the function by adding --source-arn <${hint ?? 'ARN of the resource that invokes it'}>.`,
+    );
   }
-  const useArn = p.iamArn?.ok === true;
   return {
-    principal: useArn ? p.iamArn! : p.accountId,
+    principal: service,
+    principalKind: 'service',
+    label: name ? name.replace(/\.amazonaws\.com(\.cn)?$/, '') : 'service',
+    sourceArn,
+    sourceAccount,
+    principalOrgId: null,
+    why: `${name ?? 'The service'} is not allowed to invoke the function: services invoke through the function's resource-based policy.`,
+    notes,
+  };
+}
+
+/** The add-permission grant for the denied caller itself (service, other account, or same account). */
+function callerGrant(r: ResolvedFacts, crossAccount: boolean, boundary: Boundary): PermissionGrant {
+  const p = r.principal;
+  if (p.service) return serviceGrant(r, p.service);
+  const useArn = p.iamArn?.ok === true;
+  const principal = useArn ? p.iamArn! : p.accountId;
+  const notes = useArn
+    ? []
+    : [
+        `This grants the whole account ${shown(p.accountId)}; the caller's identity policy still decides which of its roles may invoke. To name one role instead, use --principal arn:aws:iam::<account>:role/<path/><name> (the role ARN, with its path).`,
+      ];
+  let withheld: Checked = principal;
+  let principalOrgId: Checked | null = null;
+  if (boundary.trust === 'unconfirmed' && principal.ok) {
+    withheld = invalid('<CONFIRMED_PRINCIPAL>', untrusted(r));
+    const review = statementToReview(r, principal.value);
+    if (review !== null) notes.push(`Statement to review once the caller is confirmed: ${review}`);
+  } else if (boundary.trust === 'organization' && boundary.organizationId !== null) {
+    principalOrgId = valid(boundary.organizationId);
+    notes.push(
+      `Account ${shown(p.accountId)} is not a listed trusted account: --principal-org-id limits the statement to callers in organization ${boundary.organizationId}, so it grants nothing if the account is outside it.`,
+    );
+  }
+  return {
+    principal: withheld,
     principalKind: useArn ? 'arn' : 'account',
     label: crossAccount ? 'cross-account' : 'caller',
     sourceArn: null,
     sourceAccount: null,
+    principalOrgId,
     why: crossAccount
       ? `The caller is in account ${shown(p.accountId)}, the function in ${shown(r.fn.accountId)}: a cross-account invoke needs a statement in the function's resource-based policy (run this in the function's account) as well as an identity policy allowing it in the caller's account.`
       : "The function's resource-based policy does not allow this caller.",
-    notes: useArn
-      ? []
-      : [
-          `This grants the whole account ${shown(p.accountId)}; the caller's identity policy still decides which of its roles may invoke. To name one role instead, use --principal arn:aws:iam::<account>:role/<path/><name> (the role ARN, with its path).`,
-        ],
+    notes,
   };
 }
 
@@ -118,8 +170,10 @@ function apiGatewayGrant(r: ResolvedFacts): PermissionGrant {
     principal: valid(APIGATEWAY),
     principalKind: 'service',
     label: authorizer ? 'apigateway-authorizer' : 'apigateway',
+    // The execute-api source ARN names the API's account: no --source-account needed.
     sourceArn,
     sourceAccount: null,
+    principalOrgId: null,
     why: authorizer
       ? 'API Gateway may not invoke the authorizer function: its resource-based policy must allow apigateway.amazonaws.com for this API.'
       : 'API Gateway may not invoke the integration function: its resource-based policy must allow apigateway.amazonaws.com for this API route.',
@@ -128,7 +182,7 @@ function apiGatewayGrant(r: ResolvedFacts): PermissionGrant {
 }
 
 /** Fixes for the IAM sentence (`... is not authorized to perform: lambda:InvokeFunction ...`). */
-function invokeDenied(r: ResolvedFacts): Fix[] {
+function invokeDenied(r: ResolvedFacts, boundary: Boundary): Fix[] {
   if (isExplicitDeny(r)) return [renderExplicitDeny(r)];
   if (
     r.reason === 'no-permissions-boundary' ||
@@ -138,18 +192,29 @@ function invokeDenied(r: ResolvedFacts): Fix[] {
     return [renderPolicyGuardrail(r)];
   }
   const p = r.principal;
-  if (p.service) return [renderAddPermission(r, callerGrant(r, false))];
+  if (p.service) return [renderAddPermission(r, callerGrant(r, false, boundary))];
   const crossAccount =
     p.accountId.ok && r.fn.accountId.ok && p.accountId.value !== r.fn.accountId.value;
-  const identity = identityFix(r, crossAccount);
-  if (r.reason === 'no-resource-policy') {
-    return [renderAddPermission(r, callerGrant(r, crossAccount))];
-  }
-  if (r.reason === 'no-identity-policy') {
-    return crossAccount ? [identity, renderAddPermission(r, callerGrant(r, true))] : [identity];
-  }
+  const identity = identityFix(r, crossAccount, boundary);
+  const grant = () => renderAddPermission(r, callerGrant(r, crossAccount, boundary));
+  if (r.reason === 'no-resource-policy') return [grant()];
+  if (r.reason === 'no-identity-policy') return crossAccount ? [identity, grant()] : [identity];
   // No reason clause (older messages): same account -> identity policy; cross-account needs both.
-  return crossAccount ? [renderAddPermission(r, callerGrant(r, true)), identity] : [identity];
+  return crossAccount ? [grant(), identity] : [identity];
+}
+
+/**
+ * The identity of the caller withheld by the trust boundary: the name becomes a placeholder whose
+ * problem says why; the notes carry the policy to review. An identity policy cannot be limited to
+ * an organization, so `organization` withholds it too.
+ */
+function withheldName(r: ResolvedFacts, name: Checked, boundary: Boundary): Checked {
+  if (boundary.trust === 'trusted' || boundary.trust === null || !name.ok) return name;
+  const problem =
+    boundary.trust === 'organization'
+      ? `the caller's account ${shown(r.principal.accountId)} is not a listed trusted account and an identity policy cannot be limited to organization ${boundary.organizationId}: confirm the caller, then trust it (--trust-account ${shown(r.principal.accountId)}) to get a runnable command`
+      : untrusted(r);
+  return invalid('<CONFIRMED_NAME>', problem);
 }
 
 const IAM_IDENTITIES: ReadonlySet<string> = new Set(['assumed-role', 'iam-role', 'iam-user']);
@@ -159,8 +224,8 @@ const IAM_IDENTITIES: ReadonlySet<string> = new Set(['assumed-role', 'iam-role',
  * the caller's account is masked (or missing), whether the call crossed accounts is unknown, and so
  * is the account the command must run in: no runnable command then, only the template.
  */
-function identityFix(r: ResolvedFacts, crossAccount: boolean): Fix {
-  const fix = identityFixFor(r, crossAccount);
+function identityFix(r: ResolvedFacts, crossAccount: boolean, boundary: Boundary): Fix {
+  const fix = identityFixFor(r, crossAccount, boundary);
   if (fix.command === null || r.principal.accountId.ok || !IAM_IDENTITIES.has(r.principal.type)) {
     return fix;
   }
@@ -172,7 +237,7 @@ function identityFix(r: ResolvedFacts, crossAccount: boolean): Fix {
   };
 }
 
-function identityFixFor(r: ResolvedFacts, crossAccount: boolean): Fix {
+function identityFixFor(r: ResolvedFacts, crossAccount: boolean, boundary: Boundary): Fix {
   const p = r.principal;
   const where = crossAccount
     ? ` Run it with credentials of the caller's account ${shown(p.accountId)}.`
@@ -185,10 +250,23 @@ function identityFixFor(r: ResolvedFacts, crossAccount: boolean): Fix {
             'This role is managed by IAM Identity Center: add the statement to the permission set instead, or the change will be reverted.',
           ]
         : [];
-    return renderIdentityPolicy(r, { kind: 'role', name: p.roleName, why, notes });
+    return renderIdentityPolicy(r, {
+      kind: 'role',
+      name: withheldName(r, p.roleName, boundary),
+      why,
+      notes,
+      reviewName: p.roleName.ok ? p.roleName.value : null,
+    });
   }
-  if (p.userName)
-    return renderIdentityPolicy(r, { kind: 'user', name: p.userName, why, notes: [] });
+  if (p.userName) {
+    return renderIdentityPolicy(r, {
+      kind: 'user',
+      name: withheldName(r, p.userName, boundary),
+      why,
+      notes: [],
+      reviewName: p.userName.ok ? p.userName.value : null,
+    });
+  }
   const who =
     p.type === 'root'
       ? 'The caller is the account root user, which cannot carry IAM policies'
@@ -237,9 +315,17 @@ function cognitoTrigger(r: ResolvedFacts): Fix[] {
   ];
 }
 
-/** Renders the fixes for a diagnosis, in priority order; never throws on odd or hostile facts. */
-export function renderFixes(facts: DiagnosisFacts): Fix[] {
+/**
+ * Renders the fixes for a diagnosis, in priority order; never throws on odd or hostile facts. A
+ * grant to a caller outside `trust` (and the function's own account) is never runnable: its
+ * command is null and its description says to confirm the caller and shows what to review.
+ */
+export function renderFixes(facts: DiagnosisFacts, trust: GrantTrust = NO_EXTRA_TRUST): Fix[] {
   const r = resolveFacts(facts);
+  const boundary: Boundary = {
+    trust: callerTrust(facts, trust),
+    organizationId: trust.organizationId,
+  };
   switch (r.kind) {
     case 'apigw-cannot-assume-role':
       return [renderTrustPolicy(r)];
@@ -252,6 +338,6 @@ export function renderFixes(facts: DiagnosisFacts): Fix[] {
     case 'cognito-trigger-access-denied':
       return isExplicitDeny(r) ? [renderExplicitDeny(r)] : cognitoTrigger(r);
     default:
-      return invokeDenied(r);
+      return invokeDenied(r, boundary);
   }
 }

@@ -14,6 +14,11 @@ export interface PolicyTarget {
   /** Lead sentence(s) of the description. */
   readonly why: string;
   readonly notes: readonly string[];
+  /**
+   * The name itself when `name` was withheld by the trust boundary (valid, but the caller is not
+   * confirmed): the description shows the policy to review for it, never a command.
+   */
+  readonly reviewName?: string | null;
 }
 
 /** One Allow statement of the inline policy; the command and every snippet render the same list. */
@@ -84,6 +89,11 @@ export function renderIdentityPolicy(r: ResolvedFacts, target: PolicyTarget): Fi
     sentences.push(
       `No runnable command: ${line.problems.join('; ')}. Template once filled in: ${line.template}`,
     );
+    if (!target.name.ok && target.reviewName && document.ok) {
+      sentences.push(
+        `Policy to review for ${target.kind} ${target.reviewName} once the caller is confirmed: ${document.value}`,
+      );
+    }
   }
   const description = sentences.join(' ');
   if (line.command === null || !resources || !target.name.ok) {

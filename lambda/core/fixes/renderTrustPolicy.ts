@@ -14,6 +14,13 @@ const STATEMENT = {
   Action: 'sts:AssumeRole',
 } as const;
 
+/** The last path segment after `:role/`, found with indexOf (linear whatever the log holds). */
+function roleNameOf(roleArn: unknown): string | null {
+  if (typeof roleArn !== 'string' || !roleArn.includes(':role/')) return null;
+  const name = roleArn.slice(roleArn.lastIndexOf('/') + 1);
+  return name === '' ? null : name;
+}
+
 /** Renders the trust-policy guidance with a read-only command that prints the current trust policy. */
 export function renderTrustPolicy(r: ResolvedFacts): Fix {
   const arn = checked(
@@ -24,11 +31,7 @@ export function renderTrustPolicy(r: ResolvedFacts): Fix {
     'an IAM role ARN',
   );
   // get-role takes the name without its path, and works even when the log masked the account id.
-  const lenientName =
-    parseIamArn('role', r.roleArn)?.name ??
-    (typeof r.roleArn === 'string'
-      ? (/:role\/(?:.*\/)?([^/]+)$/.exec(r.roleArn)?.[1] ?? null)
-      : null);
+  const lenientName = parseIamArn('role', r.roleArn)?.name ?? roleNameOf(r.roleArn);
   const name = checked(lenientName, 'iamName', 'the role name', '<ROLE_NAME>', 'an IAM role name');
   const line = commandLine([
     'aws',

@@ -4,6 +4,8 @@
  */
 import {
   AWS_FORMATS,
+  accountOfArn,
+  looksMasked,
   parseAssumedRoleArn,
   parseFunctionArn,
   parseIamArn,
@@ -49,6 +51,8 @@ export interface ResolvedPrincipal {
   readonly userName: Checked | null;
   /** Role or user ARN (with path) usable as a resource-policy principal; null for other types. */
   readonly iamArn: Checked | null;
+  /** The resource that invoked as a service (a CloudWatch alarm ARN), when the log names it. */
+  readonly sourceArn?: Checked | null;
 }
 
 /** The API Gateway route, every part checked; null parts are unknown. */
@@ -146,9 +150,58 @@ function verified(value: Checked, format: RegExp): Checked {
   return invalid('<FUNCTION_ARN>', 'the function ARN could not be built from the log');
 }
 
-/** Role name of an assumed-role ARN whose other parts (e.g. a masked account) may not validate. */
-function assumedRoleSegment(arn: unknown): string | null {
-  return typeof arn === 'string' ? (/:assumed-role\/([^/]*)\//.exec(arn)?.[1] ?? null) : null;
+/** The caller's ARN parsed as a whole for its type; null when it does not validate. */
+interface WholeArn {
+  readonly accountId: string;
+  /** Role or user name without its path (null for root and federated users). */
+  readonly name: string | null;
+}
+
+const ARN_KINDS: Partial<
+  Record<PrincipalType, { readonly what: string; readonly placeholder: string }>
+> = {
+  'iam-role': { what: 'an IAM role ARN', placeholder: '<ROLE_ARN>' },
+  'iam-user': { what: 'an IAM user ARN', placeholder: '<USER_ARN>' },
+  'assumed-role': { what: 'an assumed-role ARN', placeholder: '<ROLE_NAME>' },
+  root: { what: 'a root user ARN', placeholder: '<CALLER_ACCOUNT_ID>' },
+  'federated-user': { what: 'a federated user ARN', placeholder: '<CALLER_ACCOUNT_ID>' },
+};
+
+function wholeArn(type: PrincipalType, arn: string): WholeArn | null {
+  switch (type) {
+    case 'iam-role':
+    case 'iam-user': {
+      const parsed = parseIamArn(type === 'iam-role' ? 'role' : 'user', arn);
+      return parsed ? { accountId: parsed.accountId, name: parsed.name } : null;
+    }
+    case 'assumed-role': {
+      const parsed = parseAssumedRoleArn(arn);
+      return parsed ? { accountId: parsed.accountId, name: parsed.roleName } : null;
+    }
+    case 'root':
+    case 'federated-user': {
+      const accountId = accountOfArn(type === 'root' ? 'rootArn' : 'federatedUserArn', arn);
+      return accountId ? { accountId, name: null } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Why a caller ARN that does not validate as a whole yields no principal: a masked account says
+ * so; anything else (`role/x$(touch /tmp/x)`, `role/*`, a look-alike letter, an escape sequence)
+ * is refused whole. No part of it (its account, its last segment) is used instead, because a
+ * shorter or broader principal is a different identity: `role/x;y` is not `role/y`, and the
+ * account is every principal of that account.
+ */
+function arnProblem(type: PrincipalType, arn: string): string {
+  const account = arn.split(':')[4];
+  if (account !== undefined && account !== '' && looksMasked(account)) {
+    return `the caller's account id is masked in the log: fill in <CALLER_ACCOUNT_ID> and the caller's name`;
+  }
+  const expected = ARN_KINDS[type]?.what ?? 'an IAM principal ARN';
+  return `the caller's ARN in the log is not valid as a whole (expected ${expected}), so no principal was taken from any part of it: confirm the caller and fill in ${ARN_KINDS[type]?.placeholder ?? '<PRINCIPAL>'}`;
 }
 
 function resolvePrincipal(facts: DiagnosisFacts): ResolvedPrincipal {
@@ -156,9 +209,6 @@ function resolvePrincipal(facts: DiagnosisFacts): ResolvedPrincipal {
   const type: PrincipalType = (PRINCIPAL_TYPES as readonly string[]).includes(p.type as string)
     ? (p.type as PrincipalType)
     : 'unknown';
-  const role = parseIamArn('role', p.arn);
-  const user = parseIamArn('user', p.arn);
-  const assumed = parseAssumedRoleArn(p.arn);
   const service =
     str(p.service) !== null || type === 'service'
       ? checked(
@@ -169,48 +219,51 @@ function resolvePrincipal(facts: DiagnosisFacts): ResolvedPrincipal {
           'a service principal such as sns.amazonaws.com',
         )
       : null;
-  const accountId = checked(
-    str(p.accountId) ?? role?.accountId ?? user?.accountId ?? assumed?.accountId,
-    'accountId',
-    "the caller's account id",
-    '<CALLER_ACCOUNT_ID>',
-    'the 12-digit account id of the caller',
-  );
-  const lastSegment = (kind: string): string | null => {
-    const m =
-      typeof p.arn === 'string' ? new RegExp(`:${kind}/(?:.*/)?([^/]*)$`).exec(p.arn) : null;
-    return m?.[1] ?? null;
-  };
+  const arn = str(p.arn);
+  const whole = arn === null ? null : wholeArn(type, arn);
+  // An ARN that does not validate as a whole: nothing about the caller is usable.
+  const refused = service === null && arn !== null && whole === null ? arnProblem(type, arn) : null;
+  const accountId = refused
+    ? invalid('<CALLER_ACCOUNT_ID>', refused)
+    : checked(
+        whole?.accountId ?? str(p.accountId),
+        'accountId',
+        "the caller's account id",
+        '<CALLER_ACCOUNT_ID>',
+        'the 12-digit account id of the caller',
+      );
+  const name = (placeholder: string, label: string, expected: string): Checked =>
+    refused
+      ? invalid(placeholder, refused)
+      : checked(whole?.name ?? str(p.roleName), 'iamName', label, placeholder, expected);
   let roleName: Checked | null = null;
   let userName: Checked | null = null;
   let iamArn: Checked | null = null;
   if (type === 'assumed-role' || type === 'iam-role') {
-    roleName = checked(
-      // names parsed from a valid ARN first: they are path-free by construction
-      role?.name ??
-        assumed?.roleName ??
-        str(p.roleName) ??
-        (type === 'iam-role' ? lastSegment('role') : assumedRoleSegment(p.arn)),
-      'iamName',
-      "the caller's role name",
-      '<ROLE_NAME>',
-      'an IAM role name',
-    );
+    roleName = name('<ROLE_NAME>', "the caller's role name", 'an IAM role name');
   }
   if (type === 'iam-role') {
-    iamArn = checked(p.arn, 'roleArn', "the caller's role ARN", '<ROLE_ARN>', 'an IAM role ARN');
+    iamArn = refused
+      ? invalid('<ROLE_ARN>', refused)
+      : checked(arn, 'roleArn', "the caller's role ARN", '<ROLE_ARN>', 'an IAM role ARN');
   }
   if (type === 'iam-user') {
-    userName = checked(
-      user?.name ?? lastSegment('user'),
-      'iamName',
-      "the caller's user name",
-      '<USER_NAME>',
-      'an IAM user name',
-    );
-    iamArn = checked(p.arn, 'userArn', "the caller's user ARN", '<USER_ARN>', 'an IAM user ARN');
+    userName = refused
+      ? invalid('<USER_NAME>', refused)
+      : checked(
+          whole?.name ?? null,
+          'iamName',
+          "the caller's user name",
+          '<USER_NAME>',
+          'an IAM user name',
+        );
+    iamArn = refused
+      ? invalid('<USER_ARN>', refused)
+      : checked(arn, 'userArn', "the caller's user ARN", '<USER_ARN>', 'an IAM user ARN');
   }
-  return { type, service, accountId, roleName, userName, iamArn };
+  // `Resource: arn:aws:cloudwatch:...:alarm:<name> is not authorized`: the alarm is the source.
+  const sourceArn = service !== null && AWS_FORMATS.alarmArn.test(arn ?? '') ? valid(arn!) : null;
+  return { type, service, accountId, roleName, userName, iamArn, sourceArn };
 }
 
 function resolveApi(facts: DiagnosisFacts): ResolvedApi | null {

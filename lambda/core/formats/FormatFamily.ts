@@ -35,6 +35,9 @@ export interface Finding {
   /** Text the sample is cut from (only the first finding of a group needs it cut). */
   readonly text: string;
   readonly logGroup: string | null;
+  /** Log stream and owning account of the batch the event came in (provenance). */
+  readonly logStream: string | null;
+  readonly owner: string | null;
   /**
    * The facts are incomplete and the request's other lines, fetched by request id around the
    * finding's time, can complete them (REST execution logs at ERROR level).

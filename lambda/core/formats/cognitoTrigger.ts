@@ -101,6 +101,8 @@ function scanner(): FamilyScanner {
           requestId: null,
           text: denied.text,
           logGroup: batch.logGroup,
+          logStream: batch.logStream,
+          owner: batch.owner,
         });
       }
     },

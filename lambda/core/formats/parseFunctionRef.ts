@@ -12,9 +12,16 @@ export const UNKNOWN_FUNCTION: FunctionRef = {
   region: null,
 };
 
-// Characters that end a resource token but can never be part of a function ARN: they come from the
-// wrapper around the message (`: ClientError`, `)`, `"`, `]`, `\"`, b'...' reprs).
-const TRAILING = /[.:,;]+$/;
+/**
+ * Drops the characters that end a resource token but can never end a function ARN: they come from
+ * the wrapper around the message (`: ClientError`, `.`, `,`). A loop, not `/[.:,;]+$/`, which
+ * backtracks quadratically on a long run of them.
+ */
+function trimTrailing(token: string): string {
+  let end = token.length;
+  while (end > 0 && '.:,;'.includes(token.charAt(end - 1))) end--;
+  return token.slice(0, end);
+}
 
 /** The value, or null when it is empty or masked. */
 function known(value: string | undefined): string | null {
@@ -41,7 +48,7 @@ function region(value: string | undefined): string | null {
  * renderer validates it before putting it in a command.
  */
 export function parseFunctionRef(raw: string): FunctionRef {
-  const token = trimDecoration(raw.trim()).replace(TRAILING, '');
+  const token = trimTrailing(trimDecoration(raw.trim()));
   if (token === '') return UNKNOWN_FUNCTION;
   const at = token.indexOf('function:');
   if (at === -1) {

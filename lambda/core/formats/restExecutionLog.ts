@@ -12,6 +12,7 @@ import type {
 } from './FormatFamily';
 import { parseApiGatewayLine } from './parseApiGatewayLine';
 import { UNKNOWN_FUNCTION } from './parseFunctionRef';
+import { parseJsonRecord } from './parseJsonRecord';
 
 const INVALID: MessagePattern = {
   name: 'rest-invalid-permissions',
@@ -74,15 +75,8 @@ interface AccessRecord {
 
 /** Reads a REST access-log record in JSON (`$context.integration.error`, `$context.authorizer.error`). */
 function readAccessRecord(text: string): AccessRecord | null {
-  if (text.charCodeAt(0) !== 123 /* { */) return null;
-  let record: unknown;
-  try {
-    record = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) return null;
-  const fields = record as Record<string, unknown>;
+  const fields = parseJsonRecord(text);
+  if (fields === null) return null;
   let authorizer = false;
   for (const [key, value] of Object.entries(fields)) {
     if (/authori[sz]er/i.test(key) && typeof value === 'string' && value.includes(INVALID.marker)) {
@@ -201,6 +195,8 @@ function correlate(batches: readonly LogBatch[], failures: readonly RestFailure[
         requestId: failure.requestId ?? context.requestId,
         text: failure.text,
         logGroup: batch.logGroup,
+        logStream: batch.logStream,
+        owner: batch.owner,
         // the function is in the request's other lines, which a lookup by request id can fetch
         lookup: kind !== 'apigw-cannot-assume-role' && fn.arn === null && fn.name === null,
       });

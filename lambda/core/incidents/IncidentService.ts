@@ -1,15 +1,19 @@
 import { ConfigError, InvokeDoctorError, NotificationError } from '../errors';
+import type { AlertBudget } from '../ports/AlertBudget';
 import type { Clock } from '../ports/Clock';
 import type { DeliveryContext, DiagnosisSink } from '../ports/DiagnosisSink';
+import type { DiagnosisVerifier } from '../ports/DiagnosisVerifier';
 import type { IncidentRepository } from '../ports/IncidentRepository';
 import type { Notifier } from '../ports/Notifier';
 import type { Diagnosis } from '../types';
 import { acknowledgeOutbox, type SendResult } from './acknowledgeOutbox';
 import { applyDelivery } from './applyDelivery';
+import { applyVerification } from './applyVerification';
 import type { Transition } from './claimNotification';
 import { claimOutbox } from './claimOutbox';
+import { dueForReverify } from './dueForReverify';
 import type { IncidentRecord } from './IncidentRecord';
-import type { NotificationKind } from './incident';
+import type { AlertDigest, Notification, NotificationKind } from './incident';
 import { type IncidentPolicy, incidentPolicy } from './incidentPolicy';
 import { resolveQuietIncident } from './resolveQuietIncident';
 import { type IncidentDelivery, toIncidentDeliveries } from './toIncidentDeliveries';
@@ -43,6 +47,21 @@ export interface IncidentServiceOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
+  /**
+   * Checks a diagnosis against the live account: once when its incident opens (before the OPENED
+   * alert), then on the sweeper's cadence while it is open. Absent: no verification.
+   */
+  readonly verifier?: DiagnosisVerifier | undefined;
+  /** The per-channel, per-minute alert budget (absent: no per-minute cap). */
+  readonly budget?: AlertBudget;
+  /** Told about every aggregated alert and how each channel took it (metrics, logs, tallies). */
+  readonly onDigest?: (digest: AlertDigest, sends: readonly SendResult[]) => void;
+}
+
+/** When a sweep must stop starting new work (a Lambda's remaining time, less a send's timeout). */
+export interface SweepOptions {
+  /** Clock time (epoch ms) after which no new incident is started; the next sweep takes it. */
+  readonly deadline?: number;
 }
 
 /** What happened to one fingerprint of a delivery. */
@@ -55,6 +74,11 @@ export interface RecordedIncident {
   readonly added: number;
   /** The notification this delivery claimed, if any. */
   readonly claimed: NotificationKind | null;
+  /**
+   * Opened beyond the delivery's cap of new incidents: stored, but announced in the delivery's
+   * aggregated alert instead of an OPENED alert of its own.
+   */
+  readonly muted: boolean;
   /** Sends this invocation made (empty when another invocation owns the outbox). */
   readonly sends: readonly SendResult[];
 }
@@ -65,10 +89,50 @@ export interface SweepReport {
   readonly resolved: readonly string[];
   /** Sends of `resolved` and of retried pending notifications. */
   readonly sends: readonly SendResult[];
+  /** Ids of open incidents re-checked against the live account (only with a verifier). */
+  readonly reverified?: readonly string[];
+  /** Aggregated alerts sent for minutes in which a channel held alerts back. */
+  readonly digests: number;
+  /** Incidents not started because the deadline passed; the next sweep takes them. */
+  readonly deferred: number;
 }
 
 // Optimistic-concurrency retries before giving up on a hot incident (each is one read + one write).
 const MAX_CONFLICTS = 25;
+/**
+ * Incidents a sweep works on at once: a slow or hanging channel costs one send timeout for all of
+ * them together rather than one per incident in turn.
+ */
+export const SWEEP_CONCURRENCY = 8;
+/** Fingerprints of one delivery recorded at once (each a read and a conditional write). */
+export const RECORD_CONCURRENCY = 32;
+const never = (): boolean => false;
+/** Incident ids a digest lists. */
+const DIGEST_EXAMPLES = 5;
+const MINUTE_MS = 60_000;
+
+/** Runs `work` over `items`, at most `limit` at a time, starting none once `stop()` says so. */
+async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  stop: () => boolean,
+  work: (item: T) => Promise<void>,
+): Promise<number> {
+  let next = 0;
+  let skipped = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      if (stop()) {
+        skipped++;
+        continue;
+      }
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return skipped;
+}
 
 /**
  * The incident use case behind the log handler and the sweeper. Each delivery's diagnoses become
@@ -91,6 +155,9 @@ export class IncidentService implements DiagnosisSink {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly verifier: DiagnosisVerifier | undefined;
+  private readonly budget: AlertBudget | undefined;
+  private readonly onDigest: IncidentServiceOptions['onDigest'];
 
   constructor(options: IncidentServiceOptions) {
     this.repository = options.repository;
@@ -107,6 +174,9 @@ export class IncidentService implements DiagnosisSink {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.verifier = options.verifier;
+    this.budget = options.budget;
+    this.onDigest = options.onDigest;
   }
 
   /** DiagnosisSink: records a delivery's diagnoses (see {@link record}). */
@@ -117,71 +187,198 @@ export class IncidentService implements DiagnosisSink {
   /**
    * Records a delivery. Fingerprints are independent: all are attempted, and if any failed to be
    * stored the first error is thrown afterwards so that Lambda retries the delivery (the retry is
-   * recognised as a redelivery for those already stored).
+   * recognised as a redelivery for those already stored). At most `maxNewIncidentsPerDelivery`
+   * new incidents get an OPENED alert of their own; the others are stored just the same and
+   * announced together in one aggregated alert (a flood of forged lines costs one message).
    */
   async record(
     diagnoses: readonly Diagnosis[],
     context: DeliveryContext,
   ): Promise<RecordedIncident[]> {
     const now = this.clock.now();
-    const deliveries = toIncidentDeliveries(diagnoses, context.receivedAt);
-    const settled = await Promise.allSettled(deliveries.map((d) => this.recordOne(d, now)));
+    const deliveries = toIncidentDeliveries(diagnoses, context.receivedAt, context.account);
+    const openings = { left: this.policy.maxNewIncidentsPerDelivery };
+    const settled: PromiseSettledResult<RecordedIncident>[] = [];
+    // A bounded number at a time: a flood of 1,500 distinct failures must not open 1,500 sockets.
+    await pool(deliveries, RECORD_CONCURRENCY, never, async (d) => {
+      try {
+        settled.push({ status: 'fulfilled', value: await this.recordOne(d, now, openings) });
+      } catch (reason) {
+        settled.push({ status: 'rejected', reason });
+      }
+    });
+    const recorded = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const muted = recorded.filter((r) => r.muted);
+    if (muted.length > 0) {
+      await this.sendDigest({
+        digestId: `delivery:${muted
+          .map((r) => r.incidentId)
+          .sort()
+          .join(',')
+          .slice(0, 64)}:${muted.length}`,
+        reason: 'new-incidents-per-delivery',
+        held: muted.length,
+        limit: this.policy.maxNewIncidentsPerDelivery,
+        from: new Date(context.receivedAt).toISOString(),
+        logGroup: context.logGroup,
+        incidentIds: muted.slice(0, DIGEST_EXAMPLES).map((r) => r.incidentId),
+      });
+    }
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    return recorded;
   }
 
   /**
-   * The scheduled job: resolves incidents quiet for the quiet period (and sends `resolved`), then
-   * retries notifications still pending. Each incident is handled on its own; the first failure is
-   * thrown after all were tried.
+   * The scheduled job: resolves incidents quiet for the quiet period (and sends `resolved`),
+   * retries notifications still pending, and sends the digest of every minute in which a channel
+   * held alerts back. Incidents are handled on their own, several at a time, and none is started
+   * after `options.deadline`; the first failure is thrown after all were tried.
    */
-  async sweep(): Promise<SweepReport> {
+  async sweep(options: SweepOptions = {}): Promise<SweepReport> {
     const now = this.clock.now();
+    const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+    const late = () => this.clock.now() >= deadline;
     const resolved: string[] = [];
     const sends: SendResult[] = [];
     const errors: unknown[] = [];
+    const reverified: string[] = [];
     // An incident resolved here just had its outbox sent: retrying it again now would only fail again.
     const handled = new Set<string>();
-    for (const listed of await this.repository.listOpenIncidents()) {
-      try {
-        const result = await this.resolveOne(listed, now);
-        if (result) {
-          resolved.push(listed.id);
-          handled.add(listed.id);
-          sends.push(...result);
+    let deferred = await pool(
+      await this.repository.listOpenIncidents(),
+      SWEEP_CONCURRENCY,
+      late,
+      async (listed) => {
+        try {
+          let current: IncidentRecord = listed;
+          if (this.verifier && dueForReverify(listed, now, this.policy)) {
+            const outcome = await this.reverifyOne(listed, now);
+            if (outcome) {
+              reverified.push(listed.id);
+              sends.push(...outcome.sends);
+              current = outcome.record;
+              if (outcome.sends.length > 0) handled.add(listed.id);
+            }
+          }
+          const result = await this.resolveOne(current, now);
+          if (result) {
+            resolved.push(listed.id);
+            handled.add(listed.id);
+            sends.push(...result);
+          }
+        } catch (error) {
+          errors.push(error);
         }
-      } catch (error) {
-        errors.push(error);
-      }
-    }
+      },
+    );
     const pending = await this.repository.listPendingNotifications();
-    for (const id of new Set(pending.map((p) => p.incidentId))) {
-      if (handled.has(id)) continue;
+    const ids = [...new Set(pending.map((p) => p.incidentId))].filter((id) => !handled.has(id));
+    deferred += await pool(ids, SWEEP_CONCURRENCY, late, async (id) => {
       try {
         sends.push(...(await this.retryPending(id, now)));
       } catch (error) {
         errors.push(error);
       }
+    });
+    let digests = 0;
+    if (!late()) {
+      try {
+        digests = await this.sendHeldDigests(now);
+      } catch (error) {
+        errors.push(error);
+      }
     }
     if (errors.length > 0) throw errors[0];
-    return { resolved, sends };
+    return this.verifier
+      ? { resolved, sends, digests, deferred, reverified }
+      : { resolved, sends, digests, deferred };
   }
 
-  private async recordOne(delivery: IncidentDelivery, now: number): Promise<RecordedIncident> {
+  /** Sends the digest of each finished minute in which a channel held alerts back, once. */
+  private async sendHeldDigests(now: number): Promise<number> {
+    if (!this.budget) return 0;
+    const thisMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+    let sent = 0;
+    for (const held of await this.budget.listHeld(thisMinute)) {
+      const notifier = this.notifiers.find((n) => n.channel === held.channel);
+      const claimed = await this.budget.claimDigest(held.channel, held.minute);
+      if (!notifier || !claimed) continue;
+      const digest: AlertDigest = {
+        digestId: `minute:${held.channel}:${new Date(held.minute).toISOString()}`,
+        reason: 'alerts-per-channel-per-minute',
+        held: claimed.held,
+        limit: this.policy.maxAlertsPerChannelPerMinute,
+        from: new Date(held.minute).toISOString(),
+        logGroup: null,
+        incidentIds: [],
+      };
+      const results = await this.deliverDigest(digest, [notifier]);
+      this.onDigest?.(digest, results);
+      sent += 1;
+    }
+    return sent;
+  }
+
+  /** Sends a digest to every channel that takes digests; outside the per-minute budget. */
+  private async sendDigest(digest: AlertDigest): Promise<void> {
+    const results = await this.deliverDigest(digest, this.notifiers);
+    this.onDigest?.(digest, results);
+  }
+
+  private async deliverDigest(
+    digest: AlertDigest,
+    notifiers: readonly Notifier[],
+  ): Promise<SendResult[]> {
+    return Promise.all(
+      notifiers
+        .filter((n) => n.sendDigest !== undefined)
+        .map(async (n): Promise<SendResult> => {
+          try {
+            await n.sendDigest?.(digest);
+            return { notificationId: digest.digestId, channel: n.channel, ok: true };
+          } catch (error) {
+            return {
+              notificationId: digest.digestId,
+              channel: n.channel,
+              ok: false,
+              error: oneLine(error),
+            };
+          }
+        }),
+    );
+  }
+
+  private async recordOne(
+    delivery: IncidentDelivery,
+    now: number,
+    openings: { left: number },
+  ): Promise<RecordedIncident> {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt += 1) {
       const head = await this.repository.getHead(delivery.fingerprint);
-      const decision = applyDelivery({
+      const input = {
         latest: head.latest,
         lastEpisode: head.lastEpisode,
         delivery,
         now,
         channels: this.channels,
         policy: this.policy,
-      });
-      if (decision.kind === 'duplicate') {
-        return report(delivery, decision.record.id, 'duplicate', 0, null, []);
+      };
+      const first = applyDelivery(input);
+      if (first.kind === 'duplicate') {
+        return report(delivery, first.record.id, 'duplicate', 0, null, [], false);
       }
+      // Beyond the delivery's cap a new incident opens without queueing its OPENED alert.
+      const muted = first.kind === 'opened' && openings.left <= 0;
+      let decision = muted ? applyDelivery({ ...input, channels: [] }) : first;
+      if (decision.kind === 'duplicate') continue;
+      // Only an opening delivery is verified, within the verifier's budget, so the OPENED alert
+      // carries the root cause; a known incident's deliveries cost no AWS call.
+      if (decision.kind === 'opened' && this.verifier) {
+        const diagnosis = await this.verifier.verify(decision.record.diagnosis);
+        decision = { ...decision, record: { ...decision.record, diagnosis } };
+      }
+      if (decision.kind === 'opened' && !muted) openings.left -= 1;
       const written =
         decision.kind === 'opened'
           ? await this.repository.create(decision.record)
@@ -189,8 +386,17 @@ export class IncidentService implements DiagnosisSink {
       if (written) {
         const sends = await this.afterWrite(decision);
         const claimed = decision.claimed?.kind ?? null;
-        return report(delivery, decision.record.id, decision.kind, delivery.count, claimed, sends);
+        return report(
+          delivery,
+          decision.record.id,
+          decision.kind,
+          delivery.count,
+          claimed,
+          sends,
+          muted,
+        );
       }
+      if (decision.kind === 'opened' && !muted) openings.left += 1;
       await this.conflictBackoff(attempt);
     }
     throw tooContended(delivery.fingerprint);
@@ -206,6 +412,30 @@ export class IncidentService implements DiagnosisSink {
         await this.repository.rememberEpisode(current.fingerprint, current.episode);
       if (await this.repository.replace(transition.record, current.version)) {
         return this.afterWrite(transition);
+      }
+      await this.conflictBackoff(attempt);
+      current = await this.repository.getIncident(listed.id);
+    }
+    if (!current) return null;
+    throw tooContended(listed.fingerprint);
+  }
+
+  /** Re-checks one open incident and stores the verdict (claiming FIXED the first time it is). */
+  private async reverifyOne(
+    listed: IncidentRecord,
+    now: number,
+  ): Promise<{ record: IncidentRecord; sends: SendResult[] } | null> {
+    const verified = await this.verifier!.verify(listed.diagnosis);
+    let current: IncidentRecord | null = listed;
+    for (let attempt = 0; current && attempt < MAX_CONFLICTS; attempt += 1) {
+      const transition = applyVerification(current, verified, now, this.channels, this.policy);
+      if (!transition) return null;
+      if (await this.repository.replace(transition.record, current.version)) {
+        const sends = await this.afterWrite(transition);
+        return {
+          record: (await this.repository.getIncident(listed.id)) ?? transition.record,
+          sends,
+        };
       }
       await this.conflictBackoff(attempt);
       current = await this.repository.getIncident(listed.id);
@@ -248,7 +478,10 @@ export class IncidentService implements DiagnosisSink {
 
   /**
    * Sends a channel its pending notifications in order; stops at the first that still fails, so a
-   * channel never gets an `update` before the `opened` it follows.
+   * channel never gets an `update` before the `opened` it follows. Each send first takes one of the
+   * channel's alerts for the current minute; without one it is held (summed up in the minute's
+   * digest). A send whose outcome is unknown is never repeated; a channel that refuses for good, or
+   * fails its last allowed attempt, is given up for that notification.
    */
   private async sendChannel(record: IncidentRecord, notifier: Notifier): Promise<SendResult[]> {
     const channel = notifier.channel;
@@ -261,34 +494,78 @@ export class IncidentService implements DiagnosisSink {
         results.push({ notificationId, channel, ok: true });
         continue;
       }
-      const error = await this.sendWithRetry(notifier, toNotification(record, entry));
-      if (error === null) {
+      if (!(await this.takeBudget(channel))) {
+        results.push({ notificationId, channel, ok: true, status: 'held' });
+        continue;
+      }
+      const outcome = await this.sendWithRetry(notifier, toNotification(record, entry));
+      if (outcome.kind === 'sent') {
         results.push({ notificationId, channel, ok: true });
         continue;
       }
-      results.push({ notificationId, channel, ok: false, error });
+      if (outcome.kind === 'unconfirmed') {
+        results.push({
+          notificationId,
+          channel,
+          ok: true,
+          status: 'unconfirmed',
+          error: outcome.error,
+        });
+        continue;
+      }
+      const lastAttempt = entry.attempts + 1 >= this.policy.maxSendAttempts;
+      if (outcome.kind === 'refused' || lastAttempt) {
+        results.push({
+          notificationId,
+          channel,
+          ok: true,
+          status: 'abandoned',
+          error: outcome.error,
+        });
+        continue;
+      }
+      results.push({ notificationId, channel, ok: false, error: outcome.error });
       break;
     }
     return results;
   }
 
-  /** Null when sent; otherwise the last error, one line. */
+  /** One send of the channel's budget for the current minute; true without a budget. */
+  private async takeBudget(channel: string): Promise<boolean> {
+    if (!this.budget) return true;
+    const minute = Math.floor(this.clock.now() / MINUTE_MS) * MINUTE_MS;
+    return this.budget.take(channel, minute, this.policy.maxAlertsPerChannelPerMinute);
+  }
+
+  /**
+   * Sends with the in-line retries: `sent`; `unconfirmed` when the request may have reached the
+   * channel (never retried: a second post could duplicate the alert); `refused` when the channel
+   * said retrying cannot help; else `failed` with the last error, one line.
+   */
   private async sendWithRetry(
     notifier: Notifier,
-    notification: ReturnType<typeof toNotification>,
-  ): Promise<string | null> {
+    notification: Notification,
+  ): Promise<
+    | { readonly kind: 'sent' }
+    | { readonly kind: 'unconfirmed' | 'refused' | 'failed'; readonly error: string }
+  > {
     let lastError = 'not sent';
     for (let attempt = 1; attempt <= this.retry.attempts; attempt += 1) {
       try {
         await notifier.send(notification);
-        return null;
+        return { kind: 'sent' };
       } catch (error) {
         lastError = oneLine(error);
-        if (error instanceof NotificationError && !error.retryable) break;
+        if (error instanceof NotificationError && error.mayHaveBeenDelivered) {
+          return { kind: 'unconfirmed', error: lastError };
+        }
+        if (error instanceof NotificationError && !error.retryable) {
+          return { kind: 'refused', error: lastError };
+        }
         if (attempt < this.retry.attempts) await this.sleep(this.backoffMs(attempt));
       }
     }
-    return lastError;
+    return { kind: 'failed', error: lastError };
   }
 
   private backoffMs(retry: number): number {
@@ -309,8 +586,9 @@ function report(
   added: number,
   claimed: NotificationKind | null,
   sends: readonly SendResult[],
+  muted: boolean,
 ): RecordedIncident {
-  return { fingerprint: delivery.fingerprint, incidentId, outcome, added, claimed, sends };
+  return { fingerprint: delivery.fingerprint, incidentId, outcome, added, claimed, sends, muted };
 }
 
 function tooContended(fingerprint: string): InvokeDoctorError {

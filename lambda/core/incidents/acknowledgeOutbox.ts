@@ -4,8 +4,15 @@ import type { IncidentRecord, OutboxEntry } from './IncidentRecord';
 export interface SendResult {
   readonly notificationId: string;
   readonly channel: string;
+  /** True when the channel no longer waits for it (sent, held, unconfirmed or abandoned). */
   readonly ok: boolean;
-  /** One-line reason when `ok` is false. */
+  /**
+   * How an `ok` result ended when it was not a plain send: `held` (over the channel's per-minute
+   * cap, summed up in a digest), `unconfirmed` (the request may have been delivered: never sent
+   * again), `abandoned` (the channel refused for good or failed its last allowed attempt).
+   */
+  readonly status?: 'held' | 'unconfirmed' | 'abandoned';
+  /** One-line reason when `ok` is false, or why it was unconfirmed or abandoned. */
   readonly error?: string;
 }
 

@@ -1,15 +1,23 @@
 import { claimNotification, type Transition } from './claimNotification';
 import type { IncidentRecord } from './IncidentRecord';
+import type { Resolution } from './incident';
 import type { IncidentPolicy } from './incidentPolicy';
+import { quietPeriodFor } from './recurrence';
 
 const DAY_SECONDS = 86_400;
 
 /**
- * Resolves an open incident once nothing new has been recorded for the quiet period, claiming its
- * `resolved` notification (with the occurrences since the last one) and setting the TTL. Quiet is
+ * Resolves an open incident that is fixed or truly gone, claiming its `resolved` notification
+ * (with the occurrences since the last one, and why in `resolution`) and setting the TTL. Quiet is
  * measured from the later of the last event time and the last time new events were recorded, so
  * neither late delivery nor a replay of old logs resolves an outage that is still being reported.
- * Null when the incident is not open or not quiet yet.
+ * - Verified fixed: the live policies allow the request and no failure followed the check for
+ *   `fixedQuietMs`.
+ * - Quiet: no failure for its quiet period (the learned one once it recurs, see quietPeriodFor)
+ *   — unless a check made after the last failure still found the request denied: then it stays
+ *   open until the hold window has passed without failures (`hold-expired`), because the next
+ *   run of whatever calls would fail again.
+ * Null when the incident is not open or not resolved yet.
  */
 export function resolveQuietIncident(
   record: IncidentRecord,
@@ -20,12 +28,31 @@ export function resolveQuietIncident(
   if (record.status !== 'open') return null;
   const lastSeenMs = Date.parse(record.lastSeen);
   const quietSince = Math.max(record.lastActivityAt, Number.isFinite(lastSeenMs) ? lastSeenMs : 0);
-  if (now - quietSince < policy.quietPeriodMs) return null;
+  const quietFor = now - quietSince;
+  const v = record.diagnosis.verification;
+  const checkedAt = v ? Date.parse(v.checkedAt) : Number.NaN;
+  let resolution: Resolution;
+  if (
+    v?.status === 'fixed' &&
+    Number.isFinite(checkedAt) &&
+    quietSince <= checkedAt &&
+    now - checkedAt >= policy.fixedQuietMs
+  ) {
+    resolution = { reason: 'verified-fixed', quietForMs: quietFor, verifiedAt: v.checkedAt };
+  } else {
+    if (quietFor < quietPeriodFor(record, policy)) return null;
+    const stillDenied = v?.status === 'confirmed' && checkedAt >= quietSince;
+    if (stillDenied && quietFor < policy.holdWindowMs) return null;
+    resolution = stillDenied
+      ? { reason: 'hold-expired', quietForMs: quietFor, verifiedAt: v.checkedAt }
+      : { reason: 'quiet', quietForMs: quietFor, verifiedAt: null };
+  }
   const resolved: IncidentRecord = {
     ...record,
     version: record.version + 1,
     status: 'resolved',
     resolvedAt: new Date(now).toISOString(),
+    resolution,
     expiresAt: Math.floor(now / 1000) + policy.resolvedTtlDays * DAY_SECONDS,
   };
   return claimNotification(resolved, 'resolved', now, channels, policy);

@@ -6,6 +6,7 @@ export function toIncident(record: IncidentRecord): Incident {
   return {
     id: record.id,
     fingerprint: record.fingerprint,
+    ...(record.account === undefined ? {} : { account: record.account }),
     episode: record.episode,
     previousIncidentId: record.previousIncidentId,
     status: record.status,
@@ -15,5 +16,7 @@ export function toIncident(record: IncidentRecord): Incident {
     lastSeen: record.lastSeen,
     resolvedAt: record.resolvedAt,
     hourly: record.hourly,
+    ...(record.recurrence === undefined ? {} : { recurrence: record.recurrence }),
+    ...(record.resolution === undefined ? {} : { resolution: record.resolution }),
   };
 }

@@ -1,11 +1,16 @@
 import type { Diagnosis } from '../types';
+import { accountFingerprint } from './accountFingerprint';
+import { boundDiagnosis, type StoredDiagnosis } from './boundDiagnosis';
 import { contentKey, deliveryKey } from './deliveryKey';
 
 const CLOUDWATCH_EVENT_ID = /^\d+$/;
 
 /** What one delivery contributes to one incident (fingerprint). */
 export interface IncidentDelivery {
+  /** Incident key: the diagnosis fingerprint, hashed with the account when there is one. */
   readonly fingerprint: string;
+  /** Account the incident belongs to (organisation responder); absent for a single account. */
+  readonly account?: string;
   /** Identifies this contribution so that a redelivery is not counted twice (see deliveryKey). */
   readonly key: string;
   /** Distinct log events (by id); the diagnosis' own count when its events carry no ids. */
@@ -13,18 +18,20 @@ export interface IncidentDelivery {
   /** Epoch ms of the first and last occurrence (the delivery time when events had none). */
   readonly firstSeenMs: number;
   readonly lastSeenMs: number;
-  /** The latest diagnosis, without per-event ids. */
-  readonly diagnosis: Omit<Diagnosis, 'eventIds' | 'requestIds'>;
+  /** The latest diagnosis, without per-event ids, every string bounded (boundDiagnosis). */
+  readonly diagnosis: StoredDiagnosis;
 }
 
 /**
  * Groups one delivery's diagnoses by fingerprint. The engine already collapses identical findings,
  * but a delivery with several batches may yield the same fingerprint more than once: their events
- * are merged so the incident gets one contribution (one write) per delivery.
+ * are merged so the incident gets one contribution (one write) per delivery. With an `account`, every
+ * incident key includes it (see accountFingerprint).
  */
 export function toIncidentDeliveries(
   diagnoses: readonly Diagnosis[],
   receivedAt: number,
+  account?: string,
 ): IncidentDelivery[] {
   const groups = new Map<string, Diagnosis[]>();
   for (const diagnosis of diagnoses) {
@@ -32,7 +39,12 @@ export function toIncidentDeliveries(
     if (group) group.push(diagnosis);
     else groups.set(diagnosis.fingerprint, [diagnosis]);
   }
-  return [...groups.entries()].map(([fingerprint, group]) => merge(fingerprint, group, receivedAt));
+  return [...groups.entries()].map(([fingerprint, group]) => {
+    const delivery = merge(fingerprint, group, receivedAt);
+    return account === undefined
+      ? delivery
+      : { ...delivery, fingerprint: accountFingerprint(account, fingerprint), account };
+  });
 }
 
 function merge(fingerprint: string, group: Diagnosis[], receivedAt: number): IncidentDelivery {
@@ -50,7 +62,7 @@ function merge(fingerprint: string, group: Diagnosis[], receivedAt: number): Inc
     count,
     firstSeenMs: first,
     lastSeenMs: last,
-    diagnosis,
+    diagnosis: boundDiagnosis(diagnosis),
   };
 }
 

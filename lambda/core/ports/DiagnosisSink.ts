@@ -5,6 +5,11 @@ export interface DeliveryContext {
   /** Log group and owner of the delivered batch. */
   readonly logGroup: string | null;
   readonly owner: string | null;
+  /**
+   * Account the delivery's incidents belong to, for a responder that serves many accounts: it is
+   * part of every incident key. Absent for a single-account responder, whose keys stay as they were.
+   */
+  readonly account?: string;
   /** Epoch ms at which the delivery was processed. */
   readonly receivedAt: number;
 }

@@ -16,6 +16,8 @@ export interface IncidentQuery {
   readonly status?: IncidentStatus;
   /** Only incidents about this function name. */
   readonly functionName?: string;
+  /** Only incidents in this AWS account (organisation responder). */
+  readonly account?: string;
   /** At most this many (default 100). */
   readonly limit?: number;
 }

@@ -1,5 +1,7 @@
+import { STACK_NAMES } from '../constants';
 import type { Incident, Notification, NotificationKind } from '../incidents/incident';
-import type { DiagnosisKind, Fix, FixKind, Reason } from '../types';
+import { nextExpected, typicalInterval } from '../incidents/recurrence';
+import type { DiagnosisKind, Fix, FixKind, Reason, Verification } from '../types';
 import { formatDuration } from './formatDuration';
 
 /** One labelled value of an alert; `value` is raw text (possibly from a log) and is escaped by each renderer. */
@@ -32,8 +34,16 @@ export interface AlertContent {
   readonly problem: string;
   /** Short name of the affected function (or role / route when that is all we know). */
   readonly subject: string;
-  /** `problem: subject`. */
+  /**
+   * `problem: subject`, plus `in account <id>` for an organisation's incident and ` (unconfirmed
+   * caller)` when the caller is outside the trusted accounts.
+   */
   readonly headline: string;
+  /**
+   * Warning shown above everything else when the caller is outside the trusted accounts (the line
+   * may be forged, no grant is runnable); null otherwise.
+   */
+  readonly caution: string | null;
   readonly summary: string;
   /** One sentence on the incident's state: occurrences, new since last, duration. */
   readonly progress: string;
@@ -41,7 +51,15 @@ export interface AlertContent {
   readonly facts: readonly AlertFact[];
   /** Occurrences and first / last seen (+ resolved at). */
   readonly timing: readonly AlertFact[];
-  /** Fixes this kind of message shows: all for `opened`, the first for `update`, none for `resolved`. */
+  /**
+   * The live-account verdict: status and root cause, why, the statement and the change behind it,
+   * the candidates, the calls made (evidence). Empty when the diagnosis was not verified.
+   */
+  readonly verification: readonly AlertFact[];
+  /**
+   * Fixes this kind of message shows: all for `opened`, the first for `update`, `recurring` and
+   * `reminder`, none for `fixed` and `resolved`.
+   */
   readonly fixes: readonly AlertFix[];
   /** Whether the fixes' CloudFormation / Terraform / CDK forms are shown (`opened` only). */
   readonly showForms: boolean;
@@ -90,11 +108,16 @@ export const FIX_TITLES: Readonly<Record<FixKind, string>> = {
   'trust-policy': 'Let API Gateway assume the role',
   'remove-explicit-deny': 'Remove or narrow the explicit deny',
   'locate-function': 'Find the function behind the route',
+  'set-stage-variable': 'Define the stage variable the integration uses',
+  'remove-permission': 'Optional clean-up: remove the stale statement',
 };
 
 const STATUS: Readonly<Record<NotificationKind, { status: string; emoji: string }>> = {
   opened: { status: 'OPENED', emoji: '🚨' },
   update: { status: 'ONGOING', emoji: '🔁' },
+  recurring: { status: 'RECURRING', emoji: '🔂' },
+  reminder: { status: 'STILL FAILING', emoji: '⏰' },
+  fixed: { status: 'FIXED', emoji: '🔧' },
   resolved: { status: 'RESOLVED', emoji: '✅' },
 };
 
@@ -111,25 +134,43 @@ export function alertContent(notification: Notification): AlertContent {
   const { status, emoji } = STATUS[kind];
   const problem = PROBLEM_TITLES[d.kind] ?? 'Lambda invoke permission failure';
   const subject = subjectOf(incident);
-  const fixes = kind === 'opened' ? d.fixes : kind === 'update' ? d.fixes.slice(0, 1) : [];
+  const fixes =
+    kind === 'opened'
+      ? d.fixes
+      : kind === 'update' || kind === 'recurring' || kind === 'reminder'
+        ? d.fixes.slice(0, 1)
+        : [];
+  const unconfirmed = d.callerTrust === 'unconfirmed';
   return {
     kind,
     status,
     emoji,
     problem,
     subject,
-    headline: `${problem}: ${subject}`,
+    headline: `${problem}: ${subject}${incident.account ? ` in account ${incident.account}` : ''}${unconfirmed ? ' (unconfirmed caller)' : ''}`,
+    caution: unconfirmed ? cautionOf(incident) : null,
     summary: d.summary.trim() || problem,
     progress: progressOf(notification),
     facts: factsOf(incident),
     timing: timingOf(notification),
+    verification: verificationOf(d.verification ?? null, kind),
     fixes: fixes.map(alertFix),
     showForms: kind === 'opened',
     sample: kind === 'resolved' ? '' : d.sample,
     incidentId: incident.id,
     reference: referenceOf(incident),
-    historyCommand: `npx invoke-doctor incidents show ${shellWord(incident.id)}`,
+    historyCommand: `npx invoke-doctor incidents show ${shellWord(incident.id)}${
+      // An organisation's incidents live in the central stack's table.
+      incident.account ? ` --stack ${STACK_NAMES.central}` : ''
+    }`,
   };
+}
+
+/** The unconfirmed-caller warning: the account named, what to check, how to trust it once confirmed. */
+function cautionOf(incident: Incident): string {
+  const account = incident.diagnosis.principal.accountId;
+  const who = account ? `account ${account}` : 'its account';
+  return `UNCONFIRMED CALLER: the caller (${who}) is not one of the trusted accounts, and anyone who can write to a watched log can write this line. Check the source below before granting anything; no grant is runnable until the account is trusted (npx invoke-doctor incidents show ${shellWord(incident.id)} --trust-account ${account ?? '<ACCOUNT_ID>'}).`;
 }
 
 function alertFix(fix: Fix): AlertFix {
@@ -164,6 +205,7 @@ function factsOf(incident: Incident): AlertFact[] {
   const p = d.principal;
   const who = p.arn ?? p.service ?? (p.accountId ? `account ${p.accountId}` : 'unknown principal');
   const facts: AlertFact[] = [
+    ...(incident.account ? [{ label: 'Account', value: incident.account }] : []),
     { label: 'Who', value: p.type === 'unknown' ? who : `${who} (${p.type})` },
     {
       label: 'What',
@@ -173,9 +215,23 @@ function factsOf(incident: Incident): AlertFact[] {
   ];
   if (d.api) facts.push({ label: 'API route', value: routeOf(d.api) });
   if (d.logGroup) facts.push({ label: 'Log group', value: d.logGroup });
+  const source = sourceOf(incident);
+  if (source) facts.push({ label: 'Source', value: source });
   if (d.roleArn) facts.push({ label: 'Role', value: d.roleArn });
   if (d.denyPolicyArn) facts.push({ label: 'Deny policy', value: d.denyPolicyArn });
   return facts;
+}
+
+/** Where the first occurrence is: stream, event id, request id and owning account, when known. */
+function sourceOf(incident: Incident): string | null {
+  const d = incident.diagnosis;
+  const parts = [
+    d.logStream ? `stream ${d.logStream}` : null,
+    d.eventId ? `event ${d.eventId}` : null,
+    d.requestId ? `request ${d.requestId}` : null,
+    d.logOwner ? `account ${d.logOwner}` : null,
+  ].filter((part): part is string => part !== null);
+  return parts.length > 0 ? parts.join(', ') : null;
 }
 
 function whereOf(incident: Incident): string {
@@ -199,6 +255,53 @@ function routeOf(api: NonNullable<Incident['diagnosis']['api']>): string {
   return where.length > 0 ? `${route} (${where.join(', ')})` : route;
 }
 
+/** Evidence lines an alert lists; `incidents show` lists them all. */
+const MAX_EVIDENCE_LINES = 12;
+
+function verificationOf(v: Verification | null, kind: NotificationKind): AlertFact[] {
+  if (v === null || kind === 'resolved') return [];
+  const facts: AlertFact[] = [
+    {
+      label: 'Verified',
+      value:
+        v.status === 'confirmed' || v.status === 'refuted'
+          ? `${v.status}: ${v.rootCause} (checked ${displayTime(v.checkedAt)})`
+          : `${v.status} (checked ${displayTime(v.checkedAt)})`,
+    },
+    { label: 'Why', value: v.reason },
+  ];
+  const st = v.statement;
+  if (st) {
+    const where = `${st.sid ? `Statement "${st.sid}"` : 'A statement'}${st.policy ? ` of ${st.policy}` : ''}`;
+    facts.push({
+      label: 'Statement',
+      value: `${where}: ${st.subject}${st.expected.length > 0 ? ` expects ${st.expected.join(' or ')}` : ''}; the request has ${st.actual ?? 'none'}`,
+    });
+  }
+  if (v.change) {
+    facts.push({
+      label: 'Change',
+      value: `${v.change.event} by ${v.change.actor ?? 'an unknown identity'} at ${displayTime(v.change.at)}`,
+    });
+  }
+  if (v.candidates.length > 0) {
+    facts.push({
+      label: 'Candidates',
+      value: v.candidates.map((c) => `${c.route} → ${c.function} (${c.rootCause})`).join('\n'),
+    });
+  }
+  if (v.evidence.length > 0) {
+    const lines = v.evidence.slice(0, MAX_EVIDENCE_LINES).map((e) => `${e.call} → ${e.result}`);
+    if (v.evidence.length > MAX_EVIDENCE_LINES) {
+      lines.push(
+        `… ${v.evidence.length - MAX_EVIDENCE_LINES} more calls (incidents show lists all)`,
+      );
+    }
+    facts.push({ label: 'Evidence', value: lines.join('\n') });
+  }
+  return facts;
+}
+
 function timingOf(notification: Notification): AlertFact[] {
   const { incident, kind, newOccurrences } = notification;
   const occurrences =
@@ -210,26 +313,92 @@ function timingOf(notification: Notification): AlertFact[] {
     { label: 'First seen', value: displayTime(incident.firstSeen) },
     { label: 'Last seen', value: displayTime(incident.lastSeen) },
   ];
+  const rhythm = rhythmOf(incident);
+  if (rhythm !== null) timing.push({ label: 'Rhythm', value: rhythm });
   if (kind === 'resolved' && incident.resolvedAt) {
     timing.push({ label: 'Resolved', value: displayTime(incident.resolvedAt) });
   }
   return timing;
 }
 
+/**
+ * `about every 1h 00m · 3 bursts · next expected around 2026-03-14 22:31:36 UTC` for an incident
+ * that failed in more than one burst (no next run once resolved); null otherwise.
+ */
+export function rhythmOf(incident: Incident): string | null {
+  const r = incident.recurrence;
+  const every = typicalInterval(r);
+  if (r === undefined || every === null) return null;
+  const next = nextExpected(r);
+  const upcoming =
+    incident.status === 'open' && next !== null
+      ? ` · next expected around ${displayTime(new Date(next).toISOString())}`
+      : '';
+  return `about every ${formatDuration(every)} · ${plural(r.bursts, 'burst')}${upcoming}`;
+}
+
 function progressOf(notification: Notification): string {
   const { incident, kind, newOccurrences } = notification;
   const total = plural(incident.occurrences, 'occurrence');
   const lasted = duration(incident.firstSeen, incident.lastSeen);
+  const r = incident.recurrence;
+  const every = typicalInterval(r);
+  const rhythm =
+    r !== undefined && every !== null
+      ? `fails about every ${formatDuration(every)}, ${times(r.bursts)} so far`
+      : null;
   if (kind === 'update') {
     return `${plural(newOccurrences, 'new occurrence')} since the last update, ${total} in total; failing for ${lasted}.`;
   }
+  if (kind === 'recurring') {
+    const next = nextExpected(r);
+    const expect =
+      next === null
+        ? ''
+        : ` Next failure expected around ${displayTime(new Date(next).toISOString())}.`;
+    return `Failing again: it ${rhythm ?? 'fails in bursts'} (${total} since ${displayTime(incident.firstSeen)}). One incident, not one per run: no alert for each run from now on, only a reminder while it keeps failing.${expect}`;
+  }
+  if (kind === 'reminder') {
+    return `Still failing: it ${rhythm ?? 'fails in bursts'}; ${plural(newOccurrences, 'new occurrence')} since the last alert, ${total} since ${displayTime(incident.firstSeen)}.`;
+  }
   if (kind === 'resolved') {
-    return `No occurrences since ${displayTime(incident.lastSeen)}. The outage lasted ${lasted} with ${total} in total.`;
+    const ran =
+      r && r.bursts > 1
+        ? ` It failed ${times(r.bursts)}${every === null ? '' : `, about every ${formatDuration(every)}`}.`
+        : '';
+    return `${resolutionOf(incident)} The outage lasted ${lasted} with ${total} in total.${ran}`;
+  }
+  if (kind === 'fixed') {
+    const change = incident.diagnosis.verification?.change;
+    const who = change
+      ? ` ${change.event} by ${change.actor ?? 'an unknown identity'} at ${displayTime(change.at)}.`
+      : '';
+    return `The live policies allow the failing request now.${who} The incident resolves once no failure follows; ${total} so far.`;
   }
   const reopened = incident.previousIncidentId
     ? ` This happened before: previous incident ${incident.previousIncidentId}.`
     : '';
   return `${total} since ${displayTime(incident.firstSeen)}.${reopened}`;
+}
+
+/** What a RESOLVED alert says about why: verified fixed, or quiet (and whether it was checked). */
+export function resolutionOf(incident: Incident): string {
+  const res = incident.resolution;
+  if (res === undefined) return `No occurrences since ${displayTime(incident.lastSeen)}.`;
+  const quiet = formatDuration(res.quietForMs);
+  switch (res.reason) {
+    case 'verified-fixed':
+      return `Verified fixed at ${displayTime(res.verifiedAt ?? incident.resolvedAt ?? incident.lastSeen)}: the live policies allow the request, and no failure followed.`;
+    case 'hold-expired':
+      return `No failures for ${quiet}, but not fixed: the last check${res.verifiedAt ? ` (${displayTime(res.verifiedAt)})` : ''} still found the request denied, so whatever called stopped trying. The next call fails again.`;
+    default:
+      return `No failures for ${quiet}; not verified (the fix was not checked against the live account).`;
+  }
+}
+
+/** `once`, `twice`, `3 times`. */
+function times(count: number): string {
+  return count === 1 ? 'once' : count === 2 ? 'twice' : `${count} times`;
 }
 
 function referenceOf(incident: Incident): string {

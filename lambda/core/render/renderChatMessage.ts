@@ -1,6 +1,8 @@
+import { AWS_FORMATS } from '../awsFormats';
+import { ALERT_MARKER } from '../constants';
 import type { Notification } from '../incidents/incident';
-import { alertContent } from './alertContent';
-import { slackEscape, slackEscapeFit, slackLiteral, wellFormed } from './slackEscape';
+import { type AlertContent, alertContent } from './alertContent';
+import { chatLiteral, slackEscape, slackEscapeFit, slackLiteral, wellFormed } from './sanitize';
 
 /**
  * An Amazon Q Developer in chat applications (formerly AWS Chatbot) custom notification, the JSON
@@ -40,19 +42,23 @@ const PLAIN_ARN = /^arn:[a-z-]+:[A-Za-z0-9:/_+=,.@*$-]+$/;
 
 /**
  * Renders a notification in the chat custom-notification format. client-markdown is rendered in
- * the chat platform's markdown (Slack mrkdwn in Slack), so log-derived text is escaped and put in
- * code exactly as for the Slack webhook. The thread id is the incident id: the update and the
- * resolution land in the thread of the opening message.
+ * the chat platform's markdown (Slack mrkdwn in Slack, markdown in Teams), so log-derived text only
+ * ever appears inside code spans ({@link chatLiteral}), where `*bold*` and bare links are not
+ * rendered; the title names the function only when it is a valid function name. The thread id is
+ * the incident id: the update and the resolution land in the thread of the opening message.
  */
 export function renderChatMessage(notification: Notification): ChatNotification {
   const c = alertContent(notification);
   const incident = notification.incident;
   const d = incident.diagnosis;
   const lines = [
-    slackEscape(c.summary),
+    ...(c.caution ? [`⚠️ ${chatLiteral(c.caution, 900)}`] : []),
+    chatLiteral(c.summary, 1200),
     slackEscape(c.progress),
     '',
-    ...[...c.facts, ...c.timing].map((f) => `*${f.label}:* ${slackLiteral(f.value, 600)}`),
+    ...[...c.facts, ...c.timing, ...c.verification].map(
+      (f) => `*${f.label}:* ${chatLiteral(f.value, 600)}`,
+    ),
   ];
   const nextSteps: string[] = c.fixes.map((fix) => {
     const what = slackEscapeFit(`${fix.title}. ${fix.description}`, STEP_MAX - COMMAND_MAX);
@@ -63,21 +69,22 @@ export function renderChatMessage(notification: Notification): ChatNotification 
       ? `${what}\n${code}`
       : `${what}\nThe command is too long for chat; see it with ${slackLiteral(c.historyCommand, 400)}`;
   });
-  nextSteps.push(`History: ${slackLiteral(c.historyCommand, 400)}`);
+  nextSteps.push(`History: ${slackLiteral(c.historyCommand, 400)} ${ALERT_MARKER}`);
+  const title = `${c.emoji} ${c.status}: ${chatHeadline(c)}`;
   return {
     version: '1.0',
     source: 'custom',
     id: notification.notificationId,
     content: {
       textType: 'client-markdown',
-      title: slackEscapeFit(`${c.emoji} ${c.status}: ${c.headline}`, TITLE_MAX),
-      description: fitLines(lines, DESCRIPTION_MAX),
+      title: slackEscapeFit(title, TITLE_MAX),
+      description: `${fitLines(lines, DESCRIPTION_MAX - ALERT_MARKER.length - 1)}\n${ALERT_MARKER}`,
       nextSteps,
       keywords: ['invoke-doctor', c.status.toLowerCase(), d.kind],
     },
     metadata: {
       threadId: incident.id,
-      summary: slackEscapeFit(`${c.status}: ${c.headline}`, TITLE_MAX),
+      summary: slackEscapeFit(`${c.status}: ${chatHeadline(c)}`, TITLE_MAX),
       eventType: `invoke-doctor.incident.${notification.kind}`,
       relatedResources: [d.function.arn, d.principal.arn, d.roleArn].filter(
         (arn): arn is string => typeof arn === 'string' && PLAIN_ARN.test(arn),
@@ -93,6 +100,20 @@ export function renderChatMessage(notification: Notification): ChatNotification 
       },
     },
   };
+}
+
+/**
+ * The headline for titles, which are not code: the function is named only when it is a valid
+ * function name (optionally `:qualifier`), a value that cannot hold markdown or a link.
+ */
+function chatHeadline(c: AlertContent): string {
+  const [name = '', qualifier] = c.subject.split(':');
+  const named =
+    AWS_FORMATS.functionName.test(name) &&
+    (qualifier === undefined || AWS_FORMATS.qualifier.test(qualifier)) &&
+    c.subject.split(':').length <= 2;
+  const unconfirmed = c.caution === null ? '' : ' (unconfirmed caller)';
+  return named ? c.headline : `${c.problem}${unconfirmed}`;
 }
 
 /** Joins lines, dropping whole lines from the end (and saying so) when the text would be too long. */

@@ -1,3 +1,4 @@
+import { ALERT_MARKER } from '../constants';
 import type { Notification } from '../incidents/incident';
 import { type AlertContent, type AlertFact, type AlertFix, alertContent } from './alertContent';
 import {
@@ -6,7 +7,7 @@ import {
   slackEscapeFit,
   slackLiteral,
   TRUNCATION_MARKER,
-} from './slackEscape';
+} from './sanitize';
 
 /** Slack's Block Kit limits that a message must respect (a webhook answers 400 `invalid_blocks` otherwise). */
 export const SLACK_LIMITS = {
@@ -34,6 +35,8 @@ const SUMMARY_MAX = 1500;
 const FIELD_MAX = 600;
 const DESCRIPTION_MAX = 1000;
 const SAMPLE_MAX = 1500;
+const VERDICT_MAX = 1200;
+const EVIDENCE_MAX = 1500;
 const FOOTER_RESERVE = 1000;
 
 /** A Block Kit plain_text object; `emoji: false` so `:shortcodes:` in log text stay text. */
@@ -87,12 +90,20 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
         SLACK_LIMITS.headerText,
       ),
     },
+    ...(c.caution
+      ? [{ type: 'section', text: plain(`⚠️ ${c.caution}`, SUMMARY_MAX) } as const]
+      : []),
     { type: 'section', text: plain(`${c.summary}\n${c.progress}`, SUMMARY_MAX) },
     { type: 'section', fields: c.facts.map(field) },
     { type: 'section', fields: c.timing.map(timingField) },
+    ...verdictBlocks(c),
   ];
   const [first, ...rest] = c.fixes;
-  const primary: SlackBlock[] = first ? [{ type: 'divider' }, ...fixBlocks(first, 1, c)] : [];
+  // The evidence follows the first fix: the command stays the first code block of the alert.
+  const primary: SlackBlock[] = [
+    ...(first ? [{ type: 'divider' } as const, ...fixBlocks(first, 1, c)] : []),
+    ...evidenceBlocks(c),
+  ];
   const tail: SlackBlock[] = c.sample
     ? [section(`*Sample log line*\n${slackCodeBlock(c.sample, SAMPLE_MAX)}`)]
     : [];
@@ -126,12 +137,38 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
 
   const blocks = [...head, ...primary, ...kept, ...tail, footer(c, omitted)];
   return {
-    text: slackEscapeFit(`${c.emoji} ${c.status}: ${c.headline}. ${c.progress}`, FALLBACK_MAX),
+    text: `${slackEscapeFit(`${c.emoji} ${c.status}: ${c.headline}. ${c.progress}`, FALLBACK_MAX - ALERT_MARKER.length - 1)} ${ALERT_MARKER}`,
     mrkdwn: false,
     unfurl_links: false,
     unfurl_media: false,
     blocks,
   };
+}
+
+/** The live-account verdict: one sentence, and its statement / change / candidates. */
+function verdictBlocks(c: AlertContent): SlackBlock[] {
+  if (c.verification.length === 0) return [];
+  const byLabel = new Map(c.verification.map((f) => [f.label, f.value]));
+  const blocks: SlackBlock[] = [
+    {
+      type: 'section',
+      text: plain(
+        `Live account: ${byLabel.get('Verified') ?? ''}. ${byLabel.get('Why') ?? ''}`,
+        VERDICT_MAX,
+      ),
+    },
+  ];
+  const fields = c.verification.filter((f) =>
+    ['Statement', 'Change', 'Candidates'].includes(f.label),
+  );
+  if (fields.length > 0) blocks.push({ type: 'section', fields: fields.map(field) });
+  return blocks;
+}
+
+/** The calls the verdict rests on, in a code block. */
+function evidenceBlocks(c: AlertContent): SlackBlock[] {
+  const evidence = c.verification.find((f) => f.label === 'Evidence')?.value;
+  return evidence ? [section(`*Evidence*\n${slackCodeBlock(evidence, EVIDENCE_MAX)}`)] : [];
 }
 
 function fixBlocks(fix: AlertFix, n: number, c: AlertContent): SlackBlock[] {
@@ -167,7 +204,7 @@ function formBlocks(form: AlertFact): SlackBlock[] | null {
 
 function footer(c: AlertContent, omitted: number): SlackBlock {
   const elements: SlackText[] = [
-    plain(c.reference, 300),
+    plain(`${c.reference} ${ALERT_MARKER}`, 300),
     { type: 'mrkdwn', text: `History: ${slackLiteral(c.historyCommand, 400)}` },
   ];
   if (omitted > 0) {

@@ -1,7 +1,8 @@
+import { ALERT_MARKER } from '../constants';
 import type { Notification } from '../incidents/incident';
 import { alertContent } from './alertContent';
 import { renderTerminalAlert } from './renderTerminalAlert';
-import { TRUNCATION_MARKER, wellFormed } from './slackEscape';
+import { TRUNCATION_MARKER, terminalLine } from './sanitize';
 
 /** Subject and per-protocol bodies of one SNS publish (`MessageStructure: 'json'`). */
 export interface SnsMessage {
@@ -22,12 +23,23 @@ const EMAIL_MAX = 40_000;
 
 /**
  * Renders a notification for SNS: a short `default`, a fuller plain-text `email` (the terminal
- * rendering without colour, fix command and forms included) and an ASCII subject.
+ * rendering without colour, fix command and forms included, so log text is sanitised by the
+ * terminal rules) and an ASCII subject. Both bodies carry the alert marker.
  */
 export function renderSnsMessage(notification: Notification): SnsMessage {
   const c = alertContent(notification);
   const first = c.fixes[0];
-  const head = oneLine(`invoke-doctor ${c.status} ${c.incidentId}: ${c.headline}. ${c.progress}`);
+  const v = notification.incident.diagnosis.verification;
+  // The verdict in a few words: protocols without the email body (SQS, Lambda, SMS) get it too.
+  const verdict =
+    v && notification.kind !== 'resolved'
+      ? v.status === 'confirmed' || v.status === 'refuted'
+        ? ` Live account: ${v.status}, root cause ${v.rootCause}.`
+        : ` Live account: ${v.status}.`
+      : '';
+  const head = oneLine(
+    `invoke-doctor ${c.status} ${c.incidentId}: ${c.headline}. ${c.progress}${verdict}`,
+  );
   // The command goes in whole and unchanged, or not at all: a cut command may run and do the
   // wrong thing. A multi-line command does not fit a one-line message; the email has it.
   const command = first?.command ?? null;
@@ -43,10 +55,11 @@ export function renderSnsMessage(notification: Notification): SnsMessage {
       : elsewhere.length <= 300
         ? elsewhere
         : ' Fix: see the email.';
-  const email = `${renderTerminalAlert(notification, { color: false })}\n-- \nSent by invoke-doctor, the Lambda invoke-permission incident responder.\n`;
+  const email = `${renderTerminalAlert(notification, { color: false })}\n-- \nSent by invoke-doctor, the Lambda invoke-permission incident responder. ${ALERT_MARKER}\n`;
+  const tail = ` ${ALERT_MARKER}`;
   return {
     subject: snsSubject(`invoke-doctor ${c.status}: ${c.headline}`),
-    default: clip(`${clip(head, DEFAULT_MAX - fix.length)}${fix}`, DEFAULT_MAX),
+    default: `${clip(`${clip(head, DEFAULT_MAX - fix.length - tail.length)}${fix}`, DEFAULT_MAX - tail.length)}${tail}`,
     email: clipLines(email, EMAIL_MAX),
   };
 }
@@ -69,7 +82,7 @@ export function snsSubject(text: string): string {
 }
 
 function oneLine(text: string): string {
-  return wellFormed(text).replace(/\s+/g, ' ').trim();
+  return terminalLine(text.replace(/\s+/g, ' ').trim());
 }
 
 /** Cuts at a line end so that no line (a command) is ever shown in part. */

@@ -1,6 +1,7 @@
+import { ALERT_MARKER } from '../constants';
 import type { Notification, NotificationKind } from '../incidents/incident';
 import { type AlertFact, alertContent } from './alertContent';
-import { wellFormed } from './slackEscape';
+import { terminalBlock, terminalLine } from './sanitize';
 
 /** How to render for a terminal. */
 export interface TerminalAlertOptions {
@@ -27,6 +28,9 @@ type Style = keyof typeof ANSI;
 const STATUS_STYLE: Readonly<Record<NotificationKind, Style>> = {
   opened: 'red',
   update: 'yellow',
+  recurring: 'yellow',
+  reminder: 'yellow',
+  fixed: 'green',
   resolved: 'green',
 };
 
@@ -35,8 +39,10 @@ const CODE_INDENT = '      ';
 
 /**
  * Renders a notification for a terminal: the same content as the Slack message, as plain text.
- * Log-derived text has its control characters replaced (an ESC in a log line cannot drive the
- * terminal); colour codes are added only when asked.
+ * Log-derived text goes through the terminal sanitiser (an ESC, a CR or a line break in a log value
+ * is shown as a visible stand-in, never obeyed), each value stays on its own line, and the sample
+ * line carries the alert marker so that this text, if it is ever logged, is not diagnosed again.
+ * Colour codes are added only when asked.
  */
 export function renderTerminalAlert(
   notification: Notification,
@@ -47,25 +53,29 @@ export function renderTerminalAlert(
     options.color ? `${ANSI[style]}${text}${ANSI.reset}` : text;
   const out: string[] = [];
   out.push(
-    `${paint('bold', paint(STATUS_STYLE[c.kind], `[${c.status}]`))} ${paint('bold', clean(c.headline))}`,
+    `${paint('bold', paint(STATUS_STYLE[c.kind], `[${c.status}]`))} ${paint('bold', terminalLine(c.headline))}`,
   );
-  out.push(...indentLines(clean(c.summary), INDENT), `${INDENT}${clean(c.progress)}`, '');
+  if (c.caution) out.push(`${INDENT}${paint('bold', terminalLine(c.caution))}`);
+  out.push(`${INDENT}${terminalLine(c.summary)}`, `${INDENT}${terminalLine(c.progress)}`, '');
 
-  const facts = [...c.facts, ...c.timing];
+  const facts = [...c.facts, ...c.timing, ...c.verification];
   const width = Math.max(...facts.map((f) => f.label.length)) + 2;
-  for (const fact of facts) out.push(...factLines(fact, width, paint));
+  for (const fact of [...c.facts, ...c.timing]) out.push(...factLines(fact, width, paint));
+  if (c.verification.length > 0) {
+    out.push('', paint('bold', `${INDENT}Live account`));
+    for (const fact of c.verification) out.push(...factLines(fact, width, paint));
+  }
 
   c.fixes.forEach((fix, i) => {
     const of = c.fixes.length > 1 ? ` of ${c.fixes.length}` : '';
     out.push('', paint('bold', `${INDENT}Fix ${i + 1}${of}: ${fix.title}`));
     // the command first: in an outage it is what the reader is looking for
-    if (fix.command)
-      out.push(...indentLines(clean(fix.command), CODE_INDENT).map((l) => paint('cyan', l)));
-    out.push(...indentLines(clean(fix.description), INDENT));
+    if (fix.command) out.push(paint('cyan', `${CODE_INDENT}${terminalLine(fix.command)}`));
+    out.push(`${INDENT}${terminalLine(fix.description)}`);
     if (!c.showForms) return;
     for (const form of fix.forms) {
       out.push(paint('dim', `${INDENT}${INDENT}${form.label}:`));
-      out.push(...indentLines(clean(form.value), CODE_INDENT));
+      out.push(...indentLines(terminalBlock(form.value), CODE_INDENT));
     }
   });
 
@@ -73,14 +83,14 @@ export function renderTerminalAlert(
     out.push(
       '',
       paint('dim', `${INDENT}Sample log line:`),
-      ...indentLines(clean(c.sample), CODE_INDENT),
+      `${CODE_INDENT}${ALERT_MARKER} ${terminalLine(c.sample)}`,
     );
   }
   out.push(
     '',
     paint(
       'dim',
-      `${INDENT}${clean(c.reference)} · details: ${clean(options.historyCommand ?? c.historyCommand)}`,
+      `${INDENT}${terminalLine(c.reference)} · details: ${terminalLine(options.historyCommand ?? c.historyCommand)}`,
     ),
   );
   return `${out.join('\n')}\n`;
@@ -91,19 +101,9 @@ function factLines(
   width: number,
   paint: (style: Style, text: string) => string,
 ): string[] {
-  const [first = '', ...more] = clean(fact.value).split('\n');
-  const pad = ' '.repeat(width);
-  return [
-    `${INDENT}${paint('dim', fact.label.padEnd(width))}${first}`,
-    ...more.map((line) => `${INDENT}${pad}${line}`),
-  ];
+  return [`${INDENT}${paint('dim', fact.label.padEnd(width))}${terminalLine(fact.value)}`];
 }
 
 function indentLines(text: string, indent: string): string[] {
   return text.split('\n').map((line) => (line === '' ? '' : `${indent}${line}`));
-}
-
-/** Log text made safe to print: no control characters (ESC, CR, BEL ...), tabs kept. */
-function clean(text: string): string {
-  return wellFormed(text);
 }

@@ -53,7 +53,9 @@ describe('localStore', () => {
       // Act + Assert: stale owner
       writeFileSync(join(dir, 'lock'), String(dead.pid));
       const store = await localStore({ dir });
-      expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(String(process.pid));
+      expect(JSON.parse(readFileSync(join(dir, 'lock'), 'utf8'))).toMatchObject({
+        pid: process.pid,
+      });
       await store.close();
     } finally {
       live.kill();

@@ -213,10 +213,6 @@ describe('decodeInput: unusable input is a typed error with a reason', () => {
     ['not-json', JSON.stringify({ awslogs: { data: gz('this is not json') } })],
     ['bad-shape', JSON.stringify({ awslogs: { data: gz('{"messageType":"DATA_MESSAGE"}') } })],
     ['bad-shape', JSON.stringify({ awslogs: {} })],
-    [
-      'bad-shape',
-      '{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","timestamp":"soon","message":"x"}]}',
-    ],
     ['bad-shape', '{"messageType":"SOMETHING_ELSE","logEvents":[]}'],
     ['bad-shape', '{"events":[{"message":42}]}'],
     ['not-json', '{"awslogs": {"data": "H4sIAAAA'],
@@ -240,6 +236,26 @@ describe('decodeInput: unusable input is a typed error with a reason', () => {
     expect((caught as InvalidPayloadError).reason).toBe('too-large');
     expect((caught as Error).message).toContain('64 MiB');
     expect(reasonOf(() => decodeInput(bomb))).toBe('too-large');
+  });
+
+  test('a malformed event inside a good payload is skipped and counted, the others are kept', () => {
+    // Arrange: a non-string message, a bad timestamp and a non-object among two good events
+    const input = JSON.stringify({
+      messageType: 'DATA_MESSAGE',
+      logGroup: '/aws/lambda/f',
+      logEvents: [
+        { id: '1', timestamp: 1, message: 'first' },
+        { id: '2', timestamp: 2, message: { nested: true } },
+        { id: '3', timestamp: 'soon', message: 'x' },
+        42,
+        { id: '5', timestamp: 5, message: 'last' },
+      ],
+    });
+    // Act
+    const [batch] = decodeInput(input);
+    // Assert
+    expect(batch?.events.map((e) => e.message)).toEqual(['first', 'last']);
+    expect(batch?.malformed).toBe(3);
   });
 
   test('the error is one line and names the problem', () => {

@@ -3,6 +3,7 @@
  * produce the policy the fix describes. Tests are independent (own functions and roles), so they run
  * concurrently: the AWS CLI's start-up dominates their time.
  */
+import type { GrantTrust } from '../../../lambda/core/fixes/callerTrust';
 import { renderFixes } from '../../../lambda/core/fixes/renderFixes';
 import type { DiagnosisFacts, Fix } from '../../../lambda/core/types';
 import {
@@ -30,9 +31,18 @@ import {
 // Unique per test file: moto is shared by parallel test files.
 const PREFIX = 'rfmoto';
 
-function fixOf(f: DiagnosisFacts, kind: Fix['kind']): Fix & { command: string } {
-  const fix = renderFixes(f).find((x) => x.kind === kind);
-  if (!fix?.command) throw new Error(`no runnable ${kind} fix: ${JSON.stringify(renderFixes(f))}`);
+/** The second account, confirmed by the person running the fix (`--trust-account`). */
+const CONFIRMED: GrantTrust = { accounts: [OTHER_ACCOUNT], organizationId: null };
+
+function fixOf(
+  f: DiagnosisFacts,
+  kind: Fix['kind'],
+  trust: GrantTrust = CONFIRMED,
+): Fix & { command: string } {
+  const fix = renderFixes(f, trust).find((x) => x.kind === kind);
+  if (!fix?.command) {
+    throw new Error(`no runnable ${kind} fix: ${JSON.stringify(renderFixes(f, trust))}`);
+  }
   return fix as Fix & { command: string };
 }
 
@@ -49,8 +59,13 @@ function policyNameOf(command: string): string {
 }
 
 /** Runs the add-permission fix of `f` on a fresh function and returns the statement it added. */
-async function applyPermission(name: string, f: DiagnosisFacts, qualifier?: string) {
-  const fix = fixOf(f, 'add-permission');
+async function applyPermission(
+  name: string,
+  f: DiagnosisFacts,
+  qualifier?: string,
+  trust: GrantTrust = CONFIRMED,
+) {
+  const fix = fixOf(f, 'add-permission', trust);
   await runInBash(fix.command);
   const statements = await functionPolicy(name, qualifier);
   return statements.find((s) => s.Sid === statementIdOf(fix.command));
@@ -165,6 +180,41 @@ describe('add-permission commands against moto', () => {
     // Assert
     expect(st?.Action).toBe('lambda:InvokeFunction');
     expect(JSON.stringify(st?.Principal)).toContain(OTHER_ACCOUNT);
+  });
+
+  test.concurrent('caller trusted through the organization only: the statement requires it', async () => {
+    // Arrange
+    const name = `${PREFIX}-org`;
+    await createFunction(name, `${PREFIX}-org-role`);
+    const f = facts({
+      principal: assumedRole('CallerRole', OTHER_ACCOUNT),
+      function: fnRef(name),
+      reason: 'no-resource-policy',
+    });
+    // Act
+    const st = await applyPermission(name, f, undefined, {
+      accounts: [],
+      organizationId: 'o-abcdefghij',
+    });
+    // Assert: the grant only holds for principals of the organization
+    expect(JSON.stringify(st?.Principal)).toContain(OTHER_ACCOUNT);
+    expect(st?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } });
+  });
+
+  test.concurrent('SNS caller: the statement carries the source account', async () => {
+    // Arrange
+    const name = `${PREFIX}-sns-source`;
+    await createFunction(name, `${PREFIX}-sns-source-role`);
+    const f = facts({
+      principal: service('sns.amazonaws.com'),
+      function: fnRef(name),
+      reason: 'no-resource-policy',
+    });
+    // Act
+    const st = await applyPermission(name, f);
+    // Assert
+    expect(st?.Principal).toEqual({ Service: 'sns.amazonaws.com' });
+    expect(st?.Condition?.StringEquals?.['AWS:SourceAccount']).toBe(ACCOUNT);
   });
 
   test.concurrent('function URL: the URL statement and the via-URL invoke statement', async () => {

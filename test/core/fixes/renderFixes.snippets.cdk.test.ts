@@ -67,8 +67,11 @@ const SCENARIOS: Record<string, DiagnosisFacts> = {
   }),
 };
 
+/** The other account, confirmed (trusted) as after `--trust-account`. */
+const CONFIRMED = { accounts: [OTHER_ACCOUNT], organizationId: null };
+
 const withSnippets: [string, Fix][] = Object.entries(SCENARIOS).flatMap(([name, f]) =>
-  renderFixes(f)
+  renderFixes(f, CONFIRMED)
     .filter((fix) => fix.command !== null && fix.cloudformation)
     .map((fix) => [`${name}/${fix.kind}`, fix] as [string, Fix]),
 );
@@ -140,7 +143,7 @@ describe('CDK snippets synthesize', () => {
   });
 
   test('add-permission for a function URL caller in another account: both statements', () => {
-    const fix = renderFixes(SCENARIOS.crossAccountUrl!)[0]!;
+    const fix = renderFixes(SCENARIOS.crossAccountUrl!, CONFIRMED)[0]!;
     const template = synth(fix.cdk!);
     template.resourceCountIs('AWS::Lambda::Permission', 2);
     template.hasResourceProperties('AWS::Lambda::Permission', {

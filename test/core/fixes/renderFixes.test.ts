@@ -19,6 +19,8 @@ import {
 } from '../../helpers/facts';
 
 const kinds = (fixes: readonly Fix[]) => fixes.map((f) => f.kind);
+/** The second account confirmed as trusted (configured trustedAccounts / --trust-account). */
+const TRUST_OTHER = { accounts: [OTHER_ACCOUNT], organizationId: null };
 
 describe('renderFixes: API Gateway REST', () => {
   test('function known (formats 2.4): exact add-permission with the route source ARN', () => {
@@ -279,7 +281,7 @@ describe('renderFixes: IAM sentence', () => {
       function: fnRef('f'),
       reason: 'no-identity-policy',
     });
-    const fixes = renderFixes(f);
+    const fixes = renderFixes(f, TRUST_OTHER);
     expect(kinds(fixes)).toEqual(['identity-policy', 'add-permission']);
     expect(fixes[0]?.description).toContain(`caller's account ${OTHER_ACCOUNT}`);
     expect(fixes[1]?.command).toContain(`--principal '${OTHER_ACCOUNT}'`);
@@ -298,23 +300,87 @@ describe('renderFixes: IAM sentence', () => {
       function: fnRef('f'),
       reason: 'no-resource-policy',
     });
-    expect(renderFixes(f)[0]?.command).toContain(`--principal '${roleArn}'`);
+    expect(renderFixes(f, TRUST_OTHER)[0]?.command).toContain(`--principal '${roleArn}'`);
+  });
+
+  test('cross-account caller outside the trusted accounts: no runnable grant, a statement to review', () => {
+    // Arrange: the same role, but its account is neither the function's nor a trusted one
+    const roleArn = `arn:aws:iam::${OTHER_ACCOUNT}:role/team/caller`;
+    const f = facts({
+      principal: {
+        arn: roleArn,
+        type: 'iam-role',
+        accountId: OTHER_ACCOUNT,
+        roleName: 'caller',
+        service: null,
+      },
+      function: fnRef('f'),
+      reason: 'no-resource-policy',
+    });
+    // Act
+    const [fix] = renderFixes(f);
+    // Assert
+    expect(fix?.command).toBeNull();
+    expect(fix?.cloudformation).toBeUndefined();
+    expect(fix?.description).toContain(`--trust-account ${OTHER_ACCOUNT}`);
+    expect(fix?.description).toContain(
+      `Statement to review once the caller is confirmed: {"Effect":"Allow","Principal":{"AWS":"${roleArn}"}`,
+    );
+  });
+
+  test('caller trusted only through the organization: the grant is limited to it', () => {
+    const f = facts({
+      principal: assumedRole('c', OTHER_ACCOUNT),
+      function: fnRef('f'),
+      reason: 'no-identity-policy',
+    });
+    const fixes = renderFixes(f, { accounts: [], organizationId: 'o-abcdefghij' });
+    expect(kinds(fixes)).toEqual(['identity-policy', 'add-permission']);
+    expect(fixes[0]?.command).toBeNull();
+    expect(fixes[1]?.command).toContain(`--principal '${OTHER_ACCOUNT}'`);
+    expect(fixes[1]?.command).toContain("--principal-org-id 'o-abcdefghij'");
+    expect(fixes[1]?.cloudformation).toContain("PrincipalOrgID: 'o-abcdefghij'");
   });
 
   test.each([
-    ['sns.amazonaws.com', false],
-    ['events.amazonaws.com', false],
-    ['s3.amazonaws.com', true],
-    ['lambda.alarms.cloudwatch.amazonaws.com', true],
-    ['logs.us-east-1.amazonaws.com', true],
-  ])('service principal %s (source account: %s)', (svc, sourceAccount) => {
+    'sns.amazonaws.com',
+    'events.amazonaws.com',
+    'iot.amazonaws.com',
+    'cognito-idp.amazonaws.com',
+    's3.amazonaws.com',
+    'lambda.alarms.cloudwatch.amazonaws.com',
+    'logs.us-east-1.amazonaws.com',
+  ])('service principal %s: always --source-account (the function account)', (svc) => {
     const fixes = renderFixes(
       facts({ principal: service(svc), function: fnRef('f'), reason: 'no-resource-policy' }),
     );
     expect(kinds(fixes)).toEqual(['add-permission']);
     expect(fixes[0]?.command).toContain(`--principal '${svc}'`);
-    expect(fixes[0]?.command?.includes(`--source-account '${ACCOUNT}'`)).toBe(sourceAccount);
+    expect(fixes[0]?.command).toContain(`--source-account '${ACCOUNT}'`);
     expect(fixes[0]?.description).toContain('--source-arn');
+  });
+
+  test('CloudWatch alarm named in the log: its ARN is the --source-arn', () => {
+    const alarm = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:high-error-rate`;
+    const fixes = renderFixes(
+      facts({
+        principal: { ...service('lambda.alarms.cloudwatch.amazonaws.com'), arn: alarm },
+        function: fnRef('f'),
+        reason: 'no-resource-policy',
+      }),
+    );
+    expect(fixes[0]?.command).toContain(`--source-arn '${alarm}' --source-account '${ACCOUNT}'`);
+  });
+
+  test('service principal with an unknown function account: no command, says what to fill in', () => {
+    const fixes = renderFixes(
+      facts({
+        principal: service('sns.amazonaws.com'),
+        function: { ...fnRef('f'), arn: null, accountId: null },
+      }),
+    );
+    expect(fixes[0]?.command).toBeNull();
+    expect(fixes[0]?.description).toMatch(/account id is unknown/);
   });
 
   test('lambda:InvokeFunctionUrl: add-permission with --function-url-auth-type AWS_IAM', () => {
@@ -324,7 +390,7 @@ describe('renderFixes: IAM sentence', () => {
       function: fnRef('f'),
       reason: 'no-resource-policy',
     });
-    const [fix] = renderFixes(f);
+    const [fix] = renderFixes(f, TRUST_OTHER);
     expect(fix?.command).toContain("--action 'lambda:InvokeFunctionUrl'");
     expect(fix?.command).toContain("--function-url-auth-type 'AWS_IAM'");
     // new function URLs also need lambda:InvokeFunction through the URL: a second statement

@@ -101,7 +101,7 @@ describe('IncidentService (dynalite)', () => {
     expect(stored).toMatchObject({ occurrences: 40, outbox: [], notified: { slack: 1, sns: 1 } });
   });
 
-  test('lifecycle: updates at most every 15 minutes with the count since the last, resolved once after 10 quiet minutes, then a linked new episode', async () => {
+  test('lifecycle: updates at most every 15 minutes with the count since the last, resolved once after 10 quiet minutes, then a linked new episode after the hold window', async () => {
     // Arrange
     const h = harness(table);
     const service = h.service();
@@ -117,12 +117,16 @@ describe('IncidentService (dynalite)', () => {
     h.clock.set(T0 + 51 * MINUTE);
     const due = await service.sweep();
     const after = await service.sweep();
-    h.clock.set(T0 + 3 * 60 * MINUTE);
-    await service.accept([denial('svclife', T0 + 180 * MINUTE, 2, 1000)], context(h.clock.now()));
+    // Beyond the 24-hour hold window: a new outage, not the same one coming back.
+    h.clock.set(T0 + 26 * 60 * MINUTE);
+    await service.accept(
+      [denial('svclife', T0 + 26 * 60 * MINUTE, 2, 1000)],
+      context(h.clock.now()),
+    );
     // Assert
     expect(early.resolved).toEqual([]);
     expect(due.resolved).toEqual(['svclife-1']);
-    expect(after).toEqual({ resolved: [], sends: [] });
+    expect(after).toEqual({ resolved: [], sends: [], digests: 0, deferred: 0 });
     for (const channel of [h.slack, h.sns]) {
       expect(kinds(channel, 'svclife')).toEqual([
         'opened:10',
@@ -194,7 +198,8 @@ describe('IncidentService (dynalite)', () => {
     h.slack.down = true;
     await service.record([denial('svcorder', T0, 5, 0)], context(T0));
     h.clock.set(T0 + 16 * MINUTE);
-    await service.record([denial('svcorder', T0 + 16 * MINUTE, 4, 100)], context(T0 + 16 * MINUTE));
+    // Failures of the same burst (9 minutes in), delivered when the update is due.
+    await service.record([denial('svcorder', T0 + 9 * MINUTE, 4, 100)], context(T0 + 16 * MINUTE));
     const queued = (await h.repository.listPendingNotifications()).map((p) => p.notificationId);
     // Act
     h.slack.down = false;
@@ -206,17 +211,24 @@ describe('IncidentService (dynalite)', () => {
     expect(kinds(h.sns, 'svcorder')).toEqual(['opened:5', 'update:4']);
   });
 
-  test('a non-retryable failure is not retried in line but stays pending', async () => {
+  test('a channel that refuses for good (a 4xx, a deleted topic) is not retried: the notification is given up for it', async () => {
     // Arrange
     const h = harness(table);
     h.slack.down = true;
     h.slack.retryable = false;
     // Act
-    await h.service().record([denial('svcfatal', T0, 1, 0)], context(T0));
-    // Assert
+    const [recorded] = await h.service().record([denial('svcfatal', T0, 1, 0)], context(T0));
+    const sweep = await h.service().sweep();
+    // Assert: one call, no in-line retry, nothing left pending for the sweeper to retry forever
     expect(h.slack.calls).toBe(1);
     expect(h.sleeps).toEqual([]);
-    expect(await h.repository.listPendingNotifications()).toHaveLength(1);
+    expect(recorded?.sends.find((s) => s.channel === 'slack')).toMatchObject({
+      ok: true,
+      status: 'abandoned',
+    });
+    expect(await h.repository.listPendingNotifications()).toEqual([]);
+    expect(sweep.sends).toEqual([]);
+    expect(kinds(h.sns, 'svcfatal')).toEqual(['opened:1']);
   });
 
   test('an invocation that died after claiming loses nothing: the sweeper sends once the lease expires', async () => {

@@ -162,15 +162,16 @@ describe('applyDelivery', () => {
     expect(record.hourly).toEqual({ '2024-05-14T10': 7 });
   });
 
-  test('after resolution a new batch opens the next episode, linked to the previous one', () => {
+  test('after resolution a batch beyond the hold window opens the next episode, linked to the previous one', () => {
     // Arrange
     const resolved = resolveQuietIncident(open(), T0 + 30 * MINUTE, CHANNELS, policy)!.record;
+    const later = T0 + 25 * 60 * MINUTE;
     // Act
     const decision = applyDelivery({
       latest: resolved,
       lastEpisode: 1,
-      delivery: delivery(T0 + 2 * 60 * MINUTE, 4, 900),
-      now: T0 + 2 * 60 * MINUTE,
+      delivery: delivery(later, 4, 900),
+      now: later,
       channels: CHANNELS,
       policy,
     });
@@ -222,11 +223,11 @@ describe('applyDelivery', () => {
   test('a claim while another invocation holds the outbox lease is queued, not sent', () => {
     // Arrange
     const held = { ...open(), leaseUntil: T0 + 16 * MINUTE };
-    // Act
+    // Act: a failure of the same burst, delivered when the update is due
     const decision = applyDelivery({
       latest: held,
       lastEpisode: 1,
-      delivery: delivery(T0 + 15 * MINUTE, 1, 300),
+      delivery: delivery(T0 + 5 * MINUTE, 1, 300),
       now: T0 + 15 * MINUTE,
       channels: CHANNELS,
       policy,
@@ -286,6 +287,38 @@ describe('applyDelivery', () => {
       T0 + 4 * MINUTE,
     ]);
     expect(Object.values(late.deliveries)).toEqual([T0 + 200 * MINUTE]);
+  });
+
+  test("an organisation's incident keeps its account through updates", () => {
+    // Arrange
+    const inAccount = (at: number, firstN: number) =>
+      toIncidentDeliveries([lambdaDenial(at, 2, firstN)], at, '111111111111')[0]!;
+    const opened = written(
+      applyDelivery({
+        latest: null,
+        lastEpisode: 0,
+        delivery: inAccount(T0, 0),
+        now: T0,
+        channels: CHANNELS,
+        policy,
+      }),
+    );
+    // Act
+    const updated = written(
+      applyDelivery({
+        latest: opened,
+        lastEpisode: 1,
+        delivery: inAccount(T0 + MINUTE, 10),
+        now: T0 + MINUTE,
+        channels: CHANNELS,
+        policy,
+      }),
+    );
+    // Assert
+    expect(opened).toMatchObject({ account: '111111111111', episode: 1 });
+    expect(opened.id.startsWith(opened.fingerprint)).toBe(true);
+    expect(updated).toMatchObject({ account: '111111111111', occurrences: 4, id: opened.id });
+    expect(open()).not.toHaveProperty('account');
   });
 });
 

@@ -77,4 +77,23 @@ describe('toIncidentDeliveries', () => {
     expect(b?.key).not.toBe(a?.key);
     expect(a?.key).not.toBe(deliveryKey(['line:3']));
   });
+
+  test('an account scopes the incident key: one finding in two accounts is two incidents', () => {
+    // Arrange
+    const denial = lambdaDenial(T0, 2, 0);
+    // Act
+    const [single] = toIncidentDeliveries([denial], T0);
+    const [first] = toIncidentDeliveries([denial], T0, '111111111111');
+    const [again] = toIncidentDeliveries([structuredClone(denial)], T0 + 5, '111111111111');
+    const [second] = toIncidentDeliveries([denial], T0, '222222222222');
+    // Assert
+    expect(single?.fingerprint).toBe(denial.fingerprint);
+    expect(single).not.toHaveProperty('account');
+    expect(first).toMatchObject({ account: '111111111111', count: 2, key: single?.key });
+    expect(first?.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(first?.fingerprint).not.toBe(denial.fingerprint);
+    expect(again?.fingerprint).toBe(first?.fingerprint);
+    expect(second?.fingerprint).not.toBe(first?.fingerprint);
+    expect(second?.account).toBe('222222222222');
+  });
 });

@@ -59,4 +59,18 @@ describe('alertContent', () => {
     expect(alertContent(notificationFor(d, 'update')).fixes).toHaveLength(1);
     expect(alertContent(notificationFor(d, 'resolved')).fixes).toHaveLength(0);
   });
+
+  test("an organisation's incident names its account in the headline and the facts, and the central stack in the history command", () => {
+    // Arrange
+    const n = notificationFor(DIAGNOSES['apigw-invalid-permissions'], 'opened');
+    const single = alertContent(n);
+    // Act
+    const c = alertContent({ ...n, incident: { ...n.incident, account: '111111111111' } });
+    // Assert
+    expect(c.headline).toBe(`${single.headline} in account 111111111111`);
+    expect(c.facts[0]).toEqual({ label: 'Account', value: '111111111111' });
+    expect(c.facts.slice(1)).toEqual(single.facts);
+    expect(c.historyCommand).toBe(`${single.historyCommand} --stack InvokeDoctorCentral`);
+    expect(single.facts.map((f) => f.label)).not.toContain('Account');
+  });
 });

@@ -1,5 +1,5 @@
 import { renderChatMessage } from '../../../lambda/core/render/renderChatMessage';
-import { slackUnescape } from '../../../lambda/core/render/slackEscape';
+import { slackUnescape } from '../../../lambda/core/render/sanitize';
 import type { Diagnosis, Fix } from '../../../lambda/core/types';
 import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor, SLACK_MARKUP } from '../../helpers/alerts';
 
@@ -43,6 +43,24 @@ describe('renderChatMessage', () => {
     expect(step).toContain('The command is too long for chat');
   });
 
+  test('bold and bare links from a log stay inert: the summary is a code span, the title names no log text', () => {
+    // Arrange: a function name and summary carrying markdown and a link
+    const base = DIAGNOSES['invoke-access-denied'];
+    const d: Diagnosis = {
+      ...structuredClone(base),
+      function: { ...base.function, name: '*urgent*', arn: null },
+      summary: 'Role *admin* may not call https://evil.example/login now',
+    };
+    // Act
+    const chat = renderChatMessage(notificationFor(d, 'opened'));
+    // Assert
+    expect(chat.content.description).toContain(
+      '`Role *admin* may not call https://evil.example/login now`',
+    );
+    expect(chat.content.title).not.toContain('*urgent*');
+    expect(chat.content.description.replace(/`[^`]*`/g, '')).not.toMatch(/https?:|\*admin\*/);
+  });
+
   test('log-derived text is escaped for Slack markdown and markup-laden ARNs stay out of metadata', () => {
     // Arrange
     const markup = SLACK_MARKUP.join(' ');
@@ -62,7 +80,8 @@ describe('renderChatMessage', () => {
       chat.metadata.summary,
     ];
     for (const t of texts) expect(t).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
-    expect(slackUnescape(chat.content.description)).toContain(`summary ${markup}`);
+    // the summary (log text) sits in code, where mrkdwn and markdown render nothing
+    expect(slackUnescape(chat.content.description)).toContain('```\nsummary <!channel> <!here>');
     expect(chat.metadata.relatedResources).toEqual([base.function.arn]);
   });
 });

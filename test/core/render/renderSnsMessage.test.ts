@@ -22,13 +22,20 @@ describe('renderSnsMessage', () => {
     // Assert
     expect(sns.subject).toMatch(VALID_SUBJECT);
     expect(sns.subject).toContain(
-      kind === 'opened' ? 'OPENED' : kind === 'update' ? 'ONGOING' : 'RESOLVED',
+      {
+        opened: 'OPENED',
+        update: 'ONGOING',
+        recurring: 'RECURRING',
+        reminder: 'STILL FAILING',
+        fixed: 'FIXED',
+        resolved: 'RESOLVED',
+      }[kind],
     );
     expect(sns.default.length).toBeLessThanOrEqual(1000);
     expect(sns.default).not.toContain('\n');
     expect(sns.default).toContain(`${d.fingerprint}-1`);
     expect(sns.email).toContain(d.summary);
-    if (kind === 'resolved') expect(sns.email).not.toContain('aws ');
+    if (kind === 'resolved' || kind === 'fixed') expect(sns.email).not.toContain('aws ');
     else expect(sns.email).toContain(d.fixes[0]?.command);
   });
 

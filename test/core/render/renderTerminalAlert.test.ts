@@ -1,6 +1,6 @@
 import { renderSlackMessage } from '../../../lambda/core/render/renderSlackMessage';
 import { renderTerminalAlert } from '../../../lambda/core/render/renderTerminalAlert';
-import { FENCE_BREAK, slackUnescape } from '../../../lambda/core/render/slackEscape';
+import { FENCE_BREAK, slackUnescape } from '../../../lambda/core/render/sanitize';
 import type { Diagnosis } from '../../../lambda/core/types';
 import { DIAGNOSES, NOTIFICATION_KINDS, notificationFor } from '../../helpers/alerts';
 import { slackCodeBlocks } from '../../helpers/slackReceiver';
@@ -40,6 +40,6 @@ describe('renderTerminalAlert', () => {
     };
     const text = renderTerminalAlert(notificationFor(d, 'opened'), { color: false });
     for (const control of [ESC, '\u0007', '\u009b']) expect(text).not.toContain(control);
-    expect(text).toContain('\ufffd]0;pwned');
+    expect(text).toContain('␛]0;pwned␇␛[2J<U+009B>31m');
   });
 });

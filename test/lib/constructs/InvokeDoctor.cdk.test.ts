@@ -41,6 +41,45 @@ describe('InvokeDoctor', () => {
     );
   });
 
+  it('verify: false grants no read access beyond its own resources and tells the functions', () => {
+    // Arrange
+    const on = new Stack(testApp(), 'VerifyOn');
+    const off = new Stack(testApp(), 'VerifyOff');
+    new InvokeDoctor(on, 'Doctor', { logGroupNames: ['/aws/lambda/a'] });
+    new InvokeDoctor(off, 'Doctor', {
+      logGroupNames: ['/aws/lambda/a'],
+      verify: false,
+      reverifyInterval: Duration.minutes(30),
+    });
+
+    // Act
+    const text = (stack: Stack) => JSON.stringify(Template.fromStack(stack).toJSON());
+
+    // Assert
+    for (const action of [
+      'lambda:GetPolicy',
+      'apigateway:GET',
+      'iam:GetRole',
+      'cloudtrail:LookupEvents',
+    ]) {
+      expect(text(on)).toContain(action);
+      expect(text(off)).not.toContain(action);
+    }
+    expect(text(on)).toContain('"VERIFY":"true"');
+    expect(text(off)).toContain('"VERIFY":"false"');
+    expect(text(off)).toContain('"REVERIFY_INTERVAL_MINUTES":"30"');
+  });
+
+  it('rejects a re-verify interval that is not a whole number of minutes in range', () => {
+    expect(
+      () =>
+        new InvokeDoctor(newStack('BadReverify'), 'Doctor', {
+          logGroupNames: ['/aws/lambda/a'],
+          reverifyInterval: Duration.seconds(30),
+        }),
+    ).toThrow('reverifyInterval must be a whole number of minutes from 1 to 1440');
+  });
+
   it('names its own log groups after the stack and refuses to subscribe them', () => {
     // Arrange
     const doctor = new InvokeDoctor(newStack('Named'), 'Doctor', {

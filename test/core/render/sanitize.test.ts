@@ -2,14 +2,17 @@ import fc from 'fast-check';
 import {
   breakFences,
   FENCE_BREAK,
+  sanitize,
   slackCodeBlock,
   slackEscape,
   slackEscapeFit,
   slackLiteral,
   slackUnescape,
   TRUNCATION_MARKER,
+  terminalBlock,
+  terminalLine,
   wellFormed,
-} from '../../../lambda/core/render/slackEscape';
+} from '../../../lambda/core/render/sanitize';
 import { SLACK_MARKUP } from '../../helpers/alerts';
 
 const hostile = fc.string({
@@ -95,5 +98,58 @@ describe('code', () => {
     expect(slackLiteral('a`b', 100)).toBe('```\na`b\n```');
     expect(slackLiteral('a\nb', 100)).toBe('```\na\nb\n```');
     expect(slackLiteral('', 100)).toBe('—');
+  });
+});
+
+/** Characters a terminal must never receive from log text (controls, bidi, invisible, lone surrogates). */
+const TERMINAL_UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
+const LONE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\udb40[\udc00-\udc7f]/;
+
+describe('terminalLine / terminalBlock', () => {
+  test.each([
+    ['clear screen', '\u001b[2J', '␛[2J'],
+    [
+      'OSC 8 hyperlink',
+      '\u001b]8;;https://evil\u0007x\u001b]8;;\u0007',
+      '␛]8;;https://evil␇x␛]8;;␇',
+    ],
+    ['carriage return', 'ok\rEVIL', 'ok␍EVIL'],
+    [
+      'line break',
+      "a\n      aws lambda add-permission --principal '*'",
+      "a␊      aws lambda add-permission --principal '*'",
+    ],
+    ['C1 CSI', '\u009b31m', '<U+009B>31m'],
+    ['bidi override', 'abc\u202edcba', 'abc<U+202E>dcba'],
+    ['zero width', 'a\u200bb', 'a<U+200B>b'],
+    ['tag character', 'a\udb40\udc41b', 'a<U+E0041>b'],
+    ['lone surrogate', 'a\ud800b', 'a\ufffdb'],
+    ['emoji kept', 'ok 🚨', 'ok 🚨'],
+  ])('%s', (_name, input, expected) => {
+    expect(terminalLine(input)).toBe(expected);
+  });
+
+  test('property: nothing unsafe survives; a block keeps its line breaks and tabs only', () => {
+    fc.assert(
+      fc.property(hostile, (s) => {
+        const line = terminalLine(s);
+        expect(line).not.toMatch(TERMINAL_UNSAFE);
+        expect(line).not.toMatch(LONE);
+        const block = terminalBlock(s);
+        for (const part of block.split(/[\n\t]/)) expect(part).not.toMatch(TERMINAL_UNSAFE);
+        expect(block.split('\n').length).toBe(s.replace(/\r\n/g, '\n').split('\n').length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('every sink has its sanitiser in the one table', () => {
+    expect(Object.keys(sanitize).sort()).toEqual(
+      ['chat', 'email', 'json', 'slack', 'slackLiteral', 'terminal', 'terminalBlock'].sort(),
+    );
+    expect(sanitize.email('a\u001b[2Jb\nc')).toBe('a␛[2Jb\nc');
   });
 });
