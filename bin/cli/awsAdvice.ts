@@ -18,7 +18,10 @@ export function awsAdvice(
   const name = error.name;
   const message = error.message.replace(/\s+/g, ' ').trim();
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  if (/Profile .* could not be found/i.test(message)) {
+  const lower = message.toLowerCase();
+  const profileAt = lower.indexOf('profile ');
+  // indexOf, not /Profile .* could not be found/, which backtracks on a long message
+  if (profileAt !== -1 && lower.indexOf(' could not be found', profileAt) !== -1) {
     return new ConfigError(
       '--profile',
       `${message.replace(/\.$/, '')}: pass an existing profile (aws configure list-profiles)${alternative}`,

@@ -1,4 +1,5 @@
 import { type Command, CommanderError } from 'commander';
+import { safeStdout } from './safeStdout';
 
 /** Exit code of a usage error: an unknown option, a missing or bad value, an unknown command. */
 export const USAGE_EXIT_CODE = 2;
@@ -14,11 +15,21 @@ const NOT_ERRORS = new Set(['commander.helpDisplayed', 'commander.help', 'comman
 export function strictUsage(command: Command): Command {
   command.exitOverride();
   command.configureOutput({
-    outputError: (text, write) =>
-      write(`invoke-doctor: ${text.replace(/\s*\n\s*/g, ' ').trim()}\n`),
+    // help and version go through the same stdout as results: `--help | head` ends quietly
+    writeOut: (text) => safeStdout().write(text),
+    outputError: (text, write) => write(`invoke-doctor: ${oneLine(text)}\n`),
   });
   for (const sub of command.commands) strictUsage(sub);
   return command;
+}
+
+/** Commander's message on one line: its lines, trimmed, joined by one space. */
+function oneLine(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
 }
 
 /** The exit code for an error thrown by parsing: 0 for help and version, 2 for usage errors. */

@@ -91,7 +91,6 @@ export function incidentsCommand(): Command {
         '--verify',
         'check the diagnosis against the live account now (read-only AWS calls; the stored verdict is not changed)',
       )
-      .option('--profile <NAME>', 'AWS named profile for the table and --verify')
       .addHelpText('after', SOURCE_HELP)
       .action(
         runAction(async (id: string, _options: ShowOptions, cmd: Command) =>
@@ -113,7 +112,10 @@ function withSourceOptions(command: Command): Command {
       '--region <REGION>',
       'AWS Region of the table or stack (default: AWS_REGION or your profile)',
     )
-    .option('--profile <NAME>', 'AWS profile to use (default: AWS_PROFILE or the default profile)')
+    .option(
+      '--profile <NAME>',
+      'AWS profile for the table and --verify (default: AWS_PROFILE or the default profile)',
+    )
     .option('--local', 'read the local store written by `invoke-doctor replay`')
     .option('--store <DIR>', 'local store directory (implies --local)');
 }

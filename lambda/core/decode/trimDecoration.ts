@@ -18,7 +18,17 @@ const OPENER: Readonly<Record<string, string>> = {
   ']': '[',
 };
 /** Sentence punctuation after a value (`... function:report-fn.`); no ARN or name ends with it. */
-const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
+const TRAILING_PUNCTUATION = '.,;:!?';
+
+/**
+ * The value without its trailing punctuation. A loop, not `/[.,;:!?]+$/`, which backtracks
+ * quadratically on a long run of them.
+ */
+function trimPunctuation(value: string): string {
+  let end = value.length;
+  while (end > 0 && TRAILING_PUNCTUATION.includes(value.charAt(end - 1))) end--;
+  return value.slice(0, end);
+}
 /** Enough rounds for nested decoration such as `("arn:...").`; each round removes at least one character. */
 const MAX_ROUNDS = 8;
 
@@ -34,7 +44,7 @@ export function trimDecoration(value: string): string {
   let text = value;
   for (let round = 0; round < MAX_ROUNDS && text !== ''; round++) {
     const before = text;
-    text = text.replace(TRAILING_PUNCTUATION, '');
+    text = trimPunctuation(text);
     const first = text.charAt(0);
     const last = text.charAt(text.length - 1);
     const close = CLOSER[first];

@@ -221,8 +221,15 @@ function resolvePrincipal(facts: DiagnosisFacts): ResolvedPrincipal {
       : null;
   const arn = str(p.arn);
   const whole = arn === null ? null : wholeArn(type, arn);
-  // An ARN that does not validate as a whole: nothing about the caller is usable.
-  const refused = service === null && arn !== null && whole === null ? arnProblem(type, arn) : null;
+  // An ARN that does not validate as a whole: nothing about the caller is usable. Nor is anything
+  // of a caller whose ARN the parser dropped (masked or malformed) but whose account it kept: the
+  // account alone would widen the grant from one caller to a whole account.
+  const refused =
+    service === null && arn !== null && whole === null
+      ? arnProblem(type, arn)
+      : service === null && arn === null && type !== 'account' && str(p.accountId) !== null
+        ? "the caller's ARN is masked or malformed in the log: fill in the caller once it is confirmed"
+        : null;
   const accountId = refused
     ? invalid('<CALLER_ACCOUNT_ID>', refused)
     : checked(

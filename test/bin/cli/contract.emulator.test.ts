@@ -49,14 +49,17 @@ function expectOneLine(stderr: string): void {
 }
 
 describe('stdout closed by its reader: output stops quietly, exit 0', () => {
-  test.each([['diagnose --sample'], ['diagnose --sample --json'], ['replay --store store-epipe']])(
-    'invoke-doctor %s',
-    (args) => {
-      const result = intoClosedPipe(args);
-      expect(result.code).toBe('0');
-      expect(result.stderr).toBe('');
-    },
-  );
+  test.each([
+    ['diagnose --sample'],
+    ['diagnose --sample --json'],
+    ['replay --store store-epipe'],
+    ['--help'],
+    ['incidents show --help'],
+  ])('invoke-doctor %s', (args) => {
+    const result = intoClosedPipe(args);
+    expect(result.code).toBe('0');
+    expect(result.stderr).toBe('');
+  });
 
   test('invoke-doctor incidents, after a replay filled the store', () => {
     const store = join(scratch, 'store-incidents');

@@ -49,7 +49,7 @@ describe('renderDiagnosisText', () => {
     ).diagnoses;
     const [fix] = d?.fixes ?? [];
     const parts = fix === undefined ? null : fixParts(fix);
-    expect(parts?.missing).toMatch(/^the function's account id is not in the log/);
+    expect(parts?.missing).toMatch(/the function's account id is not in the log/);
     expect(parts?.template).toMatch(
       /^aws iam put-role-policy --role-name 'LambdaExecutionRole' .*<POLICY_JSON>$/,
     );

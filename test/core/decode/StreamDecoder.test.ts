@@ -45,7 +45,11 @@ function decodeInPieces(text: string, cuts: readonly number[]): LogBatch[] {
 
 const FIXTURES = readdirSync(EVENTS_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
-  .flatMap((dir) => readdirSync(join(EVENTS_DIR, dir.name)).map((file) => `${dir.name}/${file}`));
+  .flatMap((dir) =>
+    readdirSync(join(EVENTS_DIR, dir.name), { withFileTypes: true })
+      .filter((file) => file.isFile())
+      .map((file) => `${dir.name}/${file.name}`),
+  );
 
 describe('StreamDecoder reads the same events whatever the chunk boundaries', () => {
   test.each(FIXTURES)('%s', (file) => {
