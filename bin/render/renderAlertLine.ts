@@ -47,7 +47,7 @@ export function renderAlertLine(
         : kind === 'fixed'
           ? `the live policies allow the request now, ${total} so far`
           : kind === 'resolved'
-            ? `${incident.resolution ? `${RESOLVED_BY[incident.resolution.reason]}, ` : ''}lasted ${lasted}, ${total}`
+            ? `lasted ${lasted}, ${total}${incident.resolution ? `; ${RESOLVED_BY[incident.resolution.reason]}` : ''}`
             : total;
   const status = `[${c.status}]`;
   const paint = (codes: string, text: string) => (options.color ? `${codes}${text}${RESET}` : text);
