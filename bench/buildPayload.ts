@@ -14,7 +14,7 @@ export const PAYLOAD_KINDS = ['apigw-info', 'lambda-mixed', 'all-denials'] as co
 /** One of {@link PAYLOAD_KINDS}. */
 export type PayloadKind = (typeof PAYLOAD_KINDS)[number];
 
-/** Default failure ratios: 2% of API requests, 1% of Lambda log lines (issue 5). */
+/** Default failure ratios: 2% of API requests, 1% of Lambda log lines. */
 export const DEFAULT_FAILURE_RATIO: Readonly<Record<PayloadKind, number>> = {
   'apigw-info': 0.02,
   'lambda-mixed': 0.01,
@@ -338,6 +338,38 @@ function source(kind: PayloadKind, rand: () => number, ratio: number): Source {
   }
 }
 
+interface GeneratedUnit {
+  readonly failed: boolean;
+  readonly time: number;
+  readonly lines: readonly Line[];
+}
+
+/**
+ * The units (requests / invocations) of a source, endlessly. The counts behind `failNext` are
+ * updated when the next unit is asked for, so a unit the caller looks at and rejects (it did not
+ * fit) changes nothing: the output up to it is the same whatever the caller's size limit.
+ */
+function* unitsOf(src: Source, rand: () => number, start: number): Generator<GeneratedUnit> {
+  let time = start;
+  let units = 0;
+  let failedUnits = 0;
+  let failureEvents = 0;
+  let events = 0;
+  for (;;) {
+    const failed = src.failNext(failedUnits, units, failureEvents, events);
+    const unit = src.next(failed, time);
+    yield { failed: unit.failed, time, lines: unit.lines };
+    units++;
+    if (unit.failed) failedUnits++;
+    failureEvents += unit.lines.filter((line) => line.failure).length;
+    events += unit.lines.length;
+    time += unit.lines.length + Math.floor(rand() * 40);
+  }
+}
+
+const DEFAULT_SEED = 0x1d0c;
+const DEFAULT_START = Date.UTC(2026, 0, 15, 9, 30);
+
 /**
  * Builds a CloudWatch Logs subscription delivery of `kind` whose uncompressed DATA_MESSAGE JSON is
  * as large as possible without exceeding `targetBytes` (and `maxEvents`), from whole
@@ -345,10 +377,8 @@ function source(kind: PayloadKind, rand: () => number, ratio: number): Source {
  * (test/events/awslogs/lambda-invoke-error-real.json).
  */
 export function buildPayload(kind: PayloadKind, options: PayloadOptions): BenchPayload {
-  const rand = random(options.seed ?? 0x1d0c);
-  const ratio = options.failureRatio ?? DEFAULT_FAILURE_RATIO[kind];
-  const src = source(kind, rand, ratio);
-  let time = options.startTime ?? Date.UTC(2026, 0, 15, 9, 30);
+  const rand = random(options.seed ?? DEFAULT_SEED);
+  const src = source(kind, rand, options.failureRatio ?? DEFAULT_FAILURE_RATIO[kind]);
   const header = {
     messageType: 'DATA_MESSAGE',
     owner: options.owner ?? src.owner,
@@ -363,12 +393,10 @@ export function buildPayload(kind: PayloadKind, options: PayloadOptions): BenchP
   let failedUnits = 0;
   let failureEvents = 0;
   const maxEvents = Math.min(options.maxEvents ?? MAX_EVENTS, MAX_EVENTS);
-  for (;;) {
-    const failed = src.failNext(failedUnits, units, failureEvents, events.length);
-    const unit = src.next(failed, time);
+  for (const unit of unitsOf(src, rand, options.startTime ?? DEFAULT_START)) {
     const batch = unit.lines.map((line, i) => ({
-      id: eventId(time + i, events.length + i),
-      timestamp: time + i,
+      id: eventId(unit.time + i, events.length + i),
+      timestamp: unit.time + i,
       message: line.message,
     }));
     const added = batch.reduce(
@@ -383,7 +411,6 @@ export function buildPayload(kind: PayloadKind, options: PayloadOptions): BenchP
     units++;
     if (unit.failed) failedUnits++;
     failureEvents += unit.lines.filter((line) => line.failure).length;
-    time += unit.lines.length + Math.floor(rand() * 40);
   }
   const json = JSON.stringify({ ...header, logEvents: events });
   const gzip = gzipSync(Buffer.from(json, 'utf8'));
@@ -400,4 +427,58 @@ export function buildPayload(kind: PayloadKind, options: PayloadOptions): BenchP
     gzipBytes: gzip.length,
     eventBytes: Buffer.byteLength(JSON.stringify(event)),
   };
+}
+
+/** What a text log of {@link textLog} holds. */
+export interface TextLogSummary {
+  readonly kind: PayloadKind;
+  readonly logGroup: string;
+  /** Lines written. */
+  readonly lines: number;
+  readonly failureLines: number;
+  readonly units: number;
+  readonly failedUnits: number;
+  readonly bytes: number;
+}
+
+/**
+ * The log of `kind` as plain text, one message a line (what `aws logs filter-log-events --query
+ * 'events[].message' --output text`-style exports and pastes give the CLI), in chunks of about
+ * `chunkBytes`, until the next whole unit would pass `targetBytes`. Streams: a log of any size is
+ * written without being held. Returns what it wrote. Deterministic for a given seed.
+ */
+export function* textLog(
+  kind: PayloadKind,
+  options: Omit<PayloadOptions, 'maxEvents'> & { readonly chunkBytes?: number },
+): Generator<string, TextLogSummary> {
+  const rand = random(options.seed ?? DEFAULT_SEED);
+  const src = source(kind, rand, options.failureRatio ?? DEFAULT_FAILURE_RATIO[kind]);
+  const chunkBytes = options.chunkBytes ?? 1024 * 1024;
+  let chunk: string[] = [];
+  let chunkSize = 0;
+  let bytes = 0;
+  let lines = 0;
+  let failureLines = 0;
+  let units = 0;
+  let failedUnits = 0;
+  for (const unit of unitsOf(src, rand, options.startTime ?? DEFAULT_START)) {
+    // Lambda messages end with their own line break; a text line has one
+    const text = unit.lines.map((line) => `${line.message.replace(/\n$/, '')}\n`);
+    const size = text.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
+    if (bytes + size > options.targetBytes) break;
+    bytes += size;
+    lines += text.length;
+    failureLines += unit.lines.filter((line) => line.failure).length;
+    units++;
+    if (unit.failed) failedUnits++;
+    chunk.push(...text);
+    chunkSize += size;
+    if (chunkSize >= chunkBytes) {
+      yield chunk.join('');
+      chunk = [];
+      chunkSize = 0;
+    }
+  }
+  if (chunk.length > 0) yield chunk.join('');
+  return { kind, logGroup: src.logGroup, lines, failureLines, units, failedUnits, bytes };
 }

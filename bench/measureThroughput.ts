@@ -2,16 +2,16 @@ import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { CloudWatchLogsSchema } from '@aws-lambda-powertools/parser/schemas/cloudwatch';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
-import { Bench } from 'tinybench';
 import { runtimeConfig } from '../lambda/adapters/runtimeConfig';
 import type { DiagnosisSink } from '../lambda/core/ports/DiagnosisSink';
 import { createHandler } from '../lambda/handlers/logSubscription';
 import { type BenchPayload, buildPayload, type PayloadKind } from './buildPayload';
 import { median } from './median';
 import { muteStdout } from './muteStdout';
+import { type RoundOptions, type RoundTiming, timeRounds } from './timeRounds';
 
 /**
- * The ways a delivery is processed, timed side by side: our handler; the floor of issue 5 (gunzip,
+ * The ways a delivery is processed, timed side by side: our handler; the floor (gunzip,
  * UTF-8 decode, JSON.parse); the same floor decoding ASCII as Latin-1 like our decoder does (the
  * least any decoder must do); and the Powertools CloudWatch Logs schema.
  */
@@ -21,12 +21,7 @@ export const METHODS = ['handler', 'floor', 'floor-ascii', 'powertools'] as cons
 export type Method = (typeof METHODS)[number];
 
 /** How long and how often to measure. */
-export interface ThroughputOptions {
-  /** Rounds; each round times every method once, in a rotated order. */
-  readonly rounds: number;
-  /** tinybench time budget per method and round (ms). */
-  readonly timeMs: number;
-  readonly warmupMs: number;
+export interface ThroughputOptions extends RoundOptions {
   /** Size of the uncompressed DATA_MESSAGE (bytes). */
   readonly targetBytes: number;
 }
@@ -40,7 +35,7 @@ export interface MethodTiming {
   readonly roundMediansMs: readonly number[];
   /** Log events per second at `medianMs`. */
   readonly eventsPerSecond: number;
-  /** Uncompressed DATA_MESSAGE megabytes (10^6 bytes) per second at `medianMs`. */
+  /** Input megabytes (10^6 bytes; a delivery's uncompressed DATA_MESSAGE) per second at `medianMs`. */
   readonly megabytesPerSecond: number;
   /** Iterations measured over all rounds. */
   readonly samples: number;
@@ -63,7 +58,7 @@ export interface ThroughputResult {
   readonly handlerOverAsciiFloor: number;
 }
 
-// Store/notify stubbed to a no-op (issue 5): the benchmark times the engine, not DynamoDB or Slack.
+// Store/notify stubbed to a no-op: the benchmark times the engine, not DynamoDB or Slack.
 const NOOP_SINK: DiagnosisSink = { accept: async () => {} };
 
 // What Lambda passes; the handler adds it to every log record.
@@ -139,6 +134,25 @@ async function checkRunners(payload: BenchPayload, run: Record<Method, Runner>):
   return summary.diagnoses;
 }
 
+/** The timing of `method` over `rounds`, with rates for `events` events in `bytes` bytes. */
+export function methodTiming<M extends string>(
+  rounds: ReadonlyArray<Readonly<Record<M, RoundTiming>>>,
+  method: M,
+  events: number,
+  bytes: number,
+): MethodTiming {
+  const medians = rounds.map((round) => round[method].p50);
+  const medianMs = median(medians);
+  return {
+    medianMs,
+    bestMs: Math.min(...medians),
+    roundMediansMs: medians,
+    eventsPerSecond: events / (medianMs / 1000),
+    megabytesPerSecond: bytes / 1e6 / (medianMs / 1000),
+    samples: rounds.reduce((sum, round) => sum + round[method].samples, 0),
+  };
+}
+
 /**
  * Times the full handler path, the floor (gunzip + JSON.parse) and the Powertools CloudWatch Logs
  * schema on the same payload, interleaved: every round runs all three (rotating which goes first),
@@ -153,49 +167,12 @@ export async function measureThroughput(
   const run = runners(payload);
   const { result } = await muteStdout(async () => {
     const diagnoses = await checkRunners(payload, run);
-    const rounds: Array<Record<Method, { p50: number; samples: number }>> = [];
-    for (let r = 0; r < options.rounds; r++) {
-      // Many short rounds rather than a few long ones: on a shared machine the load changes
-      // within seconds, and a ratio is only fair when both sides were timed moments apart.
-      // Only the first round warms up (JIT); later rounds run already optimised code.
-      const bench = new Bench({
-        time: options.timeMs,
-        warmup: r === 0,
-        warmupTime: options.warmupMs,
-        iterations: 5,
-        warmupIterations: 2,
-        throws: true,
-      });
-      for (let m = 0; m < METHODS.length; m++) {
-        const method = METHODS[(m + r) % METHODS.length] as Method;
-        const fn = run[method];
-        bench.add(method, async () => {
-          await fn();
-        });
-      }
-      await bench.run();
-      const round = {} as Record<Method, { p50: number; samples: number }>;
-      for (const task of bench.tasks) {
-        const res = task.result;
-        if (res.state !== 'completed') throw new Error(`${task.name}: ${res.state}`);
-        round[task.name as Method] = { p50: res.latency.p50, samples: res.latency.samplesCount };
-      }
-      rounds.push(round);
-    }
+    const rounds = await timeRounds(METHODS, run, options);
     return { diagnoses, rounds };
   });
   const methods = {} as Record<Method, MethodTiming>;
   for (const method of METHODS) {
-    const medians = result.rounds.map((round) => round[method].p50);
-    const medianMs = median(medians);
-    methods[method] = {
-      medianMs,
-      bestMs: Math.min(...medians),
-      roundMediansMs: medians,
-      eventsPerSecond: payload.events / (medianMs / 1000),
-      megabytesPerSecond: payload.dataMessageBytes / 1e6 / (medianMs / 1000),
-      samples: result.rounds.reduce((sum, round) => sum + round[method].samples, 0),
-    };
+    methods[method] = methodTiming(result.rounds, method, payload.events, payload.dataMessageBytes);
   }
   return {
     kind,

@@ -14,6 +14,12 @@ import {
   STREAM_HANDLER_ENTRY,
 } from './measureBundle';
 import { type CheckResult, measureCheck } from './measureCheck';
+import {
+  type CliPathResults,
+  cliPathVerdicts,
+  measureCliPath,
+  renderCliPath,
+} from './measureCliPath';
 import { type ColdInitResult, measureColdInit } from './measureColdInit';
 import { type MatcherResult, measureMatchers } from './measureMatchers';
 import {
@@ -61,6 +67,8 @@ export interface BenchResults {
   readonly bundle: Omit<BundleResult, 'dir' | 'file'>;
   readonly coldInit: ColdInitResult;
   readonly memory: readonly MemoryResult[];
+  /** The CLI's streaming path: throughput against its floor, peak memory as the input grows. */
+  readonly cli: CliPathResults;
   readonly storm: StormComparison;
   /** Each format family on adversarial lines: time per KiB as lines grow. */
   readonly matchers: readonly MatcherResult[];
@@ -85,6 +93,7 @@ const SETTINGS = {
     targetBytes: NEAR_1_MB,
     throughput: { rounds: 15, timeMs: 100, warmupMs: 200 },
     coldInitRuns: 21,
+    cli: { textBytes: 8 * 2 ** 20, factor: 20 },
     stormSizes: [100, 1000],
     stormDeliveries: 40,
     verifyRuns: 3,
@@ -97,6 +106,7 @@ const SETTINGS = {
     targetBytes: 32_768,
     throughput: { rounds: 1, timeMs: 20, warmupMs: 5 },
     coldInitRuns: 2,
+    cli: { textBytes: 256 * 1024, factor: 20 },
     stormSizes: [20, 100],
     stormDeliveries: 4,
     verifyRuns: 1,
@@ -107,7 +117,7 @@ const SETTINGS = {
   },
 } as const;
 
-// Issue 5 targets.
+// Targets of the responder.
 const MAX_RATIO_TO_FLOOR = 1.5;
 const MAX_BUNDLE_BYTES = 1_000_000;
 const MAX_COLD_INIT_MS = 150;
@@ -400,6 +410,8 @@ function report(results: BenchResults): string {
     ),
   );
 
+  parts.push(renderCliPath(results.cli));
+
   parts.push(
     '\nStorm cost (IncidentService + DynamoDbIncidentRepository on dynalite; writes counted in the client middleware)',
   );
@@ -648,6 +660,13 @@ async function main(): Promise<void> {
       progress(`memory ${kind}`);
       memory.push(await measureMemory(bundle.file, kind, settings.targetBytes));
     }
+    const cli = await measureCliPath(
+      {
+        throughput: { ...settings.throughput, targetBytes: settings.targetBytes },
+        memory: { baseBytes: settings.cli.textBytes, factor: settings.cli.factor },
+      },
+      progress,
+    );
     progress('storm');
     const storm = await measureStorm(settings.stormSizes, settings.stormDeliveries);
     const streamThroughput: StreamThroughputResult[] = [];
@@ -705,22 +724,26 @@ async function main(): Promise<void> {
       bundle: bundleFigures,
       coldInit,
       memory,
+      cli,
       storm,
       stream,
       check,
       verification,
       matchers,
-      targets: verdicts(
-        throughput,
-        bundle,
-        coldInit,
-        memory,
-        storm,
-        stream,
-        check,
-        verification,
-        matchers,
-      ),
+      targets: [
+        ...verdicts(
+          throughput,
+          bundle,
+          coldInit,
+          memory,
+          storm,
+          stream,
+          check,
+          verification,
+          matchers,
+        ),
+        ...cliPathVerdicts(cli),
+      ],
     };
     process.stdout.write(`${report(results)}\n`);
     if (args.json !== null) {

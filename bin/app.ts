@@ -4,7 +4,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { STACK_NAMES } from '../lambda/core/constants';
 import { ConfigError } from '../lambda/core/errors';
 import { CONFIG_CONTEXT_KEY } from '../lambda/core/settings';
-import { parseConfig } from '../lib/config';
+import { applyContextOverrides, parseConfig } from '../lib/config';
 import { InvokeDoctorCentralStack } from '../lib/InvokeDoctorCentralStack';
 import { InvokeDoctorSourceStack } from '../lib/InvokeDoctorSourceStack';
 import { InvokeDoctorStack } from '../lib/InvokeDoctorStack';
@@ -16,7 +16,12 @@ import { InvokeGrantChecks } from '../lib/nag/InvokeGrantChecks';
  */
 const app = new App();
 try {
-  const config = parseConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY));
+  // `-c invoke-doctor.accountWide=true` and friends override single settings of cdk.json's value
+  const raw = applyContextOverrides(
+    app.node.tryGetContext(CONFIG_CONTEXT_KEY),
+    app.node.getAllContext(),
+  );
+  const config = parseConfig(raw);
   new InvokeDoctorStack(app, STACK_NAMES.single, { config });
   const { central } = config;
   if (central !== undefined) {

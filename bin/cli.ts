@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { version } from '../package.json';
+import { reportError } from './cli/runAction';
+import { strictUsage, usageExitCode } from './cli/strictUsage';
 import { checkCommand } from './commands/check';
 import { diagnoseCommand } from './commands/diagnose';
 import { incidentsCommand } from './commands/incidents';
@@ -25,4 +27,9 @@ program.addCommand(replayCommand());
 program.addCommand(incidentsCommand());
 program.addCommand(checkCommand());
 
-program.parseAsync(process.argv);
+strictUsage(program)
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    // usage errors were printed by commander on one line; anything else gets the one-line report
+    process.exitCode = usageExitCode(error) ?? reportError(error);
+  });

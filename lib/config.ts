@@ -153,6 +153,66 @@ export function parseConfig(raw: unknown): InvokeDoctorConfig {
   return config;
 }
 
+/** Context keys that override one setting: `-c invoke-doctor.accountWide=true`. */
+const OVERRIDE_PREFIX = `${CONFIG_CONTEXT_KEY}.`;
+
+/** A `-c` value: JSON when it parses (`true`, `5`, `["a"]`, `{"x":1}`), else the string itself. */
+function contextValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * The `invoke-doctor` context value with the dotted overrides of the context applied:
+ * `-c invoke-doctor.accountWide=true`, `-c invoke-doctor.functions='["orders-api"]'`,
+ * `-c invoke-doctor.incidents.quietPeriodMinutes=20` set that one setting over cdk.json's value
+ * (values are JSON when they parse, else strings). A path that cannot be set is a ConfigError
+ * showing the syntax that works; unknown settings are refused by parseConfig as usual.
+ */
+export function applyContextOverrides(
+  base: unknown,
+  context: Readonly<Record<string, unknown>>,
+): unknown {
+  const overrides = Object.entries(context).filter(([key]) => key.startsWith(OVERRIDE_PREFIX));
+  if (overrides.length === 0) return base;
+  const parsed = typeof base === 'string' ? parseJson(base) : base;
+  if (
+    parsed !== undefined &&
+    parsed !== null &&
+    (typeof parsed !== 'object' || Array.isArray(parsed))
+  ) {
+    return parsed; // not an object: parseConfig says what is wrong with it
+  }
+  const config = structuredClone((parsed ?? {}) as Record<string, unknown>);
+  for (const [key, value] of overrides.sort(([a], [b]) => a.localeCompare(b))) {
+    const path = key.slice(OVERRIDE_PREFIX.length).split('.');
+    if (path.some((part) => !/^[A-Za-z][A-Za-z0-9]*$/.test(part))) {
+      throw new ConfigError(
+        key,
+        `cannot be set on its own: set the whole setting as JSON, e.g. -c ${OVERRIDE_PREFIX}restApis='[{"id":"a1b2c3d4e5","stages":["prod"]}]'`,
+      );
+    }
+    let target = config;
+    for (const part of path.slice(0, -1)) {
+      const next = target[part] ?? {};
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) {
+        throw new ConfigError(
+          `${CONFIG_CONTEXT_KEY}.${part}`,
+          `is not an object, so ${key} cannot be set`,
+        );
+      }
+      target[part] = next;
+      target = next as Record<string, unknown>;
+    }
+    target[path[path.length - 1] as string] = contextValue(value);
+  }
+  return config;
+}
+
 /** The log groups a configuration watches per group, in config order (empty when account-wide). */
 export function logGroupTargets(config: InvokeDoctorConfig): LogGroupTarget[] {
   const targets: LogGroupTarget[] = [];
@@ -205,7 +265,7 @@ function checkTargets(config: InvokeDoctorConfig): void {
   if (targets.length === 0) {
     throw new ConfigError(
       CONFIG_CONTEXT_KEY,
-      'nothing to watch: list restApis, functions or logGroups, or set accountWide: true',
+      `nothing to watch: list restApis, functions or logGroups in the "${CONFIG_CONTEXT_KEY}" key of cdk.json, or set accountWide: true (README, Deploy step 1; every setting: docs/configuration.md), or pass them with -c, e.g. -c ${CONFIG_CONTEXT_KEY}.functions='["orders-api"]'`,
     );
   }
   const seen = new Map<string, string>();

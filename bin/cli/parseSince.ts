@@ -8,11 +8,11 @@ const UNITS: Readonly<Record<string, number>> = {
 };
 
 /**
- * Reads `--since`: a duration back from `now` (`30m`, `12h`, `7d`, `2w`) or an ISO 8601 date or
+ * Reads `--since` (or another time flag, `flag`): a duration back from `now` (`30m`, `12h`, `7d`, `2w`) or an ISO 8601 date or
  * time (`2026-10-06`, `2026-10-06T14:00Z`). Returns epoch ms; anything else is a ConfigError
  * naming the flag (exit 2).
  */
-export function parseSince(value: string, now: number): number {
+export function parseSince(value: string, now: number, flag = '--since'): number {
   const text = value.trim();
   const duration = /^(\d{1,6})\s*([mhdw])$/i.exec(text);
   if (duration) {
@@ -26,7 +26,7 @@ export function parseSince(value: string, now: number): number {
     if (Number.isFinite(ms)) return ms;
   }
   throw new ConfigError(
-    '--since',
+    flag,
     `expected a duration such as 30m, 12h, 7d or 2w, or an ISO date such as 2026-10-06, got ${JSON.stringify(value)}`,
   );
 }

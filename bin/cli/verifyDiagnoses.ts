@@ -3,7 +3,7 @@ import { awsSdk } from '../../lambda/adapters/awsSdk';
 import { buildVerifier } from '../../lambda/adapters/buildVerifier';
 import type { GrantTrust } from '../../lambda/core/fixes/callerTrust';
 import type { VerifiableDiagnosis } from '../../lambda/core/verify/verifyDiagnosis';
-import type { AwsOptions } from './awsOptions';
+import type { AwsOptions } from './awsClientConfig';
 
 /** A verification run's total budget per diagnosis: a person waits, but not forever. */
 const CLI_BUDGET_MS = 30_000;

@@ -10,8 +10,10 @@ import type { Incident, IncidentStatus } from '../../lambda/core/incidents/incid
 import { parseIncidentId } from '../../lambda/core/incidents/incidentId';
 import { toIncident } from '../../lambda/core/incidents/toIncident';
 import type { IncidentQuery, IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
+import { shellWord } from '../../lambda/core/render/alertContent';
 import { terminalJson } from '../../lambda/core/render/sanitize';
-import { checkAwsOptions } from '../cli/awsOptions';
+import { awsAdvice } from '../cli/awsAdvice';
+import { type AwsOptions, awsClientConfig } from '../cli/awsClientConfig';
 import { parseSince } from '../cli/parseSince';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
@@ -23,11 +25,9 @@ import { renderIncidentTable } from '../render/renderIncidentTable';
 export const DEFAULT_STACK_NAME = 'InvokeDoctor';
 
 /** Where the history comes from. */
-interface SourceOptions {
-  readonly profile?: string;
+interface SourceOptions extends AwsOptions {
   readonly table?: string;
   readonly stack?: string;
-  readonly region?: string;
   readonly store?: string;
   readonly local?: boolean;
 }
@@ -91,7 +91,6 @@ export function incidentsCommand(): Command {
         '--verify',
         'check the diagnosis against the live account now (read-only AWS calls; the stored verdict is not changed)',
       )
-      .option('--profile <NAME>', 'AWS named profile for the table and --verify')
       .addHelpText('after', SOURCE_HELP)
       .action(
         runAction(async (id: string, _options: ShowOptions, cmd: Command) =>
@@ -113,6 +112,10 @@ function withSourceOptions(command: Command): Command {
       '--region <REGION>',
       'AWS Region of the table or stack (default: AWS_REGION or your profile)',
     )
+    .option(
+      '--profile <NAME>',
+      'AWS profile for the table and --verify (default: AWS_PROFILE or the default profile)',
+    )
     .option('--local', 'read the local store written by `invoke-doctor replay`')
     .option('--store <DIR>', 'local store directory (implies --local)');
 }
@@ -132,12 +135,17 @@ async function list(options: ListOptions): Promise<void> {
     for (const incident of incidents) safeStdout().write(`${terminalJson(incident)}\n`);
     return;
   }
-  safeStdout().write(`Incidents in ${source.label}\n\n${renderIncidentTable(incidents)}`);
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+  const table = renderIncidentTable(incidents, {
+    ...(width !== undefined ? { width } : {}),
+    showCommand: `npx invoke-doctor incidents show ID${sourceFlags(options)}`,
+  });
+  safeStdout().write(`Incidents in ${source.label}\n\n${table}`);
 }
 
 async function show(id: string, options: ShowOptions): Promise<void> {
   const wanted = parseWantedId(id);
-  checkAwsOptions(options);
+  awsClientConfig(options);
   const trust = trustGiven(options) ? trustFromFlags(options) : null;
   const source = await openSource(options);
   let incident: Incident;
@@ -156,7 +164,11 @@ async function show(id: string, options: ShowOptions): Promise<void> {
     });
     if (diagnosis) incident = { ...incident, diagnosis };
   }
-  safeStdout().write(options.json ? `${terminalJson(incident)}\n` : renderIncidentDetail(incident));
+  safeStdout().write(
+    options.json
+      ? `${terminalJson(incident)}\n`
+      : renderIncidentDetail(incident, sourceFlags(options)),
+  );
 }
 
 /**
@@ -171,6 +183,18 @@ function retrusted(incident: Incident, trust: GrantTrust): Incident {
     ...incident,
     diagnosis: { ...d, fixes: renderFixes(d, full), callerTrust: callerTrust(d, full) },
   };
+}
+
+/** The source options given, as flags for a follow-up command that reads the same history. */
+function sourceFlags(options: SourceOptions): string {
+  const flags: string[] = [];
+  if (options.store !== undefined) flags.push('--store', shellWord(options.store));
+  else if (options.local) flags.push('--local');
+  if (options.table !== undefined) flags.push('--table', shellWord(options.table));
+  if (options.stack !== undefined) flags.push('--stack', shellWord(options.stack));
+  if (options.region !== undefined) flags.push('--region', shellWord(options.region));
+  if (options.profile !== undefined) flags.push('--profile', shellWord(options.profile));
+  return flags.length === 0 ? '' : ` ${flags.join(' ')}`;
 }
 
 function toQuery(options: ListOptions): IncidentQuery {
@@ -320,12 +344,12 @@ async function openSource(options: SourceOptions): Promise<Source> {
 
   const { DynamoDBClient } =
     require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
-  const region = {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-  };
+  const region = awsClientConfig(options);
   const client = new DynamoDBClient(region);
-  const advise = (error: unknown, what: string) => awsAdvice(error, what, options);
+  const useLocal =
+    options.table === undefined && options.stack === undefined ? ', or use --local' : '';
+  const advise = (error: unknown, what: string) =>
+    awsAdvice(error, what, useLocal, options.profile);
   let tableName = options.table;
   if (tableName === undefined) {
     const { CloudFormationClient } =
@@ -357,45 +381,4 @@ async function openSource(options: SourceOptions): Promise<Source> {
     },
     close: async () => client.destroy(),
   };
-}
-
-/** One line of advice for the AWS errors people actually hit; other errors pass through. */
-function awsAdvice(error: unknown, what: string, options: SourceOptions): unknown {
-  if (error instanceof InvokeDoctorError || !(error instanceof Error)) return error;
-  const name = error.name;
-  const message = error.message.replace(/\s+/g, ' ').trim();
-  const useLocal =
-    options.table === undefined && options.stack === undefined ? ', or use --local' : '';
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new InvokeDoctorError(
-      `no AWS credentials to read ${what}: configure them (aws configure, AWS_PROFILE or environment variables)${useLocal}`,
-      { cause: error },
-    );
-  }
-  if (/Region is missing/i.test(message)) {
-    return new ConfigError(
-      '--region',
-      `no AWS Region to read ${what}: set AWS_REGION or pass --region`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (name === 'ResourceNotFoundException') {
-    return new InvokeDoctorError(`${what} not found: check the name and --region`, {
-      cause: error,
-    });
-  }
-  if (/^(UnrecognizedClient|InvalidClientTokenId|ExpiredToken|InvalidSignature)/.test(name)) {
-    return new InvokeDoctorError(
-      `AWS rejected your credentials reading ${what} (${name}): refresh them`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (/AccessDenied/.test(name)) {
-    return new InvokeDoctorError(`access denied reading ${what}: ${message}`, { cause: error });
-  }
-  return error;
 }

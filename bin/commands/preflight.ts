@@ -3,15 +3,17 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../../lambda/core/errors';
 import { CONFIG_CONTEXT_KEY } from '../../lambda/core/settings';
+import { awsAdvice } from '../cli/awsAdvice';
+import { type AwsOptions, awsClientConfig } from '../cli/awsClientConfig';
 import { runAction } from '../cli/runAction';
+import { safeStdout } from '../cli/safeStdout';
 import type { CentralPreflightClients } from '../preflight/runCentralPreflight';
 import type { CheckResult, PreflightClients, PreflightReport } from '../preflight/runPreflight';
 
 /** Options of `invoke-doctor preflight`. */
-interface PreflightOptions {
+interface PreflightOptions extends AwsOptions {
   readonly config?: string;
   readonly json?: boolean;
-  readonly region?: string;
   readonly central?: boolean;
 }
 
@@ -31,6 +33,7 @@ export function preflightCommand(): Command {
       'cdk.json',
     )
     .option('--region <REGION>', 'AWS Region (default: AWS_REGION or your profile)')
+    .option('--profile <NAME>', 'AWS profile to use (default: AWS_PROFILE or the default profile)')
     .option('--json', 'print the report as JSON')
     .option(
       '--central',
@@ -40,6 +43,8 @@ export function preflightCommand(): Command {
 }
 
 async function preflight(options: PreflightOptions): Promise<void> {
+  // Flags and config are checked before anything is read from AWS.
+  const clientConfig = awsClientConfig(options);
   const targets = loadConfig(options.config ?? 'cdk.json');
   let report: PreflightReport;
   if (options.central) {
@@ -51,14 +56,27 @@ async function preflight(options: PreflightOptions): Promise<void> {
     }
     const { runCentralPreflight } =
       require('../preflight/runCentralPreflight') as typeof import('../preflight/runCentralPreflight');
-    report = await runCentralPreflight(targets.central, await createCentralClients(options.region));
+    try {
+      report = await runCentralPreflight(targets.central, await createCentralClients(clientConfig));
+    } catch (error) {
+      throw awsAdvice(
+        error,
+        'the central destination and member subscription',
+        '',
+        options.profile,
+      );
+    }
   } else {
     // Loaded here, not at the top: the SDK and zod cost hundreds of ms that `--help` should not pay.
     const { runPreflight } =
       require('../preflight/runPreflight') as typeof import('../preflight/runPreflight');
-    report = await runPreflight(targets, await createClients(options.region));
+    try {
+      report = await runPreflight(targets, await createClients(clientConfig));
+    } catch (error) {
+      throw awsAdvice(error, 'the configured log groups and API stages', '', options.profile);
+    }
   }
-  process.stdout.write(
+  safeStdout().write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : renderPreflightText(report),
   );
   process.exitCode = report.ok ? 0 : 1;
@@ -94,7 +112,10 @@ function loadConfig(file: string): import('../../lib/config').InvokeDoctorConfig
   return parseConfig(raw);
 }
 
-async function createCentralClients(region: string | undefined): Promise<CentralPreflightClients> {
+async function createCentralClients(config: {
+  region?: string;
+  profile?: string;
+}): Promise<CentralPreflightClients> {
   const [{ CloudWatchLogsClient }, { KinesisClient }, { LambdaClient }, { NodeHttpHandler }] =
     await Promise.all([
       import('@aws-sdk/client-cloudwatch-logs'),
@@ -102,13 +123,12 @@ async function createCentralClients(region: string | undefined): Promise<Central
       import('@aws-sdk/client-lambda'),
       import('@smithy/node-http-handler'),
     ]);
-  const options = region ? { region } : {};
   const clients = {
-    logs: new CloudWatchLogsClient(options),
+    logs: new CloudWatchLogsClient(config),
     // HTTP/1.1: the Kinesis client defaults to HTTP/2 (for SubscribeToShard, which preflight never
     // calls), which proxies and local emulators often refuse.
-    kinesis: new KinesisClient({ ...options, requestHandler: new NodeHttpHandler() }),
-    lambda: new LambdaClient(options),
+    kinesis: new KinesisClient({ ...config, requestHandler: new NodeHttpHandler() }),
+    lambda: new LambdaClient(config),
   };
   try {
     await clients.logs.config.region();
@@ -120,18 +140,20 @@ async function createCentralClients(region: string | undefined): Promise<Central
   return clients;
 }
 
-async function createClients(region: string | undefined): Promise<PreflightClients> {
+async function createClients(config: {
+  region?: string;
+  profile?: string;
+}): Promise<PreflightClients> {
   const [{ CloudWatchLogsClient }, { APIGatewayClient }, { ApiGatewayV2Client }] =
     await Promise.all([
       import('@aws-sdk/client-cloudwatch-logs'),
       import('@aws-sdk/client-api-gateway'),
       import('@aws-sdk/client-apigatewayv2'),
     ]);
-  const options = region ? { region } : {};
   const clients = {
-    logs: new CloudWatchLogsClient(options),
-    apigateway: new APIGatewayClient(options),
-    apigatewayv2: new ApiGatewayV2Client(options),
+    logs: new CloudWatchLogsClient(config),
+    apigateway: new APIGatewayClient(config),
+    apigatewayv2: new ApiGatewayV2Client(config),
   };
   try {
     await clients.logs.config.region();

@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { decodeInput } from '../../lambda/core/decode/decodeInput';
 import { prefilter } from '../../lambda/core/diagnose/prefilter';
+import { StreamingAnalysis } from '../../lambda/core/diagnose/StreamingAnalysis';
 import { InvalidPayloadError, NotificationError } from '../../lambda/core/errors';
 import type { GrantTrust } from '../../lambda/core/fixes/callerTrust';
 import {
@@ -24,8 +24,8 @@ import type { Notifier } from '../../lambda/core/ports/Notifier';
 import { processLogBatch } from '../../lambda/core/processLogBatch';
 import { shellWord } from '../../lambda/core/render/alertContent';
 import { terminalJson } from '../../lambda/core/render/sanitize';
-import type { LogBatch } from '../../lambda/core/types';
-import { readOne } from '../cli/readInputs';
+import type { Diagnosis, LogBatch } from '../../lambda/core/types';
+import { inputBatches } from '../cli/readInput';
 import { runAction } from '../cli/runAction';
 import { safeStdout } from '../cli/safeStdout';
 import { samplePath } from '../cli/samplePath';
@@ -36,10 +36,11 @@ import {
   renderReplaySummary,
   replaySummaryJson,
 } from '../render/renderReplaySummary';
+import { DeliveryCutter, type PlannedDelivery } from '../replay/DeliveryCutter';
 import { JsonLinesNotifier } from '../replay/JsonLinesNotifier';
 import type { LocalStore } from '../replay/localStore';
-import { type DeliveryPlan, planDeliveries } from '../replay/planDeliveries';
-import { ReplayLogLookup } from '../replay/ReplayLogLookup';
+import { mergeByTime } from '../replay/mergeByTime';
+import { RecentRequestLines } from '../replay/RecentRequestLines';
 import { ReplaySweeper, SWEEP_INTERVAL_MS } from '../replay/ReplaySweeper';
 import { TerminalNotifier } from '../replay/TerminalNotifier';
 
@@ -80,37 +81,16 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
   const channels = buildChannels(options, progress);
   const out = safeStdout();
   const inputs = files.length > 0 ? files : bundledSample();
-  // Each file on its own: a bad one is reported at the end but never loses the good ones beside it.
-  const batches: LogBatch[] = [];
-  const failures: string[] = [];
-  for (const file of inputs) {
-    try {
-      const input = await readOne(file);
-      try {
-        for (const batch of decodeInput(input.bytes, { logGroup: options.logGroup })) {
-          batches.push(batch);
-        }
-      } catch (error) {
-        if (!(error instanceof InvalidPayloadError)) throw error;
-        failures.push(`${input.label}: ${error.message}`);
-      }
-    } catch (error) {
-      if (!(error instanceof InvalidPayloadError)) throw error;
-      failures.push(error.message);
-    }
-  }
-  const plan = planDeliveries(batches, { streams: prefilter });
-  progress.total = plan.deliveries.length;
-
   // Loaded here, not at the top: the SDK and dynalite cost time that `--help` should not pay.
   const { localStore } = require('../replay/localStore') as typeof import('../replay/localStore');
   const store = await localStore({
     ...(options.store ? { dir: options.store } : {}),
     create: true,
   });
+  const failures: string[] = [];
   let outcome: ReplayOutcome;
   try {
-    outcome = await run(plan, store, channels, progress, trust);
+    outcome = await run(inputs, options, failures, store, channels, progress, trust);
   } finally {
     await store.close();
   }
@@ -120,9 +100,9 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
     for (const incident of outcome.incidents) {
       out.write(`${terminalJson({ type: 'incident', ...incident })}\n`);
     }
-    out.write(`${terminalJson(replaySummaryJson(plan, outcome, stats))}\n`);
+    out.write(`${terminalJson(replaySummaryJson(outcome, stats))}\n`);
   } else {
-    out.write(renderReplaySummary(plan, outcome, stats, storeHint(options.store)));
+    out.write(renderReplaySummary(outcome, stats, storeHint(options.store)));
   }
 
   if (failures.length > 0) {
@@ -134,6 +114,25 @@ async function replay(files: string[], options: ReplayOptions): Promise<void> {
       channel,
       `some alerts could not be sent (${reason}); they stay pending in the store and the next replay with this channel sends them`,
     );
+  }
+}
+
+/** One input read batch by batch; a bad one ends with its error recorded, never the others'. */
+async function* guardedInput(
+  file: string,
+  index: number,
+  options: ReplayOptions,
+  failures: string[],
+): AsyncGenerator<LogBatch> {
+  try {
+    yield* inputBatches(file, {
+      logGroup: options.logGroup ?? null,
+      idPrefix: index === 0 ? '' : `input${index + 1}:`,
+    });
+  } catch (error) {
+    if (!(error instanceof InvalidPayloadError)) throw error;
+    const label = file === '-' ? 'stdin' : file;
+    failures.push(error.message.startsWith(label) ? error.message : `${label}: ${error.message}`);
   }
 }
 
@@ -159,12 +158,19 @@ function buildChannels(options: ReplayOptions, progress: ProgressLine): Notifier
   });
   const terminal = options.json
     ? new JsonLinesNotifier(stdout)
-    : new TerminalNotifier({ stream: stdout, color });
+    : new TerminalNotifier({
+        stream: stdout,
+        color,
+        historyCommand: (id) =>
+          `npx invoke-doctor incidents show ${shellWord(id)}${storeFlag(options.store)}`,
+      });
   return [terminal, ...built];
 }
 
 async function run(
-  plan: DeliveryPlan,
+  inputs: readonly string[],
+  options: ReplayOptions,
+  failures: string[],
   store: LocalStore,
   channels: readonly Notifier[],
   progress: ProgressLine,
@@ -181,7 +187,7 @@ async function run(
     client: store.client,
     tableName: store.tableName,
   });
-  const clock = { time: plan.firstTime ?? Date.now(), now: () => clock.time };
+  const clock = { time: Date.now(), now: () => clock.time };
   // One attempt per sweep: SlackNotifier already retries (and honours Retry-After) within a send.
   const service = new IncidentService({
     repository,
@@ -191,12 +197,14 @@ async function run(
     // The same caps as the deployed responder, on the replay's clock.
     budget: repository,
   });
-  const lookup = new ReplayLogLookup(plan.logs);
+  const lookup = new RecentRequestLines();
   const touched = new Set<string>();
   let opened = 0;
   let added = 0;
   let duplicates = 0;
   let resolved = 0;
+  let deliveries = 0;
+  let lookups = 0;
   // The service is the sink, as in the handler; this one also keeps the replay's tally.
   const sink: DiagnosisSink = {
     async accept(diagnoses, context) {
@@ -223,15 +231,42 @@ async function run(
   // Incidents a previous run left open (an interrupted replay) are swept on this run's clock.
   await sweeper.refresh();
 
-  let lookups = 0;
-  // Deliveries without event times (pasted text) happen after everything else.
-  const fallback = plan.lastTime ?? Date.now();
-  for (const delivery of plan.deliveries) {
-    const time = delivery.time ?? fallback;
-    await sweeper.runUntil(time);
-    clock.time = time;
-    const result = await processLogBatch([delivery.batch], { lookup, sink, now: time, trust });
+  const deliver = async (delivery: PlannedDelivery) => {
+    await sweeper.runUntil(delivery.time);
+    clock.time = delivery.time;
+    const result = await processLogBatch([delivery.batch], {
+      lookup,
+      sink,
+      now: delivery.time,
+      trust,
+    });
     lookups += result.lookups;
+    deliveries += 1;
+    progress.tick();
+  };
+  // Input without event times (pasted text) has no clock to follow: it is analysed as diagnose
+  // analyses it, each window one delivery, after everything else.
+  const timeless: Diagnosis[][] = [];
+  const text = new StreamingAnalysis({
+    trust,
+    onWindow: (diagnoses) => timeless.push(diagnoses),
+  });
+  const cutter = new DeliveryCutter({ streams: prefilter });
+  const sources = inputs.map((file, index) => guardedInput(file, index, options, failures));
+  for await (const item of mergeByTime(sources, (batch, source) => text.push(batch, source))) {
+    lookup.add(item.batch.logGroup, item.batch.logStream, item.event);
+    for (const delivery of cutter.add(item)) await deliver(delivery);
+  }
+  for (const delivery of cutter.end()) await deliver(delivery);
+  text.finish();
+  const fallback = cutter.counts.lastTime ?? Date.now();
+  for (const diagnoses of timeless) {
+    await sweeper.runUntil(fallback);
+    clock.time = fallback;
+    const first = diagnoses[0]?.logGroup ?? null;
+    const logGroup = diagnoses.every((d) => d.logGroup === first) ? first : null;
+    await sink.accept(diagnoses, { logGroup, owner: null, receivedAt: fallback });
+    deliveries += 1;
     progress.tick();
   }
   // The logs end here: let each incident's quiet period pass (a recurring one's learned period,
@@ -253,7 +288,8 @@ async function run(
   }
   incidents.sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
   return {
-    deliveries: plan.deliveries.length,
+    counts: { ...cutter.counts },
+    deliveries,
     lookups,
     opened,
     added,
@@ -336,6 +372,10 @@ function bundledSample(): string[] {
 
 /** The command that lists what this replay stored. */
 function storeHint(store: string | undefined): string {
-  const flag = store && store !== '.invoke-doctor' ? ` --store ${shellWord(store)}` : '';
-  return `npx invoke-doctor incidents${flag}`;
+  return `npx invoke-doctor incidents${storeFlag(store)}`;
+}
+
+/** ` --store DIR` for a store other than the default (`incidents` finds ./.invoke-doctor itself). */
+function storeFlag(store: string | undefined): string {
+  return store && store !== '.invoke-doctor' ? ` --store ${shellWord(store)}` : '';
 }

@@ -10,9 +10,12 @@ export interface ProgressOptions {
   readonly now?: () => number;
 }
 
-/** A progress line on stderr: redrawn in place on a terminal, every N deliveries otherwise. */
+/**
+ * A progress line on stderr: redrawn in place on a terminal, every N deliveries otherwise. `tick`
+ * counts replayed deliveries; `update` shows any other status, on a terminal only.
+ */
 export class ProgressLine {
-  /** Deliveries to replay, known once the input is read. */
+  /** Deliveries to replay when known in advance (0: unknown, the count alone is shown). */
   total = 0;
   private count = 0;
   private shown = false;
@@ -32,15 +35,24 @@ export class ProgressLine {
   /** One delivery replayed. */
   tick(): void {
     this.count += 1;
+    const text = `replay: ${this.count}${this.total > 0 ? `/${this.total}` : ''} deliveries`;
     if (this.tty) {
-      const now = this.now();
-      if (now - this.lastDraw < 100 || this.total < 50) return;
-      this.lastDraw = now;
-      this.stream.write(`\r\u001b[Kreplay: ${this.count}/${this.total} deliveries`);
-      this.shown = true;
+      // short runs finish before a line is worth drawing
+      if (this.total > 0 ? this.total < 50 : this.count < 50) return;
+      this.update(text);
     } else if (this.count % this.every === 0) {
-      this.stream.write(`replay: ${this.count}/${this.total} deliveries\n`);
+      this.stream.write(`${text}\n`);
     }
+  }
+
+  /** Shows a status on a terminal (at most every 100 ms); nothing when stderr is not one. */
+  update(text: string): void {
+    if (!this.tty) return;
+    const now = this.now();
+    if (now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    this.stream.write(`\r\u001b[K${text}`);
+    this.shown = true;
   }
 
   /** Removes the line (before an alert is printed to the same terminal). */

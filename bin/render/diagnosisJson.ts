@@ -21,6 +21,7 @@ export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
     fingerprint: d.fingerprint,
     denyPolicyArn: d.denyPolicyArn,
     roleArn: d.roleArn,
+    trigger: d.trigger ?? null,
     logGroup: d.logGroup,
     verification: d.verification ?? null,
     logStream: d.logStream ?? null,

@@ -21,9 +21,10 @@ const HOUR = 3_600_000;
  * show), timing with an hourly sparkline, every fix with its command and its CloudFormation /
  * Terraform / CDK forms, a sample log line, and the previous episode to look at. Log-derived text
  * goes through the terminal sanitiser (controls shown as visible stand-ins, one line per value), so
- * a log line cannot drive the terminal or draw a line of its own.
+ * a log line cannot drive the terminal or draw a line of its own. `sourceFlags` are the options
+ * that read the same history (` --store DIR`), carried by the command it prints.
  */
-export function renderIncidentDetail(incident: Incident): string {
+export function renderIncidentDetail(incident: Incident, sourceFlags = ''): string {
   // The alert content of an `opened` notification is the complete picture: all fixes and forms.
   const c = alertContent({
     kind: 'opened',
@@ -108,7 +109,7 @@ export function renderIncidentDetail(incident: Incident): string {
   out.push('');
   if (incident.previousIncidentId) {
     out.push(
-      `${INDENT}Previous episode: npx invoke-doctor incidents show ${shellWord(incident.previousIncidentId)}`,
+      `${INDENT}Previous episode: npx invoke-doctor incidents show ${shellWord(incident.previousIncidentId)}${sourceFlags}`,
     );
   }
   out.push(`${INDENT}Fingerprint ${incident.fingerprint} (all episodes share it)`);

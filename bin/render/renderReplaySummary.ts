@@ -1,8 +1,10 @@
 import type { Incident, NotificationKind } from '../../lambda/core/incidents/incident';
-import type { DeliveryPlan } from '../replay/planDeliveries';
+import type { CutCounts } from '../replay/DeliveryCutter';
 
 /** What the replay did to the store and the channels. */
 export interface ReplayOutcome {
+  /** Events read, streamed and dropped as duplicates, and their time span. */
+  readonly counts: CutCounts;
   readonly deliveries: number;
   readonly lookups: number;
   readonly opened: number;
@@ -32,10 +34,10 @@ export interface RunStats {
 
 /** The `--json` summary record, the last line of `replay --json`. */
 export function replaySummaryJson(
-  plan: DeliveryPlan,
   outcome: ReplayOutcome,
   stats: RunStats,
 ): Record<string, unknown> {
+  const plan = outcome.counts;
   return {
     type: 'summary',
     files: stats.inputs,
@@ -60,12 +62,8 @@ export function replaySummaryJson(
 }
 
 /** The summary lines printed after the alerts (`hint`: the command that lists the history). */
-export function renderReplaySummary(
-  plan: DeliveryPlan,
-  outcome: ReplayOutcome,
-  stats: RunStats,
-  hint: string,
-): string {
+export function renderReplaySummary(outcome: ReplayOutcome, stats: RunStats, hint: string): string {
+  const plan = outcome.counts;
   const span =
     plan.firstTime !== null && plan.lastTime !== null
       ? ` (${timeRange(plan.firstTime, plan.lastTime)})`

@@ -17,6 +17,8 @@ export const FILTER_TERMS = [
   'Authorizer error',
   // HTTP API access logs ($context.integrationErrorMessage / authorizer error), both apostrophes
   'have permissions to call the',
+  // Cognito user pool triggers: `<Trigger> invocation failed due to error AccessDeniedException`
+  'invocation failed due to error',
 ] as const;
 
 /** CloudWatch Logs filter pattern matching any of {@link FILTER_TERMS} (`?"a" ?"b"` is an OR). */

@@ -8,6 +8,7 @@ export const DIAGNOSIS_KINDS = [
   'apigw-cannot-assume-role',
   'http-api-integration-permissions',
   'http-api-authorizer-permissions',
+  'cognito-trigger-access-denied',
 ] as const;
 /** One of {@link DIAGNOSIS_KINDS}. */
 export type DiagnosisKind = (typeof DIAGNOSIS_KINDS)[number];
@@ -139,6 +140,8 @@ export interface DiagnosisFacts {
   readonly denyPolicyArn: string | null;
   /** Role API Gateway could not assume (`apigw-cannot-assume-role`), else null. */
   readonly roleArn: string | null;
+  /** Cognito user pool trigger that could not be invoked (`PostConfirmation`), else null/absent. */
+  readonly trigger?: string | null;
 }
 
 /** Verdicts of checking a diagnosis against the live account (the JSON contract's `verification.status`). */

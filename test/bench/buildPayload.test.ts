@@ -7,6 +7,8 @@ import {
   NEAR_1_MB,
   PAYLOAD_KINDS,
   type PayloadKind,
+  type TextLogSummary,
+  textLog,
 } from '../../bench/buildPayload';
 import { decodeAwslogs } from '../../lambda/core/decode/decodeAwslogs';
 import { analyzeBatches } from '../../lambda/core/diagnose/analyzeBatches';
@@ -172,6 +174,53 @@ describe('buildPayload options', () => {
     expect(capped.events).toBe(96);
     expect(capped.failedUnits).toBe(capped.units);
     expect(small.failedUnits).toBe(1);
+  });
+});
+
+describe('textLog', () => {
+  function collect(kind: PayloadKind, targetBytes: number, chunkBytes?: number) {
+    const log = textLog(kind, { targetBytes, ...(chunkBytes ? { chunkBytes } : {}) });
+    const chunks: string[] = [];
+    for (let next = log.next(); ; next = log.next()) {
+      if (next.done === true) return { text: chunks.join(''), chunks, summary: next.value };
+      chunks.push(next.value);
+    }
+  }
+
+  test.each(PAYLOAD_KINDS)('writes the messages of the delivery, one a line (%s)', (kind) => {
+    // Arrange
+    const payload = buildPayload(kind, { targetBytes: 200_000 });
+    const messages = open(payload).message.logEvents.map((e) => e.message.replace(/\n$/, ''));
+
+    // Act
+    const { text, summary } = collect(kind, 1_000_000);
+
+    // Assert: the same generator, so the first lines are the delivery's messages
+    const lines = text.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.slice(0, messages.length)).toEqual(messages);
+    expect(summary).toMatchObject<Partial<TextLogSummary>>({
+      kind,
+      logGroup: payload.logGroup,
+      lines: lines.length,
+      failureLines: lines.filter((line) => FAILURE[kind].test(line)).length,
+      bytes: Buffer.byteLength(text),
+    });
+  });
+
+  test('fills the target with whole requests, streamed in chunks, at the failure ratio', () => {
+    // Act
+    const { text, chunks, summary } = collect('apigw-info', 3_000_000, 256 * 1024);
+
+    // Assert
+    expect(summary.bytes).toBeLessThanOrEqual(3_000_000);
+    expect(summary.bytes).toBeGreaterThan(2_990_000);
+    expect(summary.lines).toBe(12 * summary.units);
+    expect(summary.failedUnits / summary.units).toBeGreaterThanOrEqual(0.02);
+    expect(summary.failedUnits / summary.units).toBeLessThan(0.025);
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const chunk of chunks) expect(chunk.endsWith('\n')).toBe(true);
+    expect(collect('apigw-info', 3_000_000).text).toBe(text);
   });
 });
 

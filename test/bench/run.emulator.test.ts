@@ -51,6 +51,8 @@ describe('npm run bench -- --quick --json FILE', () => {
       'Handler bundle',
       'Cold init',
       'Peak memory',
+      'CLI path',
+      'CLI peak memory',
       'Storm cost',
       'Matchers on adversarial lines',
       'Kinesis stream responder',
@@ -149,6 +151,29 @@ describe('npm run bench -- --quick --json FILE', () => {
     }
     expect(results.targets.length).toBeGreaterThanOrEqual(11);
     for (const verdict of results.targets) expect(typeof verdict.pass).toBe('boolean');
+  });
+  test('writes the CLI path against its floor in every form, and the CLI memory at 1× and 20×', () => {
+    // Assert
+    const { throughput, memory } = results.cli;
+    expect(throughput.map((t) => `${t.kind}/${t.form}`)).toEqual(
+      PAYLOAD_KINDS.flatMap((kind) => [`${kind}/delivery`, `${kind}/text`]),
+    );
+    for (const t of throughput) {
+      positive(t.fileBytes);
+      positive(t.events);
+      expect(t.diagnoses).toBeGreaterThan(0);
+      positive(t.methods.cli.medianMs);
+      positive(t.methods.floor.medianMs);
+      positive(t.cliOverFloor);
+    }
+    expect(memory.factor).toBe(20);
+    expect(memory.large.inputBytes).toBeGreaterThan(19 * memory.base.inputBytes);
+    expect(memory.large.log?.failureLines).toBeGreaterThan(memory.base.log?.failureLines ?? 0);
+    for (const run of [memory.loaded, memory.base, memory.large]) positive(run.peakRss);
+    expect(memory.growth).toBeCloseTo(memory.large.peakRss / memory.base.peakRss, 10);
+    const targets = results.targets.map((v) => v.target);
+    expect(targets).toContain('CLI peak RSS at 20× the input ≤ 1.3× its peak at 1×');
+    expect(targets.filter((t) => t.includes('CLI path on the delivery file'))).toHaveLength(2);
   });
 
   test('verification: every scenario, reads for a new and a repeated delivery, latency vs baseline', () => {

@@ -7,7 +7,6 @@ import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { STACK_NAMES } from '../../lambda/core/constants';
-import { CONFIG_CONTEXT_KEY } from '../../lambda/core/settings';
 import { parseConfig } from '../../lib/config';
 import { InvokeDoctorCentralStack } from '../../lib/InvokeDoctorCentralStack';
 import { InvokeDoctorSourceStack } from '../../lib/InvokeDoctorSourceStack';
@@ -23,9 +22,14 @@ export function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context;
 }
 
-/** The example configuration cdk.json ships with. */
+/**
+ * The example configuration (samples/invoke-doctor-config.json): cdk.json ships an empty one, so a
+ * first deploy never watches example ids.
+ */
 export function exampleConfig(): Record<string, unknown> {
-  return structuredClone(cdkJsonContext()[CONFIG_CONTEXT_KEY] as Record<string, unknown>);
+  return JSON.parse(
+    readFileSync(join(projectRoot(), 'samples', 'invoke-doctor-config.json'), 'utf8'),
+  ) as Record<string, unknown>;
 }
 
 /**

@@ -42,13 +42,18 @@ async function cdkSynth(outdir: string, extraArgs: readonly string[] = []): Prom
   }
 }
 
+// one line: the CDK CLI reads `-c key=value` values as one line
+const EXAMPLE = JSON.stringify(
+  JSON.parse(readFileSync(join(projectRoot(), 'samples', 'invoke-doctor-config.json'), 'utf8')),
+);
+
 describe('npx cdk synth (real bundling)', () => {
-  it('synthesizes the cdk.json example offline and bundles both handlers under 1 MB', async () => {
+  it('synthesizes the example configuration offline and bundles both handlers under 1 MB', async () => {
     // Arrange
     const outdir = mkdtempSync(join(tmpdir(), 'invoke-doctor-synth-'));
 
     // Act
-    const result = await cdkSynth(outdir);
+    const result = await cdkSynth(outdir, ['-c', `invoke-doctor=${EXAMPLE}`]);
 
     // Assert
     expect(result).toMatchObject({ code: 0 });
@@ -74,6 +79,35 @@ describe('npx cdk synth (real bundling)', () => {
       // The runtime provides AWS SDK v3: it must stay an import, not be bundled.
       expect(code).not.toContain('AWS4-HMAC-SHA256');
     }
+  }, 240_000);
+
+  it('the cdk.json of a clean clone watches nothing, so synth stops and says what to configure', async () => {
+    // Arrange
+    const outdir = mkdtempSync(join(tmpdir(), 'invoke-doctor-synth-'));
+
+    // Act
+    const result = await cdkSynth(outdir);
+
+    // Assert
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain(
+      'invoke-doctor: invalid configuration: invoke-doctor: nothing to watch',
+    );
+    expect(result.output).toContain(`-c invoke-doctor.functions='["orders-api"]'`);
+    expect(existsSync(join(outdir, 'InvokeDoctor.template.json'))).toBe(false);
+  }, 240_000);
+
+  it('dotted -c overrides set single settings: -c invoke-doctor.accountWide=true', async () => {
+    // Arrange
+    const outdir = mkdtempSync(join(tmpdir(), 'invoke-doctor-synth-'));
+
+    // Act
+    const result = await cdkSynth(outdir, ['-c', 'invoke-doctor.accountWide=true']);
+
+    // Assert
+    expect(result).toMatchObject({ code: 0 });
+    const template = readFileSync(join(outdir, 'InvokeDoctor.template.json'), 'utf8');
+    expect(template).toContain('AWS::Logs::AccountPolicy');
   }, 240_000);
 
   it('adds the central and member stacks with a central object, bundling the stream handler', async () => {

@@ -101,7 +101,12 @@ describe('every regular expression applied to log text is linear', () => {
   });
 
   test('dynamic patterns are built in known places only, and their results are checked below', () => {
-    expect(dynamicSites).toEqual(['lambda/core/awsFormats.ts']);
+    // awsFormats compiles the formats checked below; the Cognito family recompiles its table row's
+    // literal (checked below as a literal) with the `g` flag, which does not change its complexity.
+    expect(dynamicSites).toEqual([
+      'lambda/core/awsFormats.ts',
+      'lambda/core/formats/cognitoTrigger.ts',
+    ]);
   });
 
   test('the analyser tells a quadratic pattern from a linear one', () => {

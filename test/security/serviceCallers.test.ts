@@ -72,7 +72,7 @@ describe('service callers get a grant limited to their source', () => {
     // Assert
     expect(d?.principal.service).toBe('sns.amazonaws.com');
     expect(d?.fixes[0]?.command).toBeNull();
-    expect(d?.fixes[0]?.description).toMatch(/account id is masked/);
+    expect(d?.fixes[0]?.description).toMatch(/account id is not in the log \(missing or masked\)/);
     expect(d?.fixes[0]?.description).toContain('<FUNCTION_ACCOUNT_ID>');
   });
 });

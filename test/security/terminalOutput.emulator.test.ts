@@ -70,22 +70,30 @@ describe('terminal output of hostile log text (built CLI)', () => {
   const input = join(dir, 'hostile.json');
   writeFileSync(input, payload());
 
-  test('diagnose: no control byte, escape sequence or bidi override reaches stdout; they are shown', () => {
+  test('diagnose: no control byte, escape sequence or bidi override reaches stdout; they are removed or shown', () => {
     const run = runCli(['diagnose', input]);
     expect(run.code).toBe(0);
     expect(controlBytes(run.stdout)).toEqual([]);
     expect(drawnCommands(run.stdout)).toEqual([]);
-    // shown visibly instead of obeyed
-    expect(run.stdout).toContain('␛[2J␛[H␛]0;owned␇');
-    expect(run.stdout).toContain('␍␊');
-    expect(run.stdout).toContain('<U+202E>');
+    // Escape sequences inside a message are removed before matching (the reconstruction stage):
+    // the window-title sequence is gone whole, and the caller ARN they broke is not a caller.
+    expect(run.stdout).not.toContain('owned');
+    expect(run.stdout).toContain('who:   unknown principal');
+    // Values around the message (log group, stream) are shown visibly instead of obeyed.
+    expect(run.stdout).toContain('/aws/lambda/web␛[31m<U+202E>');
+    expect(run.stdout).toContain('stream␛[2K');
+    expect(run.stdout).toContain('pay<U+202E>evil');
   });
 
   test('diagnose --json: the values are JSON-escaped, never raw control bytes', () => {
     const run = runCli(['diagnose', input, '--json']);
     expect(run.code).toBe(0);
     expect(controlBytes(run.stdout)).toEqual([]);
-    expect(JSON.parse(run.stdout.split('\n')[0] ?? '').principal.arn).toBe(CALLER);
+    const first = JSON.parse(run.stdout.split('\n')[0] ?? '');
+    // The caller ARN broken by escape sequences does not validate: unknown, never rendered.
+    expect(first.principal.arn).toBeNull();
+    expect(first.logGroup).toBe(LOG_GROUP);
+    expect(run.stdout).toContain('\\u001b[31m');
   });
 
   test('replay alerts, the incidents table and incidents show: the same, byte by byte', () => {
@@ -100,6 +108,6 @@ describe('terminal output of hostile log text (built CLI)', () => {
       expect(drawnCommands(run.stdout)).toEqual([]);
     }
     expect(table.stdout).toContain('<U+202E>');
-    expect(show.stdout).toContain('␛[2J');
+    expect(show.stdout).toContain('␛[31m');
   });
 });

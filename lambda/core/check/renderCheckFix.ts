@@ -265,6 +265,7 @@ function factsFor(fn: ResolvedFacts['fn'], grant: SuggestedGrant): ResolvedFacts
     api: null,
     denyPolicyArn: null,
     roleArn: null,
+    trigger: null,
   };
 }
 

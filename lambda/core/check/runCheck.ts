@@ -162,6 +162,7 @@ function roleFix(graph: CheckGraph, caller: Caller, target: FunctionRef, reason:
     api: null,
     denyPolicyArn: null,
     roleArn: known ? credentials : null,
+    trigger: null,
   };
   if (reason.includes('does not trust')) return renderTrustPolicy(facts);
   return renderIdentityPolicy(facts, {

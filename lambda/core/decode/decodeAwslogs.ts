@@ -3,12 +3,21 @@ import { gunzipSync } from 'node:zlib';
 import { InvalidPayloadError } from '../errors';
 import type { LogBatch } from '../types';
 import { readDataMessage } from './readDataMessage';
+import { stripEventEscapes } from './stripEventEscapes';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64_WHITESPACE = /\s+/g;
 // Bounds of the output-buffer hint read from the gzip trailer, which is untrusted input.
 const MIN_CHUNK = 16 * 1024;
 const MAX_CHUNK = 8 * 1024 * 1024;
+/**
+ * Most a subscription payload may expand to. A delivery is at most a few MB of JSON (CloudWatch
+ * Logs batches are 1 MB); a gzip bomb stops here with a typed error instead of exhausting memory.
+ */
+export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+// How JSON writes ESC and the C1 controls: a payload without it (and without non-ASCII bytes, where
+// a raw C1 control would be) holds no terminal escape sequence, and skips stripping altogether.
+const ESCAPED_CONTROL = Buffer.from('\\u00');
 
 /**
  * gunzip with one output buffer sized from the gzip trailer (ISIZE, the uncompressed size mod
@@ -18,16 +27,10 @@ const MAX_CHUNK = 8 * 1024 * 1024;
 function gunzip(bytes: Uint8Array): Buffer {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = bytes.length >= 18 ? view.readUInt32LE(bytes.length - 4) : 0;
-  return gunzipSync(bytes, { chunkSize: Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, size + 1)) });
-}
-
-/**
- * UTF-8 text of the payload. V8's UTF-8 decoder is the slowest step of decoding a delivery (about
- * 4 ms per MB on Node 20); payloads are nearly always pure ASCII, for which Latin-1 decoding yields
- * the identical string at memory speed. Anything else takes the UTF-8 path as before.
- */
-function utf8Text(bytes: Buffer): string {
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  return gunzipSync(bytes, {
+    chunkSize: Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, size + 1)),
+    maxOutputLength: MAX_PAYLOAD_BYTES,
+  });
 }
 
 /** Parses gzip bytes holding a subscription payload (shared with decodeInput for raw gzip files). */
@@ -38,21 +41,35 @@ export function decodeGzipPayload(
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     throw new InvalidPayloadError('not-gzip', 'awslogs.data is not gzip data');
   }
-  let text: string;
+  let raw: Buffer;
   try {
-    text = utf8Text(gunzip(bytes));
+    raw = gunzip(bytes);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new InvalidPayloadError(
+        'too-large',
+        `gzip data expands beyond ${MAX_PAYLOAD_BYTES / 2 ** 20} MiB (the limit for one payload)`,
+        { cause: error },
+      );
+    }
     throw new InvalidPayloadError('not-gzip', 'awslogs.data is corrupt gzip data', {
       cause: error,
     });
   }
+  // V8's UTF-8 decoder is the slowest step of decoding a delivery (about 4 ms per MB on Node 20);
+  // payloads are nearly always pure ASCII, for which Latin-1 decoding yields the identical string
+  // at memory speed. Anything else takes the UTF-8 path.
+  const ascii = isAscii(raw);
+  const text = ascii ? raw.toString('latin1') : raw.toString('utf8');
   let payload: unknown;
   try {
     payload = JSON.parse(text);
   } catch (error) {
     throw new InvalidPayloadError('not-json', 'awslogs.data does not hold JSON', { cause: error });
   }
-  return readDataMessage(payload, format);
+  const batch = readDataMessage(payload, format);
+  if (batch === null || (ascii && raw.indexOf(ESCAPED_CONTROL) === -1)) return batch;
+  return stripEventEscapes(batch);
 }
 
 /**

@@ -17,6 +17,8 @@ export interface AnalyzeOptions {
    * account and the account owning each batch's log group (see callerTrust).
    */
   readonly trust?: GrantTrust;
+  /** Scan only these ranges; every batch is still read for correlation (default: scan all). */
+  readonly scan?: ScanRanges;
 }
 
 /** Result of analysing some batches. */
@@ -100,24 +102,36 @@ function iso(time: number | null): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
+/** Which events of each batch are scanned for findings (the rest is context for correlation). */
+export interface ScanRanges {
+  /** Per batch index: scan events `[from, to)`; batches not listed are context only. */
+  readonly ranges: ReadonlyMap<number, readonly [number, number]>;
+}
+
 /**
  * The engine: runs every format family over the prefiltered events, and groups identical findings
  * (same fingerprint) into one diagnosis with exact counts, its provenance and fixes within the
  * trust boundary. Messages carrying the alert marker (our own alerts, logged somewhere watched)
  * are skipped, and the matchers read at most MAX_MATCHED_CHARS of a message, without the
- * request-data lines of API Gateway execution logs (see readableMessage).
+ * request-data lines of API Gateway execution logs (see readableMessage). With `scan`, only the
+ * given ranges are scanned; every batch is still read for correlation (the streaming analysis
+ * passes the lines before and after a window this way).
  */
 export function analyzeBatches(
   batches: readonly LogBatch[],
   options: AnalyzeOptions = {},
 ): Analysis {
   const trust = options.trust ?? NO_EXTRA_TRUST;
+  const scan = options.scan;
   const scanners = FORMAT_FAMILIES.map((family) => family.scanner());
   let eventsScanned = 0;
   batches.forEach((batch, b) => {
     const events = batch.events;
-    eventsScanned += events.length;
-    for (let i = 0; i < events.length; i++) {
+    const range = scan === undefined ? undefined : (scan.ranges.get(b) ?? [0, 0]);
+    const from = range === undefined ? 0 : range[0];
+    const to = range === undefined ? events.length : Math.min(range[1], events.length);
+    eventsScanned += Math.max(0, to - from);
+    for (let i = from; i < to; i++) {
       const event = events[i]!;
       const message = event.message;
       if (!prefilter(message) || message.includes(ALERT_MARKER)) continue;

@@ -5,7 +5,11 @@ import type { DiagnosisFacts, Principal } from '../types';
 function principalKey(principal: Principal): string {
   if (principal.service !== null) return `service:${principal.service}`;
   const arn = principal.arn;
-  if (arn === null) return `${principal.type}:${principal.accountId ?? ''}`;
+  if (arn === null) {
+    // a masked ARN: the role name (when not masked too) still tells callers apart
+    const role = principal.roleName === null ? '' : `:${principal.roleName}`;
+    return `${principal.type}:${principal.accountId ?? ''}${role}`;
+  }
   if (principal.type === 'assumed-role') {
     // session names change per execution (Step Functions, awslambda_<n>_<time>): key on the role
     const session = arn.lastIndexOf('/');
@@ -33,6 +37,8 @@ export function fingerprint(facts: DiagnosisFacts): string {
     api?.httpMethod ?? '',
     api?.resourcePath ?? '',
     facts.roleArn ?? '',
+    // only when present, so the keys of every other kind stay what they were
+    ...(facts.trigger ? [facts.trigger] : []),
   ];
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 }

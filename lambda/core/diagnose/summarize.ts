@@ -26,15 +26,17 @@ function who(principal: Principal): string {
     case 'assumed-role':
       return `Role ${principal.roleName ?? principal.arn} (assumed, account ${principal.accountId ?? 'unknown'})`;
     case 'iam-role':
-      return `Role ${principal.arn}`;
+      return `Role ${principal.arn ?? principal.roleName ?? '(name not in the log)'}`;
     case 'iam-user':
-      return `IAM user ${principal.arn}`;
+      return principal.arn === null
+        ? 'An IAM user (ARN masked in the log)'
+        : `IAM user ${principal.arn}`;
     case 'root':
       return `Root user of account ${principal.accountId ?? 'unknown'}`;
     case 'account':
       return `Account ${principal.accountId}`;
     case 'federated-user':
-      return `Federated user ${principal.arn}`;
+      return `Federated user ${principal.arn ?? '(ARN masked in the log)'}`;
     default:
       return principal.arn === null ? 'An unnamed caller' : `Caller ${principal.arn}`;
   }
@@ -84,6 +86,8 @@ export function summarize(facts: DiagnosisFacts): string {
       return `API Gateway${route(facts)} cannot assume the credentials role ${facts.roleArn ?? '(not named in the log)'}: the role's trust policy does not allow apigateway.amazonaws.com.`;
     case 'http-api-integration-permissions':
       return `HTTP API${route(facts)} cannot call its Lambda integration: the function's resource-based policy (or the integration's credentials role) does not allow API Gateway.`;
+    case 'cognito-trigger-access-denied':
+      return `Amazon Cognito cannot invoke the ${facts.trigger ?? ''} trigger of a user pool: the function's resource-based policy does not allow cognito-idp.amazonaws.com; the message names neither the pool nor the function, find them with aws cognito-idp describe-user-pool.`;
     case 'http-api-authorizer-permissions':
       return `HTTP API${route(facts)} cannot call its Lambda authorizer: the authorizer function's resource-based policy (or the authorizer's credentials role) does not allow API Gateway.`;
   }

@@ -38,7 +38,10 @@ export function checked(
 ): Checked {
   if (awsFormats(format, value)) return valid(value);
   if (value === null || value === undefined || value === '') {
-    return invalid(placeholder, `${label} is unknown: fill in ${placeholder} (${expected})`);
+    return invalid(
+      placeholder,
+      `${label} is not in the log (missing or masked): fill in ${placeholder} (${expected})`,
+    );
   }
   if (typeof value === 'string' && looksMasked(value)) {
     return invalid(
@@ -66,10 +69,19 @@ export function composite(
   return valid(build(parts.map((p) => (p.ok ? p.value : ''))));
 }
 
-/** Checks that all given values passed; returns their problems otherwise. */
+/**
+ * Checks that all given values passed; returns their problems otherwise, each once (a composite's
+ * problem lists its parts', which other values may share: the function ARN and the source ARN both
+ * lack the same account id).
+ */
 export function problemsOf(values: readonly Checked[]): string[] {
   const problems: string[] = [];
-  for (const v of values) if (!v.ok && !problems.includes(v.problem)) problems.push(v.problem);
+  for (const v of values) {
+    if (v.ok) continue;
+    for (const problem of v.problem.split('; ')) {
+      if (problem !== '' && !problems.includes(problem)) problems.push(problem);
+    }
+  }
   return problems;
 }
 

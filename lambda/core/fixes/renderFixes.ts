@@ -219,8 +219,27 @@ function withheldName(r: ResolvedFacts, name: Checked, boundary: Boundary): Chec
   return invalid('<CONFIRMED_NAME>', problem);
 }
 
-/** The identity-policy fix for the caller, or an explanation when the caller cannot carry one. */
+const IAM_IDENTITIES: ReadonlySet<string> = new Set(['assumed-role', 'iam-role', 'iam-user']);
+
+/**
+ * The identity-policy fix for the caller, or an explanation when the caller cannot carry one. When
+ * the caller's account is masked (or missing), whether the call crossed accounts is unknown, and so
+ * is the account the command must run in: no runnable command then, only the template.
+ */
 function identityFix(r: ResolvedFacts, crossAccount: boolean, boundary: Boundary): Fix {
+  const fix = identityFixFor(r, crossAccount, boundary);
+  if (fix.command === null || r.principal.accountId.ok || !IAM_IDENTITIES.has(r.principal.type)) {
+    return fix;
+  }
+  // snippets go with the command: neither is given when the account to apply them in is unknown
+  return {
+    kind: fix.kind,
+    description: `${fix.description} No runnable command: ${r.principal.accountId.problem}; run it in that account (if it is not the function's, the function also needs add-permission for the caller). Template: ${fix.command}`,
+    command: null,
+  };
+}
+
+function identityFixFor(r: ResolvedFacts, crossAccount: boolean, boundary: Boundary): Fix {
   const p = r.principal;
   const where = crossAccount
     ? ` Run it with credentials of the caller's account ${shown(p.accountId)}.`
@@ -276,6 +295,29 @@ function httpApi(r: ResolvedFacts): Fix[] {
 }
 
 /**
+ * Fixes for a Cognito trigger Cognito could not invoke: find the pool and its trigger function
+ * first (the message names neither), then the grant to fill in with them.
+ */
+function cognitoTrigger(r: ResolvedFacts): Fix[] {
+  const trigger = r.trigger ?? 'trigger';
+  return [
+    renderLocateFunction(r),
+    renderAddPermission(r, {
+      principal: valid('cognito-idp.amazonaws.com'),
+      principalKind: 'service',
+      label: 'cognito',
+      sourceArn: invalid(
+        '<USER_POOL_ARN>',
+        'the user pool is not in the message: fill in <USER_POOL_ARN> (arn:aws:cognito-idp:<region>:<account>:userpool/<POOL_ID>)',
+      ),
+      sourceAccount: null,
+      why: `Cognito may not invoke the ${trigger} function: its resource-based policy must allow cognito-idp.amazonaws.com from this user pool.`,
+      notes: [],
+    }),
+  ];
+}
+
+/**
  * Renders the fixes for a diagnosis, in priority order; never throws on odd or hostile facts. A
  * grant to a caller outside `trust` (and the function's own account) is never runnable: its
  * command is null and its description says to confirm the caller and shows what to review.
@@ -295,6 +337,8 @@ export function renderFixes(facts: DiagnosisFacts, trust: GrantTrust = NO_EXTRA_
     case 'http-api-integration-permissions':
     case 'http-api-authorizer-permissions':
       return httpApi(r);
+    case 'cognito-trigger-access-denied':
+      return isExplicitDeny(r) ? [renderExplicitDeny(r)] : cognitoTrigger(r);
     default:
       return invokeDenied(r, boundary);
   }

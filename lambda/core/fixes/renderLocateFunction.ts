@@ -144,7 +144,28 @@ function httpApi(r: ResolvedFacts): Fix {
   return { kind: 'locate-function', description: sentences.join(' '), command: line.command };
 }
 
-/** Renders the locate-function fix for REST (execution logs) or HTTP APIs (access logs). */
+function cognitoPool(r: ResolvedFacts): Fix {
+  const trigger = r.trigger ?? '<TRIGGER>';
+  const line = commandLine([
+    'aws',
+    'cognito-idp',
+    'list-user-pools',
+    '--max-results',
+    '60',
+    '--query',
+    valid('UserPools[].[Id,Name]'),
+    '--output',
+    'text',
+  ]);
+  return {
+    kind: 'locate-function',
+    description: `Cognito names neither the user pool nor the function. The command lists your user pools (add --region for each Region you use); then \`aws cognito-idp describe-user-pool --user-pool-id <POOL_ID> --query UserPool.LambdaConfig.${trigger}\` prints the ARN of the ${trigger} function of each. Then apply the add-permission fix with that function and the pool's ARN.`,
+    command: line.command,
+  };
+}
+
+/** Renders the locate-function fix for REST (execution logs), HTTP APIs (access logs) or Cognito. */
 export function renderLocateFunction(r: ResolvedFacts): Fix {
+  if (r.kind === 'cognito-trigger-access-denied') return cognitoPool(r);
   return r.kind.startsWith('http-api-') ? httpApi(r) : restApi(r);
 }

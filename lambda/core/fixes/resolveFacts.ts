@@ -11,6 +11,7 @@ import {
   parseIamArn,
   partitionOfRegion,
 } from '../awsFormats';
+import { COGNITO_TRIGGERS, type CognitoTrigger } from '../formats/cognitoTrigger';
 import {
   DIAGNOSIS_KINDS,
   type DiagnosisFacts,
@@ -74,6 +75,8 @@ export interface ResolvedFacts {
   readonly api: ResolvedApi | null;
   readonly denyPolicyArn: string | null;
   readonly roleArn: unknown;
+  /** Cognito trigger name, only when it is one of COGNITO_TRIGGERS. */
+  readonly trigger: CognitoTrigger | null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -218,8 +221,15 @@ function resolvePrincipal(facts: DiagnosisFacts): ResolvedPrincipal {
       : null;
   const arn = str(p.arn);
   const whole = arn === null ? null : wholeArn(type, arn);
-  // An ARN that does not validate as a whole: nothing about the caller is usable.
-  const refused = service === null && arn !== null && whole === null ? arnProblem(type, arn) : null;
+  // An ARN that does not validate as a whole: nothing about the caller is usable. Nor is anything
+  // of a caller whose ARN the parser dropped (masked or malformed) but whose account it kept: the
+  // account alone would widen the grant from one caller to a whole account.
+  const refused =
+    service === null && arn !== null && whole === null
+      ? arnProblem(type, arn)
+      : service === null && arn === null && type !== 'account' && str(p.accountId) !== null
+        ? "the caller's ARN is masked or malformed in the log: fill in the caller once it is confirmed"
+        : null;
   const accountId = refused
     ? invalid('<CALLER_ACCOUNT_ID>', refused)
     : checked(
@@ -331,5 +341,8 @@ export function resolveFacts(facts: DiagnosisFacts): ResolvedFacts {
     api: resolveApi(facts),
     denyPolicyArn: str(facts.denyPolicyArn),
     roleArn: facts.roleArn,
+    trigger: (COGNITO_TRIGGERS as readonly unknown[]).includes(facts.trigger)
+      ? (facts.trigger as CognitoTrigger)
+      : null,
   };
 }

@@ -1,4 +1,6 @@
+import { AWS_FORMATS } from '../awsFormats';
 import { APIGW_EXECUTION_LOG_PREFIX } from '../constants';
+import { isMasked } from '../decode/isMasked';
 import type { FunctionRef } from '../types';
 import { parseApiGatewayLine } from './parseApiGatewayLine';
 import { parseFunctionRef, UNKNOWN_FUNCTION } from './parseFunctionRef';
@@ -45,6 +47,40 @@ const RUN_START = 'Starting execution for request';
 const AUTHORIZER_START = /^Starting authorizer: ([a-z0-9]+) for request/;
 const RUN_HEAD = 'Extended Request Id';
 
+/**
+ * Whether a line can tell correlation something about its request: the lines `absorb` reads (route,
+ * function URI, headers, API stage, authorizer) and the lines that start a run. The streaming
+ * analysis keeps these from one window for the next; checked with prefix tests only.
+ */
+export function isContextLine(message: string): boolean {
+  let at = 0;
+  const first = message.charCodeAt(0);
+  if (first === 40 /* ( */) {
+    const close = message.indexOf(') ', 1);
+    if (close > 0 && close <= 65) at = close + 2;
+  } else if (first !== 72 && first !== 69 && first !== 83 && first !== 86) {
+    // not H/E/S/V: a console trace line (`Thu Apr 05 ... UTC 2018 : `) or leading spaces
+    const line = parseApiGatewayLine(message);
+    at = message.length - line.text.length;
+  }
+  switch (message.charCodeAt(at)) {
+    case 72 /* H */:
+      return message.startsWith(HTTP_METHOD, at);
+    case 69 /* E */:
+      return (
+        message.startsWith('Endpoint request ', at) ||
+        message.startsWith(RUN_HEAD, at) ||
+        message.startsWith('Execution failed', at)
+      );
+    case 83 /* S */:
+      return message.startsWith('Sending request to ', at) || message.startsWith('Starting ', at);
+    case 86 /* V */:
+      return message.startsWith('Verifying Usage Plan', at);
+    default:
+      return false;
+  }
+}
+
 /** Reads `{apiId}/{stage}` from an execution log group name. */
 export function apiFromLogGroup(logGroup: string | null): { id: string; stage: string } | null {
   if (logGroup === null || !logGroup.startsWith(APIGW_EXECUTION_LOG_PREFIX)) return null;
@@ -52,6 +88,10 @@ export function apiFromLogGroup(logGroup: string | null): { id: string; stage: s
   const slash = rest.indexOf('/');
   if (slash <= 0 || slash === rest.length - 1) return null;
   return { id: rest.slice(0, slash), stage: rest.slice(slash + 1) };
+}
+
+function known(value: string | undefined): string | null {
+  return value === undefined || value === '' || isMasked(value) ? null : value;
 }
 
 function headerValue(text: string, name: string): string | null {
@@ -104,10 +144,13 @@ function absorb(into: Gathered, text: string, at: number): void {
       // arn:partition:execute-api:region:account:apiId/stage/METHOD/path...
       const parts = sourceArn.split(':');
       const route = parts.slice(5).join(':').split('/');
-      into.accountId = parts[4] || into.accountId;
-      into.apiId = route[0] || into.apiId;
-      if (route[1] !== undefined && route[1] !== 'null' && route[1] !== '') into.stage = route[1];
-      if (route[2]) into.httpMethod = route[2];
+      // a masked part of the source ARN is unknown: it neither fills nor overrides a field
+      const account = parts[4] ?? '';
+      if (AWS_FORMATS.accountId.test(account)) into.accountId = account;
+      into.apiId = known(route[0]) ?? into.apiId;
+      const stage = known(route[1]);
+      if (stage !== null && stage !== 'null') into.stage = stage;
+      if (known(route[2])) into.httpMethod = route[2] ?? null;
       if (route.length > 3) into.resourcePath = `/${route.slice(3).join('/')}`;
     }
     into.apiId ??= headerValue(text, API_ID_HEADER);

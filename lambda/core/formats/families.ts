@@ -1,3 +1,4 @@
+import { cognitoTrigger } from './cognitoTrigger';
 import type { FormatFamily, MessagePattern } from './FormatFamily';
 import { httpApiAccessLog } from './httpApiAccessLog';
 import { iamSentence } from './iamSentence';
@@ -8,6 +9,7 @@ export const FORMAT_FAMILIES: readonly FormatFamily[] = [
   iamSentence,
   restExecutionLog,
   httpApiAccessLog,
+  cognitoTrigger,
 ];
 
 /** Every message variant of every family, in family order. */

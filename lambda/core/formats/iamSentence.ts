@@ -65,10 +65,30 @@ const RESOURCE_END = /[\s"'\\)\]}]/;
  * to a legitimate end is returned, so validation rejects it rather than a cut-down name passing.
  */
 function resourceToken(text: string): string {
+  const decorated = decoratedToken(text);
+  if (decorated !== null) return decorated;
   const token = TOKEN.exec(text)?.[0] ?? '';
   if (endsResource(text, token.length)) return token;
   const end = text.slice(token.length).search(/\s/);
   return end === -1 ? text : text.slice(0, token.length + end);
+}
+
+/** Closer of each character that opens decoration around a resource (markdown, prose, quotes). */
+const DECORATION: Readonly<Record<string, string>> = { '`': '`', '"': '"', "'": "'", '(': ')' };
+
+/**
+ * A resource wrapped whole in decoration (`` `arn:...` ``, `"arn:..."`, `(arn:...)`), through its
+ * closer, when the closer ends the run (`fn\`id\`` stays one hostile run); trimDecoration then
+ * removes the wrapping when the value is parsed. Null when the text does not start so.
+ */
+function decoratedToken(text: string): string | null {
+  const closer = DECORATION[text.charAt(0)];
+  if (closer === undefined) return null;
+  const close = text.indexOf(closer, 1);
+  if (close <= 1 || /\s/.test(text.slice(1, close))) return null;
+  return endsResource(text, close + 1) || /[.,;:]/.test(text.charAt(close + 1))
+    ? text.slice(0, close + 1)
+    : null;
 }
 
 // A quote or bracket closes a wrapper only when a separator follows it (`fn"quoted"` is one hostile run, not
@@ -91,6 +111,7 @@ function endsResource(text: string, at: number): boolean {
 }
 
 const AFTER_QUOTE = /[\s,:.)\]}\\]/;
+const CLOSING_DECORATION = /^[)\]`'".,;]+(?=\s)/;
 
 interface Who {
   readonly raw: string | null;
@@ -173,11 +194,15 @@ function findInvokeDenied(message: string, memo?: InvokeDeniedMemo): InvokeDenie
         } else if (rest.startsWith(ON_THE_RESOURCE)) {
           offset = ON_THE_RESOURCE.length;
         }
-        const tail = rest.slice(offset);
+        // the closing decoration and punctuation of the resource (`...fn).`) before the reason
+        const tail = rest.slice(offset).replace(CLOSING_DECORATION, '');
         const trimmed = tail.trimStart();
         const parsed = parseReason(trimmed);
+        const skipped = rest.length - offset - tail.length;
         const end =
-          pos + offset + (parsed.length > 0 ? tail.length - trimmed.length + parsed.length : 0);
+          pos +
+          offset +
+          (parsed.length > 0 ? skipped + tail.length - trimmed.length + parsed.length : 0);
         let principal = memo?.principals.get(who.raw);
         if (principal === undefined) {
           principal = parsePrincipal(who.raw);

@@ -1,3 +1,5 @@
+import { isMasked } from '../decode/isMasked';
+import { trimDecoration } from '../decode/trimDecoration';
 import type { DiagnosisFacts, LogBatch } from '../types';
 import { apiGatewayPrincipal } from './apiGatewayPrincipal';
 import { correlateApiGateway } from './correlateApiGateway';
@@ -29,7 +31,7 @@ const ASSUME: MessagePattern = {
   needle: 'does not have permission to assume the provided role',
   marker: 'does not have permission to assume the provided role',
   regex:
-    /does not have permission to assume the provided role(?: (arn:aws[a-z-]*:iam::[^\s"'\\)\]},;]+))?/,
+    /does not have permission to assume the provided role(?: ([`"'(]*arn:aws[a-z-]*:iam::[^\s"'\\)\]},;]+))?/,
   example:
     'Wed Jun 07 17:58:56 UTC 2023 : Execution failed due to configuration error: API Gateway does not have permission to assume the provided role arn:aws:iam::770646514888:role/lambda_execution_role_Authorize-Registrations-Lambda',
   yields: ['requestId', 'roleArn'],
@@ -57,7 +59,9 @@ export interface ApiGatewayFailure {
 const AUTHORIZER_MARKERS = ['AUTHORIZER_CONFIGURATION_ERROR', 'Authorizer error'] as const;
 
 function str(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' && value !== '-' ? value : null;
+  return typeof value === 'string' && value !== '' && value !== '-' && !isMasked(value)
+    ? value
+    : null;
 }
 
 interface AccessRecord {
@@ -98,7 +102,11 @@ function findFailure(message: string): ApiGatewayFailure | null {
   const record = readAccessRecord(line.text);
   const onLine = AUTHORIZER_MARKERS.some((marker) => message.includes(marker));
   let roleArn: string | null = null;
-  if (assume) roleArn = ASSUME.regex.exec(message)?.[1] ?? null;
+  if (assume) {
+    const found = ASSUME.regex.exec(message)?.[1];
+    roleArn = found === undefined ? null : trimDecoration(found);
+    if (roleArn === '' || roleArn?.split(/[:/]/).some(isMasked)) roleArn = null;
+  }
   const kind = assume
     ? 'apigw-cannot-assume-role'
     : record?.authorizer === true || onLine

@@ -80,6 +80,7 @@ export const PROBLEM_TITLES: Readonly<Record<DiagnosisKind, string>> = {
   'apigw-cannot-assume-role': 'API Gateway cannot assume the invocation role',
   'http-api-integration-permissions': 'HTTP API cannot invoke its integration',
   'http-api-authorizer-permissions': 'HTTP API cannot invoke its authorizer',
+  'cognito-trigger-access-denied': 'Cognito cannot invoke its trigger',
 };
 
 /** Why IAM refused, as a phrase that follows the action. */
@@ -194,7 +195,8 @@ function subjectOf(incident: Incident): string {
   if (fn.name) return fn.qualifier ? `${fn.name}:${fn.qualifier}` : fn.name;
   if (fn.arn) return fn.arn;
   if (d.roleArn) return d.roleArn;
-  if (d.api?.resourcePath) return routeKeyOf(d.api);
+  if (d.trigger) return `${d.trigger} trigger`;
+  if (d.api?.resourcePath) return [d.api.httpMethod, d.api.resourcePath].filter(Boolean).join(' ');
   return 'unknown function';
 }
 
@@ -247,8 +249,10 @@ function whereOf(incident: Incident): string {
 /** `GET /orders`; a route key without a method (a WebSocket API's `$connect`) as it is. */
 function routeKeyOf(api: NonNullable<Incident['diagnosis']['api']>): string {
   const path = api.resourcePath ?? '(unknown path)';
+  // a WebSocket route key (`$connect`, `sendMessage`) has no method
   if (api.httpMethod === null && api.resourcePath && !api.resourcePath.startsWith('/')) return path;
-  return `${api.httpMethod ?? 'ANY'} ${path}`;
+  // an unknown method stays unknown: `ANY` would be a method the log never named
+  return `${api.httpMethod ?? '(unknown method)'} ${path}`;
 }
 
 function routeOf(api: NonNullable<Incident['diagnosis']['api']>): string {

@@ -7,6 +7,11 @@ import { terminalBlock, terminalLine } from './sanitize';
 export interface TerminalAlertOptions {
   /** ANSI colours (default false: only a caller that knows it writes to a TTY turns them on). */
   readonly color?: boolean;
+  /**
+   * The command that shows the incident, with the options the reader needs to run it (the local
+   * store's `--store DIR`); default: the content's own history command.
+   */
+  readonly historyCommand?: string;
 }
 
 const ANSI = {
@@ -64,8 +69,9 @@ export function renderTerminalAlert(
   c.fixes.forEach((fix, i) => {
     const of = c.fixes.length > 1 ? ` of ${c.fixes.length}` : '';
     out.push('', paint('bold', `${INDENT}Fix ${i + 1}${of}: ${fix.title}`));
-    out.push(`${INDENT}${terminalLine(fix.description)}`);
+    // the command first: in an outage it is what the reader is looking for
     if (fix.command) out.push(paint('cyan', `${CODE_INDENT}${terminalLine(fix.command)}`));
+    out.push(`${INDENT}${terminalLine(fix.description)}`);
     if (!c.showForms) return;
     for (const form of fix.forms) {
       out.push(paint('dim', `${INDENT}${INDENT}${form.label}:`));
@@ -84,7 +90,7 @@ export function renderTerminalAlert(
     '',
     paint(
       'dim',
-      `${INDENT}${terminalLine(c.reference)} · history: ${terminalLine(c.historyCommand)}`,
+      `${INDENT}${terminalLine(c.reference)} · details: ${terminalLine(options.historyCommand ?? c.historyCommand)}`,
     ),
   );
   return `${out.join('\n')}\n`;

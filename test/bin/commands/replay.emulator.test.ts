@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planDeliveries } from '../../../bin/replay/planDeliveries';
-import { ReplayLogLookup } from '../../../bin/replay/ReplayLogLookup';
+import { DeliveryCutter, type PlannedDelivery } from '../../../bin/replay/DeliveryCutter';
+import { mergeByTime } from '../../../bin/replay/mergeByTime';
+import { RecentRequestLines } from '../../../bin/replay/RecentRequestLines';
 import { prefilter } from '../../../lambda/core/diagnose/prefilter';
 import type { Incident } from '../../../lambda/core/incidents/incident';
 import type { LogBatch } from '../../../lambda/core/types';
@@ -113,7 +114,14 @@ describe('invoke-doctor replay of the bundled sample (clean directory)', () => {
     expect(resolved).toHaveLength(EXPECTED.length);
     for (const { fn } of EXPECTED) {
       expect(opened.filter((line) => line.endsWith(`: ${fn}`))).toHaveLength(1);
-      expect(resolved.filter((line) => line.endsWith(`: ${fn}`))).toHaveLength(1);
+      // RESOLVED (and ONGOING) is one line, with the command that shows the incident in full
+      expect(
+        resolved.filter(
+          (line) =>
+            line.includes(`: ${fn} — lasted `) &&
+            / · npx invoke-doctor incidents show \S+$/.test(line),
+        ),
+      ).toHaveLength(1);
     }
     // The two long outages (25 min and 1 h 39 min) get updates every 15 minutes.
     expect(headlines(first.stdout, 'ONGOING').length).toBeGreaterThanOrEqual(2);
@@ -357,7 +365,7 @@ describe('invoke-doctor replay --slack-webhook', () => {
   });
 });
 
-describe('planDeliveries (how replay cuts logs into subscription deliveries)', () => {
+describe('DeliveryCutter and mergeByTime (how replay cuts logs into subscription deliveries)', () => {
   const T = Date.parse('2026-10-06T14:00:00.000Z');
   const batch = (stream: string, events: [string, number, string][]): LogBatch => ({
     format: 'data-message',
@@ -371,74 +379,114 @@ describe('planDeliveries (how replay cuts logs into subscription deliveries)', (
     '(r1) Execution failed due to configuration error: Invalid permissions on Lambda function';
   const CONTEXT = '(r1) HTTP Method: GET, Resource Path: /orders';
 
-  test('one delivery per stream and minute, in time order, filtered, duplicates dropped', () => {
+  async function* from(batches: readonly LogBatch[]): AsyncGenerator<LogBatch> {
+    yield* batches;
+  }
+
+  /** Merges the inputs and cuts them, as replay does. */
+  async function cut(inputs: readonly (readonly LogBatch[])[]) {
+    const cutter = new DeliveryCutter({ streams: prefilter });
+    const deliveries: PlannedDelivery[] = [];
+    const untimed: LogBatch[] = [];
+    for await (const item of mergeByTime(inputs.map(from), (b) => untimed.push(b))) {
+      deliveries.push(...cutter.add(item));
+    }
+    deliveries.push(...cutter.end());
+    return { deliveries, counts: cutter.counts, untimed };
+  }
+
+  test('one delivery per stream and minute, in time order, filtered, duplicates dropped', async () => {
     // Arrange: stream b's events come first in time; stream a spans two minutes
     const input = [
-      batch('a', [
-        ['1', T + 61_000, FAIL],
-        ['2', T + 5_000, CONTEXT],
-        ['3', T + 5_001, FAIL],
-      ]),
-      batch('b', [['9', T + 1_000, FAIL]]),
-      batch('a', [['3', T + 5_001, FAIL]]),
+      [
+        batch('a', [
+          ['1', T + 61_000, FAIL],
+          ['2', T + 5_000, CONTEXT],
+          ['3', T + 5_001, FAIL],
+        ]),
+      ],
+      [batch('b', [['9', T + 1_000, FAIL]])],
+      [batch('a', [['3', T + 5_001, FAIL]])],
     ];
 
     // Act
-    const plan = planDeliveries(input, { streams: prefilter });
+    const { deliveries, counts } = await cut(input);
 
     // Assert
     expect(
-      plan.deliveries.map((d) => [d.batch.logStream, d.time, d.batch.events.map((e) => e.id)]),
+      deliveries.map((d) => [d.batch.logStream, d.time, d.batch.events.map((e) => e.id)]),
     ).toEqual([
       ['b', T + 1_000, ['9']],
       ['a', T + 5_001, ['3']],
       ['a', T + 61_000, ['1']],
     ]);
-    expect(plan.eventsRead).toBe(4);
-    expect(plan.eventsDelivered).toBe(3);
-    expect(plan.duplicates).toBe(1);
-    expect(plan.logs.map((b) => [b.logStream, b.events.map((e) => e.id)])).toEqual([
-      ['a', ['2', '3', '1']],
-      ['b', ['9']],
-    ]);
+    expect(counts.eventsRead).toBe(4);
+    expect(counts.eventsDelivered).toBe(3);
+    expect(counts.duplicates).toBe(1);
+    expect([counts.firstTime, counts.lastTime]).toEqual([T + 1_000, T + 61_000]);
   });
 
-  test('the same input always gives the same deliveries (what makes re-replay idempotent)', () => {
-    const input = [batch('a', [['1', T, FAIL]]), batch('b', [['2', T, FAIL]])];
-    const one = planDeliveries(input, { streams: prefilter });
-    const two = planDeliveries([...input].reverse(), { streams: prefilter });
+  test('the same input always gives the same deliveries (what makes re-replay idempotent)', async () => {
+    const input = [[batch('a', [['1', T, FAIL]])], [batch('b', [['2', T, FAIL]])]];
+    const one = await cut(input);
+    const two = await cut([...input].reverse());
     expect(two.deliveries).toEqual(one.deliveries);
   });
 
-  test('ReplayLogLookup finds a request’s lines in its stream and window only', async () => {
-    // Arrange
-    const plan = planDeliveries(
+  test('events without a time are handed on for the text analysis, not cut', async () => {
+    const { deliveries, untimed } = await cut([
+      [batch('a', [['1', T, FAIL]])],
       [
-        batch('a', [
-          ['1', T, CONTEXT],
-          ['2', T + 1, FAIL],
-          ['3', T + 2, '(r2) HTTP Method: POST, Resource Path: /orders'],
-        ]),
-        batch('b', [['4', T + 3, CONTEXT]]),
+        {
+          ...batch('t', []),
+          format: 'text',
+          logGroup: null,
+          events: [{ id: 'line:1', timestamp: null, message: FAIL }],
+        },
       ],
-      { streams: prefilter },
-    );
-    const lookup = new ReplayLogLookup(plan.logs);
-    const query = {
-      logGroup: 'API-Gateway-Execution-Logs_k7xw2m9qpd/prod',
-      requestIds: ['r1'],
-      startTime: T - 1000,
-      endTime: T + 1000,
-    };
+    ]);
+    expect(deliveries).toHaveLength(1);
+    expect(untimed.flatMap((b) => b.events.map((e) => e.id))).toEqual(['line:1']);
+  });
+
+  test('RecentRequestLines finds a request’s lines in its stream and window only', async () => {
+    // Arrange
+    const lookup = new RecentRequestLines();
+    const group = 'API-Gateway-Execution-Logs_k7xw2m9qpd/prod';
+    const lines: [string, string, number, string][] = [
+      ['a', '1', T, CONTEXT],
+      ['a', '2', T + 1, FAIL],
+      ['a', '3', T + 2, '(r2) HTTP Method: POST, Resource Path: /orders'],
+      ['b', '4', T + 3, CONTEXT],
+    ];
+    for (const [stream, id, timestamp, message] of lines) {
+      lookup.add(group, stream, { id, timestamp, message });
+    }
+    const query = { logGroup: group, requestIds: ['r1'], startTime: T - 1000, endTime: T + 1000 };
 
     // Act
     const inStream = await lookup.findRequestLines({ ...query, logStream: 'a' });
     const anywhere = await lookup.findRequestLines({ ...query, logStream: null });
     const tooLate = await lookup.findRequestLines({ ...query, logStream: null, startTime: T + 10 });
 
-    // Assert
+    // Assert: the lines that name the request's route, function and failure; not another request's
     expect(inStream.map((e) => e.id)).toEqual(['1', '2']);
     expect(anywhere.map((e) => e.id)).toEqual(['1', '2', '4']);
     expect(tooLate).toEqual([]);
+  });
+
+  test('RecentRequestLines forgets the oldest requests past its bound', async () => {
+    const lookup = new RecentRequestLines({ maxRequests: 2 });
+    const group = 'API-Gateway-Execution-Logs_k7xw2m9qpd/prod';
+    for (const [i, id] of ['r1', 'r2', 'r3'].entries()) {
+      lookup.add(group, 'a', {
+        id: String(i),
+        timestamp: T + i,
+        message: `(${id}) HTTP Method: GET, Resource Path: /x`,
+      });
+    }
+    const query = { logGroup: group, logStream: null, startTime: T - 1000, endTime: T + 1000 };
+    expect(await lookup.findRequestLines({ ...query, requestIds: ['r1'] })).toEqual([]);
+    expect((await lookup.findRequestLines({ ...query, requestIds: ['r3'] })).length).toBe(1);
   });
 });

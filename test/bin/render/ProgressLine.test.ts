@@ -39,4 +39,35 @@ describe('ProgressLine', () => {
       '\r\u001b[K',
     ]);
   });
+
+  test('a status line (the CloudWatch search) is drawn on a terminal only', () => {
+    // Arrange
+    const tty = recorder(true);
+    const pipe = recorder(false);
+    let clock = 0;
+    const onTty = new ProgressLine({ stream: tty.stream, now: () => clock });
+    const onPipe = new ProgressLine({ stream: pipe.stream, now: () => clock });
+    // Act
+    for (const line of [onTty, onPipe]) {
+      line.update('searching g: 1 page');
+      clock += 150;
+      line.update('searching g: 2 pages');
+      line.done();
+    }
+    // Assert
+    expect(tty.writes).toEqual([
+      '\r\u001b[Ksearching g: 1 page',
+      '\r\u001b[Ksearching g: 2 pages',
+      '\r\u001b[K',
+    ]);
+    expect(pipe.writes).toEqual([]);
+  });
+
+  test('without a known total, the count alone is shown', () => {
+    const { writes, stream } = recorder(false);
+    const progress = new ProgressLine({ stream, every: 2 });
+    progress.tick();
+    progress.tick();
+    expect(writes).toEqual(['replay: 2 deliveries\n']);
+  });
 });

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { decodeAwslogs } from '../../../lambda/core/decode/decodeAwslogs';
+import { decodeAwslogs, MAX_PAYLOAD_BYTES } from '../../../lambda/core/decode/decodeAwslogs';
 import { decodeInput } from '../../../lambda/core/decode/decodeInput';
 import { analyzeBatches } from '../../../lambda/core/diagnose/analyzeBatches';
 import { InvalidPayloadError } from '../../../lambda/core/errors';
@@ -171,6 +171,33 @@ describe('decodeInput: plain text', () => {
     expect(batch?.events[0]?.message).toContain('"errorType": "AccessDeniedException"');
   });
 
+  test('terminal escape sequences are removed from payload messages too', () => {
+    // Arrange: the real Lambda payload's first message, coloured as a logger would
+    const line = fixture('iam-sentence/no-identity-policy.log').trim();
+    const coloured = `\u001b[31m${line.replace('lambda:InvokeFunction', '\u001b[1mlambda:InvokeFunction\u001b[22m')}\u001b[0m`;
+    const message = {
+      messageType: 'DATA_MESSAGE',
+      owner: '458036673695',
+      logGroup: '/aws/lambda/caller',
+      logStream: 's',
+      subscriptionFilters: ['f'],
+      logEvents: [{ id: '1', timestamp: 1, message: coloured }],
+    };
+    const inputs = [
+      JSON.stringify({ awslogs: { data: gzipSync(JSON.stringify(message)).toString('base64') } }),
+      JSON.stringify(message),
+      JSON.stringify({
+        events: [{ logStreamName: 's', timestamp: 1, message: coloured, eventId: '1' }],
+      }),
+    ];
+    for (const input of inputs) {
+      // Act
+      const [batch] = decodeInput(input);
+      // Assert
+      expect(batch?.events[0]?.message).toBe(line);
+    }
+  });
+
   test('empty input yields no batch', () => {
     expect(decodeInput('')).toEqual([]);
     expect(decodeInput(' \n\n')).toEqual([]);
@@ -191,6 +218,24 @@ describe('decodeInput: unusable input is a typed error with a reason', () => {
     ['not-json', '{"awslogs": {"data": "H4sIAAAA'],
   ])('%s: %s', (reason, input) => {
     expect(reasonOf(() => decodeInput(input))).toBe(reason);
+  });
+
+  test('a gzip bomb stops at the payload limit with a typed error naming the limit', () => {
+    // Arrange: 65 MiB of zeros compress to about 65 KB
+    const bomb = gzipSync(Buffer.alloc(MAX_PAYLOAD_BYTES + 1024 * 1024));
+    const event = JSON.stringify({ awslogs: { data: bomb.toString('base64') } });
+    // Act
+    let caught: unknown;
+    try {
+      decodeInput(event);
+    } catch (error) {
+      caught = error;
+    }
+    // Assert
+    expect(caught).toBeInstanceOf(InvalidPayloadError);
+    expect((caught as InvalidPayloadError).reason).toBe('too-large');
+    expect((caught as Error).message).toContain('64 MiB');
+    expect(reasonOf(() => decodeInput(bomb))).toBe('too-large');
   });
 
   test('a malformed event inside a good payload is skipped and counted, the others are kept', () => {

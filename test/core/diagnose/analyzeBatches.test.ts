@@ -51,12 +51,12 @@ const CASES: readonly Case[] = [
       reason: 'no-identity-policy',
       principal: {
         type: 'assumed-role',
-        accountId: 'xxxx',
+        accountId: null,
         roleName: 'serverlessrepo-aws-deploy-StateMachineExecutionRol-YYXZKF1DNVEG',
       },
       function: {
         name: 'AccountAliasConfigurationFunction',
-        accountId: 'xxxx',
+        accountId: null,
         region: 'us-east-1',
       },
     },
@@ -65,11 +65,12 @@ const CASES: readonly Case[] = [
     file: 'iam-sentence/sdk-v2-accountid-placeholder.log',
     expected: {
       reason: 'unspecified',
-      principal: { type: 'assumed-role', accountId: 'accountid', roleName: 'LambdaName' },
+      principal: { type: 'assumed-role', accountId: null, roleName: 'LambdaName' },
       // the trailing `]` of the post is not part of the name
       function: {
         name: 'lambdaname',
-        arn: 'arn:aws:lambda:us-east-1:accountid:function:lambdaname',
+        // the account is a placeholder: no ARN is made up from it
+        arn: null,
       },
     },
   },
@@ -85,8 +86,8 @@ const CASES: readonly Case[] = [
   {
     file: 'iam-sentence/python-clienterror-10-digit-account.log',
     expected: {
-      principal: { type: 'assumed-role', accountId: '1234567890', roleName: 'LambdaExecutionRole' },
-      function: { name: 'registrar', region: 'eu-west-2', accountId: '1234567890' },
+      principal: { type: 'assumed-role', accountId: null, roleName: 'LambdaExecutionRole' },
+      function: { name: 'registrar', region: 'eu-west-2', accountId: null },
     },
   },
   {
@@ -94,10 +95,11 @@ const CASES: readonly Case[] = [
     expected: {
       principal: {
         type: 'iam-user',
-        arn: 'arn:aws:iam::95**********:user/kong-lambda-invoker',
-        accountId: '95**********',
+        // masked account: the ARN is unknown
+        arn: null,
+        accountId: null,
       },
-      function: { name: 'my-lambda', accountId: '95**********', region: 'us-west-2' },
+      function: { name: 'my-lambda', accountId: null, region: 'us-west-2' },
     },
   },
   {
@@ -143,7 +145,7 @@ const CASES: readonly Case[] = [
     expected: {
       reason: 'no-resource-policy',
       principal: { type: 'service', service: 'sns.amazonaws.com', arn: null },
-      function: { name: 'SlackNotificationLambda', accountId: 'xxxx', region: 'xxxx' },
+      function: { name: 'SlackNotificationLambda', accountId: null, region: null },
     },
   },
   {
@@ -164,7 +166,12 @@ const CASES: readonly Case[] = [
   {
     file: 'iam-sentence/python-handler-parenthesis.log',
     expected: {
-      function: { arn: 'arn:aws:lambda:eu-central-1:xxx:function:AWSInstanceSchedulerMain' },
+      function: {
+        arn: null,
+        name: 'AWSInstanceSchedulerMain',
+        region: 'eu-central-1',
+        accountId: null,
+      },
     },
   },
   {
@@ -200,7 +207,7 @@ const CASES: readonly Case[] = [
       action: 'lambda:InvokeFunction',
       reason: 'no-resource-policy',
       principal: APIGW,
-      function: { name: 'simple_regex_lambda', accountId: '<ACCOUNT_ID>', region: '<REGION>' },
+      function: { name: 'simple_regex_lambda', accountId: null, region: null },
       api: { id: 'abc123def45', stage: 'dev' },
       requestIds: ['d0f70f44-e843-42ff-b628-28384d82a707'],
     },
@@ -209,7 +216,7 @@ const CASES: readonly Case[] = [
     file: 'rest-execution-log/knowledge-center-integration.log',
     expected: {
       kind: 'apigw-invalid-permissions',
-      function: { name: 'example-function', accountId: '############', region: 'region' },
+      function: { name: 'example-function', accountId: null, region: null },
     },
   },
   {
@@ -223,7 +230,7 @@ const CASES: readonly Case[] = [
     file: 'rest-execution-log/console-test-invalid-permissions.log',
     expected: {
       kind: 'apigw-invalid-permissions',
-      function: { name: 'stage', accountId: 'account_id', region: 'us-west-2' },
+      function: { name: 'stage', accountId: null, region: 'us-west-2' },
       requestIds: [],
     },
   },
@@ -256,9 +263,71 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    // the trace is escaped inside the JSON answer's `log` field; reconstruction expands it
+    file: 'rest-execution-log/test-invoke-method-cli.json',
+    expected: {
+      kind: 'apigw-invalid-permissions',
+      principal: { ...APIGW, accountId: '918101530468' },
+      function: {
+        arn: 'arn:aws:lambda:us-east-1:918101530468:function:booksone',
+        name: 'booksone',
+        qualifier: null,
+        accountId: '918101530468',
+        region: 'us-east-1',
+      },
+      api: {
+        id: 'ckb72xuvfd',
+        stage: 'test-invoke-stage',
+        httpMethod: 'GET',
+        resourcePath: '/books',
+      },
+      occurrences: 1,
+    },
+  },
+  {
+    // indented as published, the trace cut by the author with `[TRUNCATED]` glued to the next line,
+    // and the author's `account-id` placeholder: unknown, so no function ARN is made up
+    file: 'rest-execution-log/test-invoke-method-truncated.json',
+    expected: {
+      kind: 'apigw-invalid-permissions',
+      function: { arn: null, name: 'books', qualifier: null, accountId: null, region: 'us-east-1' },
+      api: { id: null, stage: null, httpMethod: 'GET', resourcePath: '/books' },
+      occurrences: 1,
+    },
+  },
+  {
     file: 'rest-execution-log/rest-access-log-json.json',
     expected: { kind: 'apigw-invalid-permissions', function: NO_FUNCTION },
   },
+  ...(
+    [
+      ['custommessage-terraform-comment.log', 'CustomMessage'],
+      ['postconfirmation-lowercase.log', 'PostConfirmation'],
+      ['postconfirmation-unexpected-lambda-exception.log', 'PostConfirmation'],
+      ['preauthentication-error-response.log', 'PreAuthentication'],
+      ['presignup-issue-title.log', 'PreSignUp'],
+      ['pretokengeneration-markdown.log', 'PreTokenGeneration'],
+    ] as const
+  ).map(
+    ([file, trigger]): Case => ({
+      file: `cognito-trigger/${file}`,
+      expected: {
+        kind: 'cognito-trigger-access-denied' as const,
+        action: 'lambda:InvokeFunction' as const,
+        reason: 'no-resource-policy' as const,
+        trigger,
+        principal: {
+          type: 'service' as const,
+          service: 'cognito-idp.amazonaws.com',
+          arn: null,
+          accountId: null,
+        },
+        // Cognito names neither the function nor the pool: nothing is invented
+        function: NO_FUNCTION,
+        api: null,
+      },
+    }),
+  ),
   {
     file: 'http-api-access-log/integration-permissions-clf.log',
     expected: {

@@ -57,6 +57,7 @@ const QUERY_CONSTANTS = new Set([
   'User.PermissionsBoundary',
   'Items[].[ApiId,Name,ProtocolType]',
   'items[].[id,name]',
+  'UserPools[].[Id,Name]',
   'Items[].[IntegrationId,IntegrationUri,CredentialsArn]',
   'Items[].[AuthorizerId,Name,AuthorizerUri,AuthorizerCredentialsArn]',
   'items[].{id:id,name:name,uri:authorizerUri,credentials:authorizerCredentials}',

@@ -414,7 +414,7 @@ describe('renderFixes: IAM sentence', () => {
       }),
     );
     expect(fixes[0]?.command).toBeNull();
-    expect(fixes[0]?.description).toMatch(/account id is unknown/);
+    expect(fixes[0]?.description).toMatch(/account id is not in the log \(missing or masked\)/);
   });
 
   test('lambda:InvokeFunctionUrl: add-permission with --function-url-auth-type AWS_IAM', () => {

@@ -147,6 +147,32 @@ describe('exactFixes', () => {
     expect(fix!.cloudformation).toContain('InvokedViaFunctionUrl: true');
   });
 
+  test('verified fixes keep the trust boundary: no runnable grant to a caller of an untrusted account', () => {
+    // Arrange: the log names a user of another account; the live account confirms the denial
+    const foreign = facts({
+      kind: 'invoke-access-denied',
+      action: 'lambda:InvokeFunctionUrl',
+      principal: iamUser('ocel-edge', '666666666666'),
+      function: fnRef('image-optimizer'),
+      reason: 'no-resource-policy',
+    });
+    const logFixes = [{ kind: 'add-permission' as const, description: 'to review', command: null }];
+    const plan = { kind: 'url', missing: 'via-url', authType: 'AWS_IAM' } as const;
+
+    // Act
+    const untrusted = exactFixes(foreign, plan, logFixes);
+    const grant = exactFixes(foreign, { kind: 'grant', stale: null }, logFixes);
+    const trusted = exactFixes(foreign, plan, logFixes, {
+      accounts: ['666666666666'],
+      organizationId: null,
+    });
+
+    // Assert
+    expect(untrusted).toBe(logFixes);
+    expect(grant.every((f) => f.command === null)).toBe(true);
+    expect(trusted[0]?.command).toContain("--principal 'arn:aws:iam::666666666666:user/ocel-edge'");
+  });
+
   test('a stale near miss: the grant, then its optional removal', () => {
     const fixes = exactFixes(API_FACTS, { kind: 'grant', stale: { sid: 'beta-only' } }, []);
     expect(fixes.map((f) => f.kind)).toEqual(['add-permission', 'remove-permission']);

@@ -43,6 +43,16 @@ const FIXTURE_ROWS: Readonly<Record<string, Readonly<Record<string, string | nul
     'knowledge-center-integration.log': 'rest-invalid-permissions',
     'no-prefix-serverless-express.log': 'rest-invalid-permissions',
     'rest-access-log-json.json': 'rest-invalid-permissions',
+    'test-invoke-method-cli.json': 'rest-invalid-permissions',
+    'test-invoke-method-truncated.json': 'rest-invalid-permissions',
+  },
+  'cognito-trigger': {
+    'custommessage-terraform-comment.log': 'cognito-trigger-invoke-denied',
+    'postconfirmation-lowercase.log': 'cognito-trigger-invoke-denied',
+    'postconfirmation-unexpected-lambda-exception.log': 'cognito-trigger-invoke-denied',
+    'preauthentication-error-response.log': 'cognito-trigger-invoke-denied',
+    'presignup-issue-title.log': 'cognito-trigger-invoke-denied',
+    'pretokengeneration-markdown.log': 'cognito-trigger-invoke-denied',
   },
   'http-api-access-log': {
     'authorizer-permissions-kc.log': 'http-authorizer-permissions',

@@ -16,7 +16,7 @@ describe('parsePrincipal', () => {
     ['arn:aws-cn:sts::123456789012:assumed-role/r/s', { type: 'assumed-role', roleName: 'r' }],
     [
       'arn:aws-us-gov:sts::************:assumed-role/r/s@example.com',
-      { accountId: '************' },
+      { accountId: null, arn: null, roleName: 'r' },
     ],
     ['sns.amazonaws.com', { type: 'service', service: 'sns.amazonaws.com', arn: null }],
     ['CloudWatch Alarms', { type: 'service', service: 'lambda.alarms.cloudwatch.amazonaws.com' }],
@@ -42,7 +42,7 @@ describe('parseFunctionRef', () => {
     ['fn:live', { name: 'fn', qualifier: 'live', arn: null }],
     [
       'arn:aws:lambda:...:...:function:someFunction',
-      { name: 'someFunction', region: '...', accountId: '...' },
+      { name: 'someFunction', region: null, accountId: null, arn: null },
     ],
     ['', { name: null, arn: null }],
   ] as const)('%s', (raw, expected) => {
