@@ -77,10 +77,11 @@ describe('alertContent', () => {
   test.each([
     ['$connect', null, '$connect'],
     ['sendMessage', null, 'sendMessage'],
-    ['/orders', null, 'ANY /orders'],
+    ['/orders', null, '(unknown method) /orders'],
     ['/orders', 'GET', 'GET /orders'],
   ])('API route %j with method %j reads %j', (resourcePath, httpMethod, route) => {
-    // A WebSocket route key has no method: it is shown as it is, not as `ANY $connect`.
+    // A WebSocket route key has no method: it is shown as it is, not as `ANY $connect`; a path
+    // without its method keeps the method unknown.
     const d = DIAGNOSES['apigw-invalid-permissions'];
     const api = { id: 'a1b2c3d4e5', stage: 'prod', httpMethod, resourcePath };
     const c = alertContent(notificationFor({ ...d, api }, 'opened'));
