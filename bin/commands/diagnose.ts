@@ -209,7 +209,11 @@ function window(options: DiagnoseOptions, now: number): { startTime: number; end
   if (options.since !== undefined && (options.start !== undefined || options.end !== undefined)) {
     throw new ConfigError('--since', 'give --since or --start/--end, not both');
   }
-  const startTime = parseSince(options.start ?? options.since ?? DEFAULT_SINCE, now, '--start');
+  const startTime = parseSince(
+    options.start ?? options.since ?? DEFAULT_SINCE,
+    now,
+    options.start === undefined ? '--since' : '--start',
+  );
   const endTime = options.end === undefined ? now : parseSince(options.end, now, '--end');
   if (endTime <= startTime) {
     throw new ConfigError('--end', 'the window ends before it starts: --end must be after --start');

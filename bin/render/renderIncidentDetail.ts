@@ -126,7 +126,12 @@ function hourlyLine(incident: Incident): string {
   for (let t = from; t <= to; t += HOUR) {
     counts.push(incident.hourly[new Date(t).toISOString().slice(0, 13)] ?? 0);
   }
-  const range = `${new Date(from).toISOString().slice(11, 13)}:00–${new Date(to + HOUR - 1).toISOString().slice(11, 16)} UTC`;
+  // within one day the hours say enough; across days each end needs its date
+  const oneDay =
+    new Date(from).toISOString().slice(0, 10) === new Date(to).toISOString().slice(0, 10);
+  const end = (t: number, hhmm: string) =>
+    oneDay ? hhmm : `${new Date(t).toISOString().slice(0, 10)} ${hhmm}`;
+  const range = `${end(from, `${new Date(from).toISOString().slice(11, 13)}:00`)}–${end(to, new Date(to + HOUR - 1).toISOString().slice(11, 16))} UTC`;
   const list = counts.length <= 12 ? `: ${counts.join(', ')} per hour` : '';
   return `${bars}  ${range}${list}`;
 }

@@ -82,14 +82,15 @@ export function renderReplaySummary(outcome: ReplayOutcome, stats: RunStats, hin
     );
   } else {
     lines.push(
-      `${incidents}, ${count(outcome.added, 'new occurrence')}; alerts printed: ${n(p.opened)} opened, ${count(p.update, 'update')}, ${n(p.resolved)} resolved.`,
+      `${incidents}, ${count(outcome.added, 'new occurrence')}; alerts printed: ${printedKinds(p)}.`,
     );
   }
   const s = outcome.slack;
   const slackPending = outcome.pending.slack ?? 0;
-  if (s.opened + s.update + s.resolved + slackPending > 0) {
+  const posted = Object.values(s).reduce((sum, k) => sum + k, 0);
+  if (posted + slackPending > 0) {
     const waiting = slackPending > 0 ? `, ${n(slackPending)} pending in the store` : '';
-    lines.push(`Slack: ${count(s.opened + s.update + s.resolved, 'alert')} posted${waiting}.`);
+    lines.push(`Slack: ${count(posted, 'alert')} posted${waiting}.`);
   }
   if (outcome.incidents.length > 0) lines.push(`History: ${hint}`);
   return `${lines.join('\n')}\n`;
@@ -115,4 +116,14 @@ function timeRange(from: number, to: number): string {
     return `${a.slice(11, 16)}–${b.slice(11, 16)} UTC on ${a.slice(0, 10)}`;
   }
   return `${a.slice(0, 16).replace('T', ' ')} – ${b.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `1 opened, 0 updates, 1 recurring, 2 resolved`: every kind, the ones a replay may not have only when it has them. */
+function printedKinds(p: Readonly<Record<NotificationKind, number>>): string {
+  const parts = [`${n(p.opened)} opened`, count(p.update, 'update')];
+  if (p.recurring > 0) parts.push(`${n(p.recurring)} recurring`);
+  if (p.reminder > 0) parts.push(count(p.reminder, 'reminder'));
+  if (p.fixed > 0) parts.push(`${n(p.fixed)} fixed`);
+  parts.push(`${n(p.resolved)} resolved`);
+  return parts.join(', ');
 }

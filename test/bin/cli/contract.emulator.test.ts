@@ -93,6 +93,10 @@ describe('usage errors: one line, exit 2', () => {
     [['diagnose', '--from-cloudwatch'], /--log-group: name the log group/],
     [
       ['diagnose', '--from-cloudwatch', '--log-group', 'g', '--since', 'yesterday'],
+      /--since: expected a duration/,
+    ],
+    [
+      ['diagnose', '--from-cloudwatch', '--log-group', 'g', '--start', 'yesterday'],
       /--start: expected a duration/,
     ],
     [['diagnose', '--from-cloudwatch', '--log-group', 'g', '--max-events', 'lots'], /--max-events/],

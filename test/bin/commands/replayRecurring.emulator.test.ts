@@ -137,6 +137,22 @@ describe('invoke-doctor replay: recurring failures', () => {
     expect(run.slackTexts[3]).toContain('It failed 6 times, about every 1h 00m.');
   });
 
+  test('the summary counts every alert it printed and posted, recurring ones included', async () => {
+    // Act: the hourly job, printed for a person this time
+    const file = logFile(cwd, [0, 60, 120, 180, 240, 300]);
+    const result = await runCliAsync(
+      ['replay', '--slack-webhook', receiver.url, '--store', 'store', file],
+      cwd,
+    );
+    // Assert
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'alerts printed: 1 opened, 0 updates, 1 recurring, 2 resolved.',
+    );
+    expect(receiver.requests).toHaveLength(4);
+    expect(result.stdout).toContain('Slack: 4 alerts posted.');
+  });
+
   test('every 5 min for 2 h (a continuous outage): OPENED, updates every 15 min, RESOLVED', async () => {
     // Act
     const run = await replay(Array.from({ length: 25 }, (_, i) => i * 5));
