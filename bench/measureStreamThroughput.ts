@@ -1,13 +1,13 @@
 import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
-import { Bench } from 'tinybench';
 import { runtimeConfig } from '../lambda/adapters/runtimeConfig';
 import type { DiagnosisSink } from '../lambda/core/ports/DiagnosisSink';
 import { createHandler } from '../lambda/handlers/kinesisStream';
 import { buildStreamBatch, type StreamBatch, type StreamKind } from './buildStreamBatch';
 import { median } from './median';
 import { muteStdout } from './muteStdout';
+import { timeRounds } from './timeRounds';
 
 /**
  * The ways a stream batch is processed, timed side by side: the central responder's handler; the
@@ -134,32 +134,14 @@ export async function measureStreamThroughput(
     });
     await counting(batch.event as unknown as KinesisStreamEvent, CONTEXT);
     if (diagnoses === 0) throw new Error(`the handler diagnosed nothing in ${kind}`);
-    const rounds: Array<Record<StreamMethod, number>> = [];
-    for (let r = 0; r < options.rounds; r++) {
-      const bench = new Bench({
-        time: options.timeMs,
-        warmup: r === 0,
-        warmupTime: options.warmupMs,
-        iterations: 5,
-        warmupIterations: 2,
-        throws: true,
-      });
-      for (let m = 0; m < STREAM_METHODS.length; m++) {
-        const method = STREAM_METHODS[(m + r) % STREAM_METHODS.length] as StreamMethod;
-        const fn = run[method];
-        bench.add(method, async () => {
-          await fn();
-        });
-      }
-      await bench.run();
-      const round = {} as Record<StreamMethod, number>;
-      for (const task of bench.tasks) {
-        const res = task.result;
-        if (res.state !== 'completed') throw new Error(`${task.name}: ${res.state}`);
-        round[task.name as StreamMethod] = res.latency.p50;
-      }
-      rounds.push(round);
-    }
+    const timed = await timeRounds(STREAM_METHODS, run, options);
+    const rounds = timed.map(
+      (round) =>
+        Object.fromEntries(STREAM_METHODS.map((m) => [m, round[m].p50])) as Record<
+          StreamMethod,
+          number
+        >,
+    );
     return { diagnoses, rounds };
   });
   const methods = {} as Record<StreamMethod, StreamMethodTiming>;

@@ -1,6 +1,6 @@
 import type { IncidentRecord } from '../../lambda/core/incidents/IncidentRecord';
 import type { IncidentPolicy } from '../../lambda/core/incidents/incidentPolicy';
-import { quietPeriodFor } from '../../lambda/core/incidents/recurrence';
+import { quietPeriodFor, quietSince } from '../../lambda/core/incidents/recurrence';
 import type { IncidentRepository } from '../../lambda/core/ports/IncidentRepository';
 
 /** The scheduled sweeper's period in the stack (an EventBridge rule every minute). */
@@ -43,7 +43,7 @@ export class ReplaySweeper {
 
   /** When the sweeper may resolve an open incident: the end of its quiet period. */
   private dueAt(r: IncidentRecord): number {
-    return Math.max(r.lastActivityAt, Date.parse(r.lastSeen) || 0) + quietPeriodFor(r, this.policy);
+    return quietSince(r) + quietPeriodFor(r, this.policy);
   }
 
   /** One more sweep when some notification is still pending for a channel. */

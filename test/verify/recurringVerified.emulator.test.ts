@@ -5,7 +5,6 @@
  * answers CloudTrail LookupEvents, absent from moto), a DynamoDB incident store on moto, Slack
  * posting over HTTP to a local receiver and SNS publishing to moto (read back through SQS).
  */
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { DynamoDbIncidentRepository } from '../../lambda/adapters/DynamoDbIncidentRepository';
 import type { RuntimeConfig } from '../../lambda/adapters/runtimeConfig';
@@ -16,7 +15,7 @@ import type { IncidentRecord } from '../../lambda/core/incidents/IncidentRecord'
 import type { Notifier } from '../../lambda/core/ports/Notifier';
 import { createHandler } from '../../lambda/handlers/logSubscription';
 import { createSweeper } from '../../lambda/handlers/sweeper';
-import { deployedConfig } from '../helpers/alertTopic';
+import { type CapturedTopic, capturedTopic, deployedConfig } from '../helpers/alertTopic';
 import { runInBash } from '../helpers/awsCli';
 import { awslogsPayload, eventId } from '../helpers/awslogsPayload';
 import { type AwsStub, startAwsStub } from '../helpers/awsStub';
@@ -24,7 +23,6 @@ import { lookupEventsHandler } from '../helpers/cloudTrail';
 import { createIncidentsTable, type IncidentsTable } from '../helpers/createIncidentsTable';
 import { MOTO_ACCOUNT_ID, TEST_REGION } from '../helpers/moto';
 import { type SlackReceiver, slackTexts, startSlackReceiver } from '../helpers/slackReceiver';
-import { sqs } from '../helpers/sqs';
 import { SCENARIOS } from '../helpers/verifyScenarios';
 import { ACCOUNT } from '../helpers/verifyWorld';
 
@@ -43,7 +41,7 @@ let table: IncidentsTable;
 let slack: SlackReceiver;
 let config: RuntimeConfig;
 let notifiers: Notifier[];
-let queueUrl: string;
+let topic: CapturedTopic;
 const saved = { endpoint: process.env.AWS_ENDPOINT_URL };
 
 beforeAll(async () => {
@@ -51,22 +49,12 @@ beforeAll(async () => {
   stub.use(lookupEventsHandler(() => []));
   table = await createIncidentsTable('moto', `${P}-incidents`);
   slack = await startSlackReceiver();
-  const sns = new SNSClient({});
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${P}-alerts` }));
-  queueUrl = (await sqs<{ QueueUrl: string }>('CreateQueue', { QueueName: `${P}-alerts` }))
-    .QueueUrl;
-  await sns.send(
-    new SubscribeCommand({
-      TopicArn,
-      Protocol: 'sqs',
-      Endpoint: `arn:aws:sqs:${TEST_REGION}:${MOTO_ACCOUNT_ID}:${P}-alerts`,
-    }),
-  );
+  topic = await capturedTopic(`${P}-alerts`);
   // The shipped lifecycle defaults, verification on.
-  config = deployedConfig(table.tableName, TopicArn as string, { verify: true });
+  config = deployedConfig(table.tableName, topic.topicArn, { verify: true });
   notifiers = [
     new SlackNotifier({ webhookUrl: { get: async () => slack.url }, maxAttempts: 1 }),
-    new SnsNotifier({ topicArn: TopicArn as string }),
+    new SnsNotifier({ topicArn: topic.topicArn }),
   ];
   process.env.AWS_ENDPOINT_URL = stub.endpoint;
 });
@@ -103,22 +91,9 @@ function slackText(incidentId: string, status: string): string {
 
 /** Status words of the SNS messages about an incident, in the order SQS received them. */
 async function snsStatuses(incidentId: string): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    const page = await sqs<{ Messages?: { Body: string }[] }>('ReceiveMessage', {
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 0,
-    });
-    if (!page.Messages?.length) break;
-    for (const m of page.Messages) {
-      const body = JSON.parse(m.Body) as { Message: string; Subject?: string };
-      if (!`${body.Subject ?? ''}${body.Message}`.includes(incidentId)) continue;
-      out.push(STATUS.exec(body.Subject ?? body.Message)?.[1] ?? '?');
-    }
-    await sqs('PurgeQueue', { QueueUrl: queueUrl }).catch(() => undefined);
-  }
-  return out;
+  return (await topic.drain())
+    .filter((m) => `${m.Subject}${m.Message}`.includes(incidentId))
+    .map((m) => STATUS.exec(m.Subject ?? m.Message)?.[1] ?? '?');
 }
 
 /**

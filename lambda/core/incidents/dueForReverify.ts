@@ -1,5 +1,6 @@
 import type { IncidentRecord } from './IncidentRecord';
 import type { IncidentPolicy } from './incidentPolicy';
+import { quietSince } from './recurrence';
 
 const HOUR = 3_600_000;
 
@@ -21,11 +22,10 @@ export function dueForReverify(
   const checkedAt = Date.parse(v.checkedAt);
   if (!Number.isFinite(checkedAt)) return true;
   if (v.status === 'fixed') return record.lastActivityAt > checkedAt;
-  const lastSeenMs = Date.parse(record.lastSeen);
-  const quietSince = Math.max(record.lastActivityAt, Number.isFinite(lastSeenMs) ? lastSeenMs : 0);
+  const since = quietSince(record);
   const interval =
-    checkedAt >= quietSince
-      ? Math.max(policy.reverifyIntervalMs, Math.min(HOUR, (now - quietSince) / 4))
+    checkedAt >= since
+      ? Math.max(policy.reverifyIntervalMs, Math.min(HOUR, (now - since) / 4))
       : policy.reverifyIntervalMs;
   return now - checkedAt >= interval;
 }

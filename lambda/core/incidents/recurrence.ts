@@ -59,6 +59,16 @@ export function nextExpected(recurrence: Recurrence | undefined): number | null 
 }
 
 /**
+ * Epoch ms from which an incident counts as quiet: the later of its last event time and the last
+ * time new events were recorded, so neither late delivery nor a replay of old logs makes an
+ * outage that is still being reported look quiet.
+ */
+export function quietSince(record: Pick<IncidentRecord, 'lastActivityAt' | 'lastSeen'>): number {
+  const lastSeenMs = Date.parse(record.lastSeen);
+  return Math.max(record.lastActivityAt, Number.isFinite(lastSeenMs) ? lastSeenMs : 0);
+}
+
+/**
  * Quiet time after which an open incident resolves: the quiet period while it failed in one
  * burst; once it recurs, the multiplier times its longest recent interval, so a job that fails
  * every hour (or at irregular times) is not resolved between runs, never more than the hold

@@ -2,15 +2,14 @@ import { claimNotification, type Transition } from './claimNotification';
 import type { IncidentRecord } from './IncidentRecord';
 import type { Resolution } from './incident';
 import type { IncidentPolicy } from './incidentPolicy';
-import { quietPeriodFor } from './recurrence';
+import { quietPeriodFor, quietSince } from './recurrence';
 
 const DAY_SECONDS = 86_400;
 
 /**
  * Resolves an open incident that is fixed or truly gone, claiming its `resolved` notification
  * (with the occurrences since the last one, and why in `resolution`) and setting the TTL. Quiet is
- * measured from the later of the last event time and the last time new events were recorded, so
- * neither late delivery nor a replay of old logs resolves an outage that is still being reported.
+ * measured from {@link quietSince}.
  * - Verified fixed: the live policies allow the request and no failure followed the check for
  *   `fixedQuietMs`.
  * - Quiet: no failure for its quiet period (the learned one once it recurs, see quietPeriodFor)
@@ -26,22 +25,21 @@ export function resolveQuietIncident(
   policy: IncidentPolicy,
 ): Transition | null {
   if (record.status !== 'open') return null;
-  const lastSeenMs = Date.parse(record.lastSeen);
-  const quietSince = Math.max(record.lastActivityAt, Number.isFinite(lastSeenMs) ? lastSeenMs : 0);
-  const quietFor = now - quietSince;
+  const since = quietSince(record);
+  const quietFor = now - since;
   const v = record.diagnosis.verification;
   const checkedAt = v ? Date.parse(v.checkedAt) : Number.NaN;
   let resolution: Resolution;
   if (
     v?.status === 'fixed' &&
     Number.isFinite(checkedAt) &&
-    quietSince <= checkedAt &&
+    since <= checkedAt &&
     now - checkedAt >= policy.fixedQuietMs
   ) {
     resolution = { reason: 'verified-fixed', quietForMs: quietFor, verifiedAt: v.checkedAt };
   } else {
     if (quietFor < quietPeriodFor(record, policy)) return null;
-    const stillDenied = v?.status === 'confirmed' && checkedAt >= quietSince;
+    const stillDenied = v?.status === 'confirmed' && checkedAt >= since;
     if (stillDenied && quietFor < policy.holdWindowMs) return null;
     resolution = stillDenied
       ? { reason: 'hold-expired', quietForMs: quietFor, verifiedAt: v.checkedAt }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { prefilter } from '../../../lambda/core/diagnose/prefilter';
 import type { Incident } from '../../../lambda/core/incidents/incident';
 import type { LogBatch } from '../../../lambda/core/types';
 import { ROOT } from '../../helpers/paths';
-import { CLI, type CliResult, runCli } from '../../helpers/runCli';
+import { type CliResult, runCli, runCliAsync } from '../../helpers/runCli';
 import { type SlackReceiver, startSlackReceiver } from '../../helpers/slackReceiver';
 
 const SAMPLE = join(ROOT, 'samples', 'outage');
@@ -70,27 +69,6 @@ function jsonLines(stdout: string): Record<string, unknown>[] {
 
 function headlines(stdout: string, status: string): string[] {
   return stdout.split('\n').filter((line) => line.startsWith(`[${status}] `));
-}
-
-/** runCli blocks the event loop; this one does not, so an in-process HTTP receiver can answer. */
-function runCliAsync(args: readonly string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('invoke-doctor replay of the bundled sample (clean directory)', () => {
@@ -290,11 +268,11 @@ describe('invoke-doctor replay --slack-webhook', () => {
     // Act
     const result = await runCliAsync(
       ['replay', '--json', '--slack-webhook', receiver.url, ...LAMBDA_FILES],
-      cwd,
+      { cwd },
     );
     const again = await runCliAsync(
       ['replay', '--json', '--slack-webhook', receiver.url, ...LAMBDA_FILES],
-      cwd,
+      { cwd },
     );
 
     // Assert
@@ -323,9 +301,15 @@ describe('invoke-doctor replay --slack-webhook', () => {
     const files = filesIn('lambda-reports-scheduler');
     try {
       // Act
-      const failed = await runCliAsync(['replay', '--slack-webhook', down.url, ...files], dir);
-      const retried = await runCliAsync(['replay', '--slack-webhook', fixed.url, ...files], dir);
-      const quiet = await runCliAsync(['replay', '--slack-webhook', fixed.url, ...files], dir);
+      const failed = await runCliAsync(['replay', '--slack-webhook', down.url, ...files], {
+        cwd: dir,
+      });
+      const retried = await runCliAsync(['replay', '--slack-webhook', fixed.url, ...files], {
+        cwd: dir,
+      });
+      const quiet = await runCliAsync(['replay', '--slack-webhook', fixed.url, ...files], {
+        cwd: dir,
+      });
 
       // Assert: the terminal still got both alerts; Slack got each state change once, in order
       expect(failed.code).toBe(1);

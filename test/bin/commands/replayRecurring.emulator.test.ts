@@ -4,13 +4,12 @@
  * as JSON Lines and Slack posting over HTTP to a local receiver. No verification runs here (replay
  * has no AWS account), so a first quiet spell resolves and the comeback reopens the incident.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Incident } from '../../../lambda/core/incidents/incident';
 import { eventId, LAMBDA_DENIAL_LINE, LAMBDA_LOG_GROUP } from '../../helpers/lambdaDenial';
-import { CLI, type CliResult } from '../../helpers/runCli';
+import { runCliAsync } from '../../helpers/runCli';
 import { type SlackReceiver, slackTexts, startSlackReceiver } from '../../helpers/slackReceiver';
 
 const T0 = Date.parse('2026-03-02T00:00:00.000Z');
@@ -34,27 +33,6 @@ function logFile(dir: string, runMinutes: readonly number[]): string {
   const file = join(dir, 'scheduler.json');
   writeFileSync(file, JSON.stringify(messages));
   return file;
-}
-
-/** runCli blocks the event loop; this one does not, so the in-process receiver can answer. */
-function runCliAsync(args: readonly string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
 }
 
 interface Replayed {
@@ -94,7 +72,7 @@ describe('invoke-doctor replay: recurring failures', () => {
     const file = logFile(cwd, runMinutes);
     const result = await runCliAsync(
       ['replay', '--json', '--slack-webhook', receiver.url, '--store', 'store', file],
-      cwd,
+      { cwd },
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -142,7 +120,7 @@ describe('invoke-doctor replay: recurring failures', () => {
     const file = logFile(cwd, [0, 60, 120, 180, 240, 300]);
     const result = await runCliAsync(
       ['replay', '--slack-webhook', receiver.url, '--store', 'store', file],
-      cwd,
+      { cwd },
     );
     // Assert
     expect(result.code).toBe(0);
