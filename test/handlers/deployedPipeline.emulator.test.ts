@@ -2,9 +2,9 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { DynamoDbIncidentRepository } from '../../lambda/adapters/DynamoDbIncidentRepository';
 import type { RuntimeConfig } from '../../lambda/adapters/runtimeConfig';
 import { SystemClock } from '../../lambda/adapters/SystemClock';
-import { SETTINGS } from '../../lambda/core/settings';
 import { createHandler } from '../../lambda/handlers/logSubscription';
 import { createSweeper } from '../../lambda/handlers/sweeper';
+import { deployedConfig } from '../helpers/alertTopic';
 import { awslogsPayload, eventId } from '../helpers/awslogsPayload';
 import { createIncidentsTable, type IncidentsTable } from '../helpers/createIncidentsTable';
 import { fixture } from '../helpers/fixture';
@@ -52,28 +52,17 @@ describe('deployed pipeline (handler + sweeper from runtime config) against moto
         Endpoint: `arn:aws:sqs:${TEST_REGION}:${MOTO_ACCOUNT_ID}:${NAME}`,
       }),
     );
-    config = {
-      incidentsTableName: table.tableName,
-      alertTopicArn: TopicArn as string,
-      slackWebhookSecretId: null,
-      chatFormat: false,
+    // The lifecycle timings this test asserts, pinned; the rest as the stack sets it.
+    config = deployedConfig(table.tableName, TopicArn as string, {
       updateIntervalMinutes: 15,
       quietPeriodMinutes: 10,
       resolvedTtlDays: 90,
-      holdWindowHours: SETTINGS.holdWindowHours.default,
-      reminderIntervalHours: SETTINGS.reminderIntervalHours.default,
-      recurringQuietMultiplier: SETTINGS.recurringQuietMultiplier.default,
-      recurringAfterBursts: SETTINGS.recurringAfterBursts.default,
-      contextLookup: false,
       // This test is about the lifecycle; verification has its own (test/verify).
       verify: false,
       reverifyIntervalMinutes: 5,
-      trustedAccounts: [],
-      trustedOrganizationId: null,
       maxNewIncidentsPerDelivery: 20,
       maxAlertsPerChannelPerMinute: 20,
-      centralExternalId: null,
-    };
+    });
   });
 
   afterAll(async () => {

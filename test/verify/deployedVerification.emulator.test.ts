@@ -15,9 +15,9 @@ import { SnsNotifier } from '../../lambda/adapters/SnsNotifier';
 import { SystemClock } from '../../lambda/adapters/SystemClock';
 import type { IncidentRecord } from '../../lambda/core/incidents/IncidentRecord';
 import type { Notifier } from '../../lambda/core/ports/Notifier';
-import { SETTINGS } from '../../lambda/core/settings';
 import { createHandler } from '../../lambda/handlers/logSubscription';
 import { createSweeper } from '../../lambda/handlers/sweeper';
+import { deployedConfig } from '../helpers/alertTopic';
 import { runInBash } from '../helpers/awsCli';
 import { awslogsPayload, eventId } from '../helpers/awslogsPayload';
 import { type AwsStub, restJsonError, startAwsStub } from '../helpers/awsStub';
@@ -76,27 +76,16 @@ beforeAll(async () => {
       Endpoint: `arn:aws:sqs:${TEST_REGION}:${MOTO_ACCOUNT_ID}:${P}-alerts`,
     }),
   );
-  config = {
-    incidentsTableName: table.tableName,
-    alertTopicArn: TopicArn as string,
-    slackWebhookSecretId: null,
-    chatFormat: false,
+  // The lifecycle timings this test asserts, pinned; the rest as the stack sets it.
+  config = deployedConfig(table.tableName, TopicArn as string, {
     updateIntervalMinutes: 15,
     quietPeriodMinutes: 10,
     resolvedTtlDays: 90,
-    holdWindowHours: SETTINGS.holdWindowHours.default,
-    reminderIntervalHours: SETTINGS.reminderIntervalHours.default,
-    recurringQuietMultiplier: SETTINGS.recurringQuietMultiplier.default,
-    recurringAfterBursts: SETTINGS.recurringAfterBursts.default,
-    contextLookup: false,
     verify: true,
     reverifyIntervalMinutes: 5,
-    trustedAccounts: [],
-    trustedOrganizationId: null,
     maxNewIncidentsPerDelivery: 20,
     maxAlertsPerChannelPerMinute: 20,
-    centralExternalId: null,
-  };
+  });
   notifiers = [
     new SlackNotifier({ webhookUrl: { get: async () => slack.url }, maxAttempts: 1 }),
     new SnsNotifier({ topicArn: TopicArn as string }),
