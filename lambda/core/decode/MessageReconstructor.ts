@@ -1,4 +1,4 @@
-import { continuesLine } from './continuesLine';
+import { continuesLine, openBrackets } from './continuesLine';
 import { expandJsonTraces } from './expandJsonTraces';
 import { stripEscapes } from './stripEscapes';
 
@@ -11,22 +11,6 @@ export const MAX_MESSAGE_CHARS = 1024 * 1024;
 
 /** Receives each reconstructed message and the input line it starts on (1-based). */
 export type MessageSink = (message: string, line: number) => void;
-
-/** Depth change of one line of pretty-printed JSON (strings cannot span lines in JSON). */
-function depthChange(line: string): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) depth++;
-    else if (c === 125 || c === 93) depth--;
-  }
-  return depth;
-}
 
 /** Whether a line can continue a pretty-printed JSON block (indented, or a closing bracket). */
 function continuesJson(line: string): boolean {
@@ -71,7 +55,7 @@ export class MessageReconstructor {
       if ((text.trim() === '' || continuesJson(text)) && this.#blockChars < MAX_MESSAGE_CHARS) {
         this.#block.push(text);
         this.#blockChars += text.length + 1;
-        this.#depth += depthChange(text);
+        this.#depth += openBrackets(text);
         if (this.#depth <= 0) this.#closeBlock();
         return;
       }

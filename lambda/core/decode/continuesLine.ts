@@ -198,8 +198,11 @@ const CLI_HEADER = /when calling the [A-Za-z0-9]+ operation(?: \(reached max ret
 
 const ACCESS_LOG_LINE = /^\d{1,3}(?:\.\d{1,3}){3}(?: |$)/;
 
-/** Depth of the brackets a line leaves open, counting only outside JSON strings. */
-function openBrackets(line: string): number {
+/**
+ * Depth of the brackets a line leaves open (negative: closes), counting only outside JSON strings
+ * (strings cannot span lines in JSON).
+ */
+export function openBrackets(line: string): number {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < line.length; i++) {
